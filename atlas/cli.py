@@ -1,0 +1,177 @@
+"""The ``atlas`` command (DESIGN §3).
+
+Exit codes: 0 ok; 2 bad input (one clear line on stderr, nothing half-written); 1 internal
+error. Each sub-command imports its stage lazily so ``atlas geocode`` does not pay for
+matplotlib or folium.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .errors import AtlasError, InputError, NotAvailableError
+
+log = logging.getLogger("atlas")
+
+
+def _emit_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def _lazy(module: str, attr: str) -> Callable:
+    """Import ``atlas.<module>.<attr>`` or report the capability as not available yet."""
+    import importlib
+
+    try:
+        mod = importlib.import_module(f"atlas.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("atlas"):
+            raise NotAvailableError(f"'{module}' is not available yet") from None
+        raise
+    try:
+        return getattr(mod, attr)
+    except AttributeError:
+        raise NotAvailableError(f"'{module}.{attr}' is not available yet") from None
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    build_atlas = _lazy("build", "build_atlas")
+    report = build_atlas([Path(p) for p in args.plans] or None, out=Path(args.out))
+    format_report = _lazy("build", "format_report")
+    sys.stdout.write(format_report(report) + "\n")
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    extract_plan = _lazy("pipeline", "extract_plan")
+    result = extract_plan(Path(args.plan))
+    if args.json:
+        _emit_json(result.to_json())
+    else:
+        doc = result.to_json()
+        sys.stdout.write(
+            f"{doc['plan_id']}: {len(doc['layouts'])} layouts, {len(doc['entities'])} entities, "
+            f"{len(doc['indicators'])} indicators, {len(doc['projects'])} projects, "
+            f"{len(doc['unresolved'])} unresolved\n"
+        )
+    return 0
+
+
+def cmd_geocode(args: argparse.Namespace) -> int:
+    geocode = _lazy("gazetteer", "geocode_json")
+    doc = geocode(args.name, scope=args.scope)
+    if args.json:
+        _emit_json(doc)
+    else:
+        for c in doc["candidates"]:
+            sys.stdout.write(
+                f"{c['name']}\t{c['code']}\t{c['level']}\t{c['lon']:.5f},{c['lat']:.5f}\t"
+                f"{c['precision']}\t{c['confidence']:.2f}\n"
+            )
+    return 0
+
+
+def cmd_snapshot(args: argparse.Namespace) -> int:
+    snapshot = _lazy("render.snapshot", "snapshot_cli")
+    return snapshot(args)
+
+
+def cmd_deck(args: argparse.Namespace) -> int:
+    deck = _lazy("render.deck", "deck_cli")
+    return deck(args)
+
+
+def cmd_webmap(args: argparse.Namespace) -> int:
+    webmap = _lazy("render.standalone", "webmap_cli")
+    return webmap(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .paths import ROOT
+
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
+    if args.port:
+        cmd += ["--server.port", str(args.port)]
+    if args.headless:
+        cmd += ["--server.headless", "true"]
+    return subprocess.call(cmd, cwd=ROOT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="atlas", description="Planning Atlas: plans → map layers")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build the atlas (GeoPackage, GeoJSON, report.json)")
+    b.add_argument("plans", nargs="*", help="plan files (default: every plan in geodata/plans/)")
+    b.add_argument("--out", default="build", help="output folder (default: build/)")
+    b.set_defaults(func=cmd_build)
+
+    e = sub.add_parser("extract", help="extract layouts, entities and indicators from a plan")
+    e.add_argument("plan")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=cmd_extract)
+
+    g = sub.add_parser("geocode", help="look a place name up in the gazetteer")
+    g.add_argument("name")
+    g.add_argument("--scope", default=None, help="adcode of the jurisdiction to prefer")
+    g.add_argument("--json", action="store_true")
+    g.set_defaults(func=cmd_geocode)
+
+    s = sub.add_parser("snapshot", help="static map (PNG/SVG/PDF)")
+    s.add_argument("--plan", required=True)
+    s.add_argument("--layout", default=None)
+    s.add_argument("--series", choices=["layouts", "counties"], default=None)
+    s.add_argument("--format", dest="paper", choices=["a4", "16:9"], default="a4")
+    s.add_argument("--dpi", type=int, default=200)
+    s.add_argument("--build", default="build", help="atlas build folder to read")
+    s.add_argument("--out", required=True)
+    s.set_defaults(func=cmd_snapshot)
+
+    d = sub.add_parser("deck", help="PPTX deck of a plan's layouts and indicators")
+    d.add_argument("--plan", required=True)
+    d.add_argument("--build", default="build")
+    d.add_argument("--out", required=True)
+    d.set_defaults(func=cmd_deck)
+
+    w = sub.add_parser("webmap", help="standalone offline HTML map")
+    w.add_argument("--plan", required=True)
+    w.add_argument("--build", default="build")
+    w.add_argument("--out", required=True)
+    w.set_defaults(func=cmd_webmap)
+
+    v = sub.add_parser("serve", help="start the Streamlit app")
+    v.add_argument("--port", type=int, default=0)
+    v.add_argument("--headless", action="store_true")
+    v.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args) or 0)
+    except InputError as exc:
+        sys.stderr.write(f"atlas: error: {exc}\n")
+        return 2
+    except AtlasError as exc:
+        sys.stderr.write(f"atlas: internal error: {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("atlas: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
