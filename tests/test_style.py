@@ -1,0 +1,44 @@
+"""The shared style spec resolves roles, layers and precision consistently."""
+
+import pytest
+
+from atlas.errors import SchemaError
+from atlas.style import legend_entries, load_spec, style_for
+
+
+def test_role_overrides_layer():
+    st = style_for("layout", "axis")
+    assert st.symbol == "arrow"
+    assert st.label == "发展轴"
+    assert st.color == "#7c3aed"
+
+
+def test_layer_fallback_and_default():
+    assert style_for("port", "").symbol == "icon"
+    assert style_for("port", "").icon == "anchor"
+    assert style_for("nonexistent", "nothing").label == "其他要素"
+
+
+def test_schematic_is_dashed_and_lighter():
+    st = style_for("layout", "zone", "schematic")
+    assert st.dash == "3 3"
+    assert st.opacity == pytest.approx(0.8)
+
+
+def test_legend_dedupes_and_orders_by_z():
+    entries = legend_entries([("layout", "core"), ("layout", "axis"), ("layout", "core")])
+    assert [e.label for e in entries] == ["发展轴", "核心/中心"]
+
+
+def test_unknown_key_rejected(tmp_path):
+    bad = tmp_path / "style.yaml"
+    bad.write_text(
+        "default: {symbol: area, color: '#000', label: x}\nroles:\n  core: {colour: red}\n"
+    )
+    with pytest.raises(SchemaError, match="unknown keys"):
+        load_spec(bad)
+
+
+def test_every_symbol_in_spec_is_known():
+    spec = load_spec()
+    assert {"core", "axis", "belt", "zone", "port", "station"} <= set(spec["roles"])
