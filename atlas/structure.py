@@ -1,0 +1,749 @@
+"""Document structure of a plan: section tree, glossary, 专栏 boxes and tables.
+
+:func:`parse` turns a :class:`~atlas.text.PlanText` into a :class:`Document`:
+
+- **headings** of every style found in plans — markdown ``#`` lines, 第X编/章/节, 一、,
+  （一）/(一), 1./1、, (1)/①, 前言/序言/附件 — ranked by style (not by the unreliable
+  markdown level) into a tree; headings run into their paragraph (``(一)坚定不移推动经济高质量
+  发展。牢牢把握…``) open a section whose title is the lead sentence. A table of contents
+  (目录) is recognised and kept out of the tree.
+- **paragraphs** each know their heading path and ``kind``: ``text``, ``heading``,
+  ``table`` (rows/cells of a table), ``toc``, ``caption``, ``box`` (a 专栏 title) or ``note``.
+- **glossary**: entries of a 名词解释 section, ``term → definition`` with source spans.
+- **boxes**: 专栏 blocks. They have no end marker: a box runs over the following table
+  rows, arabic-numbered sub-headings (``1. 航道项目``), labelled items (``精细化工:…``) and
+  paragraphs listing investments (``投资 X 亿元…``); it ends at the next chapter-level or
+  (一)/一、-style heading, the next 专栏, or the first ordinary prose paragraph.
+- **tables** (see :mod:`atlas.tables`-like helpers below): markdown pipe tables (two-level
+  headers, blank headers of page-split fragments inherited, ``<b>`` group rows) and
+  one-cell-per-line tables under a ``表N-M`` caption, rebuilt into rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .model import PlanInfo, SourceSpan
+from .text import Paragraph, PlanText, sentence_bounds
+
+_CN = "一二三四五六七八九十百零〇"
+#: (style, rank, regex) — lower rank = higher level; first match wins
+HEADING_STYLES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
+    ("part", 0, re.compile(rf"^第[{_CN}\d]+编")),
+    ("chapter", 1, re.compile(rf"^第[{_CN}\d]+章")),
+    ("front", 1, re.compile(r"^(?:前言|序言|引言|附件|附则|结束语|结语)$")),
+    ("section", 2, re.compile(rf"^第[{_CN}\d]+节")),
+    ("cn", 3, re.compile(rf"^[{_CN}]+、")),
+    ("cn_paren", 4, re.compile(rf"^\([{_CN}]+\)")),
+    ("num", 5, re.compile(r"^\d{1,2}(?:[.、](?!\d)|\.(?=(?:19|20)\d\d年))")),
+    ("num_paren", 6, re.compile(r"^(?:\(\d{1,2}\)|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])")),
+)
+#: markdown-only headings (no numbering) rank between 节 and 一、 by their # count
+_MD_RANK = {1: 0, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6}
+MAX_HEADING_CHARS = 48
+_BOX_RE = re.compile(r"^专栏\s*[\d一二三四五六七八九十]*\s*[:.、]?\s*")
+_CAPTION_RE = re.compile(r"^(?:附?表\s*\d+(?:[-.—]\d+)?)\s*")
+_GLOSSARY_RE = re.compile(r"名词解释|名词释义|术语解释")
+_GLOSS_ENTRY_RE = re.compile(r"^(?:\d{1,3}[.、]\s*)?([^:。,;]{1,30}?)\s*:\s*(.+)$")
+_INVEST_RE = re.compile(r"投资\s*(?:约|总额)?\s*\d[\d.]*\s*(?:亿|万)")
+_LABEL_RE = re.compile(r"^[^。,;:]{2,20}:")
+_TABLE_NOTE_RE = re.compile(r"^(?:注|说明|备注)\s*[:：]")
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and its place in the tree.
+
+    Attributes
+    ----------
+    index : int
+        0-based position among the document's sections.
+    title : str
+        Heading text (normalised; a run-in heading's lead sentence without its 。).
+    style : str
+        part, chapter, front, section, cn, cn_paren, num, num_paren or markdown.
+    rank : int
+        Nesting rank of the style (0 = 编, 1 = 章, 2 = 节, 3 = 一、, 4 = (一), 5 = 1., 6 = (1)).
+    path : tuple of str
+        Titles from the top of the tree down to this section (inclusive).
+    parent : int
+        Index of the enclosing section, -1 at the top.
+    source : SourceSpan
+    paragraph : int
+        Index of the heading's paragraph.
+    """
+
+    index: int
+    title: str
+    style: str
+    rank: int
+    path: tuple[str, ...]
+    parent: int
+    source: SourceSpan
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class DocParagraph:
+    """A paragraph of the document with its structural context.
+
+    ``text`` is normalised; use :meth:`span` for provenance. ``body_start`` is where the body
+    starts after a run-in heading (0 otherwise).
+    """
+
+    para: Paragraph = field(repr=False)
+    kind: str  # text, heading, table, toc, caption, box, note, glossary
+    heading_path: tuple[str, ...]
+    section: int  # index of the innermost section, -1 before the first heading
+    box: int = -1  # index into Document.boxes, -1 outside boxes
+    body_start: int = 0
+
+    @property
+    def index(self) -> int:
+        return self.para.index
+
+    @property
+    def text(self) -> str:
+        return self.para.text
+
+    @property
+    def body(self) -> str:
+        """The text after a run-in heading (the whole text otherwise)."""
+        return self.para.text[self.body_start :]
+
+    @property
+    def line(self) -> int:
+        return self.para.line
+
+    def span(self, start: int = 0, end: int | None = None) -> SourceSpan:
+        """Source span of ``text[start:end]`` (see :meth:`atlas.text.Paragraph.span`)."""
+        return self.para.span(start, end)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a text paragraph: normalised text, provenance and heading path."""
+
+    text: str
+    source: SourceSpan
+    heading_path: tuple[str, ...]
+    paragraph: int  # index into Document.paragraphs
+    start: int  # offset of the sentence in the paragraph's text
+    end: int
+    box: int = -1
+    para: Paragraph | None = field(default=None, repr=False, compare=False)
+
+    def span(self, start: int = 0, end: int | None = None) -> SourceSpan:
+        """Provenance of ``text[start:end]`` (offsets relative to this sentence)."""
+        end = len(self.text) if end is None else end
+        if self.para is None:
+            return self.source
+        return self.para.span(self.start + start, self.start + end)
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """One 名词解释 entry."""
+
+    term: str
+    definition: str
+    source: SourceSpan
+    number: int | None = None
+    paragraph: int = -1
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One data row; ``cells`` align with :attr:`Table.columns` ("" for missing cells)."""
+
+    cells: tuple[str, ...]
+    source: SourceSpan
+    group: str = ""  # group/category label in force (一、经济发展; 综合实力)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table rebuilt from markdown pipes or one cell per line.
+
+    ``columns`` are flattened header names; a two-level header gives ``parent/child``
+    (e.g. ``2025年目标/绝对量``).
+    """
+
+    index: int
+    caption: str
+    columns: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+    source: SourceSpan  # the caption (or first header line)
+    heading_path: tuple[str, ...] = ()
+    box: int = -1
+    style: str = "pipe"  # pipe or cells
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Box:
+    """A 专栏 box: its title and the paragraphs it holds."""
+
+    index: int
+    title: str  # text after 专栏: e.g. “十四五”时期锦州港重点项目
+    source: SourceSpan
+    paragraphs: tuple[int, ...]  # indices into Document.paragraphs (without the title)
+    heading_path: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """The parsed structure of one plan."""
+
+    plan: PlanInfo
+    text: PlanText = field(repr=False)
+    title: str
+    sections: tuple[Section, ...]
+    paragraphs: tuple[DocParagraph, ...] = field(repr=False)
+    glossary: tuple[GlossaryEntry, ...] = ()
+    boxes: tuple[Box, ...] = ()
+    tables: tuple[Table, ...] = ()
+
+    def sentences(self, kinds: tuple[str, ...] = ("text", "glossary")) -> Iterator[Sentence]:
+        """Yield the sentences of paragraphs of the given kinds, in document order.
+
+        A run-in heading's lead sentence is part of the paragraph and is yielded too.
+        """
+        for dp in self.paragraphs:
+            if dp.kind not in kinds:
+                continue
+            for s, e in sentence_bounds(dp.text):
+                yield Sentence(
+                    text=dp.text[s:e],
+                    source=dp.span(s, e),
+                    heading_path=dp.heading_path,
+                    paragraph=dp.index,
+                    start=s,
+                    end=e,
+                    box=dp.box,
+                    para=dp.para,
+                )
+
+    def glossary_lookup(self, term: str) -> GlossaryEntry | None:
+        """The glossary entry for ``term`` (normalised match, ignoring 、 and quotes)."""
+        key = _gloss_key(term)
+        for g in self.glossary:
+            if _gloss_key(g.term) == key:
+                return g
+        return None
+
+    def section_paragraphs(self, section: int) -> list[DocParagraph]:
+        """Paragraphs inside section ``section`` (including its sub-sections)."""
+        inside = {section}
+        for s in self.sections:
+            if s.parent in inside:
+                inside.add(s.index)
+        return [p for p in self.paragraphs if p.section in inside]
+
+
+def _gloss_key(term: str) -> str:
+    return re.sub(r"[、,“”\"'《》\s]", "", term)
+
+
+# --------------------------------------------------------------------------- headings
+
+
+def heading_style(text: str, md_level: int = 0) -> tuple[str, int] | None:
+    """Style and rank of a heading line, or None if ``text`` does not look like one.
+
+    Parameters
+    ----------
+    text : str
+        Normalised paragraph text (its start).
+    md_level : int
+        Number of leading ``#`` in the original line (0 if none).
+    """
+    for style, rank, rx in HEADING_STYLES:
+        if rx.match(text):
+            return style, rank
+    if md_level:
+        return "markdown", _MD_RANK.get(md_level, 6)
+    return None
+
+
+def _heading_title(text: str) -> tuple[str, int] | None:
+    """Title and body offset of a heading paragraph; None if it reads as a body paragraph.
+
+    A heading is short and unpunctuated (``第一节发展基础``), or run into its paragraph with
+    a short lead sentence (``(一)坚定不移推动经济高质量发展。牢牢把握…``).
+    """
+    stop = re.search(r"[。!?]", text)
+    if stop is None:
+        if len(text) <= MAX_HEADING_CHARS and not re.search(r"[,;]", text[8:]):
+            return text.strip(), len(text)
+        return None
+    if stop.start() <= MAX_HEADING_CHARS:
+        return text[: stop.start()].strip(), stop.end()
+    return None
+
+
+def _md_level(raw: str) -> int:
+    m = re.match(r"^\s*(#{1,6})", raw)
+    return len(m.group(1)) if m else 0
+
+
+# --------------------------------------------------------------------------- tables
+
+_SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
+_CELL_HEADER_RE = re.compile(
+    r"类别|序号|指标|单位|\d{4}年|属性|完成情况|目标|实际|备注|基期|规划|类型|名称|现状|年均|增长|绝对"
+)
+_STATUS_RE = re.compile(r"^(?:预期性|约束性|完成|未完成|基本完成|超额完成|无统计|达到|未达到)$")
+UNIT_RE = re.compile(
+    r"^(?:%|‰|[万亿千百]?(?:元|美元|人|户|家|个|件|套|项|张|所|座|台|辆|头|只|吨|斤|亩|人次|标箱)|"
+    r"岁|年|天|小时|公里|千米|米|平方米|平方公里|m2|m²|km2|km²|立方米|万立方米|公顷|万公顷|"
+    r"吨标煤|万吨标煤|千瓦|万千瓦|兆瓦|千伏|微克/立方米|μg/m3|ug/m3|mg/m3|GW|MW|kW|"
+    r"[万亿]?千瓦时|床|张/千人|人/千人|件/万人|年/人)$"
+)
+
+
+def _split_pipe(text: str) -> list[str]:
+    t = text.strip()
+    if t.startswith("|"):
+        t = t[1:]
+    if t.endswith("|"):
+        t = t[:-1]
+    return [c.strip() for c in t.split("|")]
+
+
+def _is_group_row(cells: list[str], raw: str) -> bool:
+    rest = [c for c in cells[1:] if c]
+    return (
+        bool(cells and cells[0])
+        and not rest
+        and ("<b>" in raw or re.match(rf"^[{_CN}]+、", cells[0]) is not None)
+    )
+
+
+def _pipe_tables(
+    paras: list[DocParagraph], raw: tuple[str, ...], start: int, caption: str, box: int
+) -> tuple[Table | None, int]:
+    """Read a run of pipe-table paragraphs starting at ``start``; return (table, next)."""
+    i = start
+    header: list[str] | None = None
+    sub: list[str] | None = None
+    rows: list[TableRow] = []
+    group = ""
+    first = paras[start]
+    run: list[DocParagraph] = []
+    while i < len(paras) and paras[i].text.startswith("|"):
+        run.append(paras[i])
+        i += 1
+    # page-split fragments follow each other with only blank lines between, so one run
+    # holds them all; each fragment repeats (or blanks) the header: keep the first
+    is_sep = [_SEP_RE.match(dp.text.replace(" ", "")) is not None for dp in run]
+    after_sep = False
+    for k, dp in enumerate(run):
+        if is_sep[k]:
+            after_sep = True
+            continue
+        cells = _split_pipe(dp.text)
+        if k + 1 < len(run) and is_sep[k + 1]:
+            if header is None or not any(header):
+                header = cells
+            continue
+        if (
+            after_sep
+            and header is not None
+            and not cells[0]
+            and any(cells)
+            and not any(re.search(r"\d", c) and not _CELL_HEADER_RE.search(c) for c in cells)
+        ):
+            if sub is None:
+                sub = cells
+            continue  # a (repeated) second header row
+        after_sep = False
+        if _is_group_row(cells, raw[dp.line - 1]):
+            group = cells[0]
+            continue
+        if not any(cells):
+            continue
+        rows.append(TableRow(cells=tuple(cells), source=dp.span(), group=group))
+    header = header or []
+    width = max([len(header)] + [len(r.cells) for r in rows]) if (header or rows) else 0
+    cols: list[str] = []
+    parent = ""
+    for j in range(width):
+        h = header[j] if j < len(header) else ""
+        s = sub[j] if sub and j < len(sub) else ""
+        if h:
+            parent = h
+        elif not s:
+            parent = ""
+        name = f"{parent}/{s}" if (s and parent) else (h or s or f"col{j + 1}")
+        cols.append(name)
+    rows = [
+        TableRow(cells=r.cells + ("",) * (width - len(r.cells)), source=r.source, group=r.group)
+        for r in rows
+    ]
+    for j in range(start, i):
+        paras[j] = _with(paras[j], kind="table")
+    tbl = Table(
+        index=-1,
+        caption=caption,
+        columns=tuple(cols),
+        rows=tuple(rows),
+        source=first.span(),
+        heading_path=first.heading_path,
+        box=box,
+        style="pipe",
+    )
+    return tbl, i
+
+
+def _cell_table(
+    paras: list[DocParagraph], start: int, caption_dp: DocParagraph
+) -> tuple[Table | None, int]:
+    """Rebuild a one-cell-per-line table following the caption paragraph at ``start - 1``.
+
+    Header cells are read while they use header vocabulary (类别, 序号, 指标, 单位, 20XX年,
+    属性 ...). Rows end at a status/attribute cell (预期性, 约束性, 完成, 未完成, 无统计) when
+    the last column holds one, else at the next 序号. Empty unit and category cells are
+    dropped in such tables, so cells are assigned from the row's end: status, the value
+    columns, then unit (if the cell is a unit), name, 序号, category (joined if split).
+    """
+    cells: list[DocParagraph] = []
+    i = start
+    note = ""
+    while i < len(paras):
+        t = paras[i].text
+        if _TABLE_NOTE_RE.match(t):
+            note = t
+            paras[i] = _with(paras[i], kind="note")
+            i += 1
+            break
+        if len(t) > 30 or re.search(r"[。]", t) or paras[i].kind == "heading":
+            break
+        cells.append(paras[i])
+        i += 1
+    header: list[str] = []
+    for dp in cells:
+        if _CELL_HEADER_RE.search(dp.text) and not re.fullmatch(r"[\d.%/<>\[\]-]+", dp.text):
+            header.append(dp.text)
+        else:
+            break
+    data = cells[len(header) :]
+    if len(header) < 3 or not data:
+        return None, start
+    for j in range(start, start + len(cells)):
+        paras[j] = _with(paras[j], kind="table")
+    value_cols = [j for j, h in enumerate(header) if re.search(r"\d{4}年|目标|现状|基期", h)]
+    has_status = bool(re.search(r"属性|完成情况|类型", header[-1]))
+    has_no = any(h == "序号" for h in header)
+    # split the data cells into rows
+    raw_rows: list[list[DocParagraph]] = []
+    cur: list[DocParagraph] = []
+    for dp in data:
+        if has_status:
+            cur.append(dp)
+            if _STATUS_RE.match(dp.text):
+                raw_rows.append(cur)
+                cur = []
+        else:
+            if has_no and re.fullmatch(r"\d{1,3}", dp.text) and cur and len(cur) > 2:
+                raw_rows.append(cur)
+                cur = []
+            cur.append(dp)
+    if cur:
+        raw_rows.append(cur)
+    name_col = next((j for j, h in enumerate(header) if "指标" in h or "名称" in h), 0)
+    unit_col = next((j for j, h in enumerate(header) if h == "单位"), -1)
+    no_col = next((j for j, h in enumerate(header) if h == "序号"), -1)
+    cat_col = next((j for j, h in enumerate(header) if h in ("类别", "类型", "领域")), -1)
+    columns = list(header)
+    if cat_col < 0 and name_col == 0:
+        columns = ["类别", *header]  # category column without a header cell (表1-1)
+        shift = 1
+    else:
+        shift = 0
+    rows: list[TableRow] = []
+    category = ""
+    for rr in raw_rows:
+        texts = [dp.text for dp in rr]
+        out = [""] * len(columns)
+        k = len(texts)
+        if has_status:
+            out[-1] = texts[k - 1]
+            k -= 1
+        vals = value_cols[:]
+        for vc in reversed(vals):
+            if k > 0:
+                out[vc + shift] = texts[k - 1]
+                k -= 1
+        prefix = texts[:k]
+        if unit_col >= 0 and prefix and UNIT_RE.match(prefix[-1]):
+            out[unit_col + shift] = prefix.pop()
+        if prefix:
+            out[name_col + shift] = prefix.pop()
+        if no_col >= 0 and prefix and re.fullmatch(r"\d{1,3}", prefix[-1]):
+            out[no_col + shift] = prefix.pop()
+        if prefix:
+            category = "".join(prefix)
+        ci = cat_col + shift if cat_col >= 0 else 0
+        if cat_col >= 0 or shift:
+            out[ci] = category
+        first, last = rr[0], rr[-1]
+        quote = "|".join(dp.span().quote for dp in rr)
+        rows.append(
+            TableRow(
+                cells=tuple(out),
+                source=SourceSpan(line=first.line, quote=quote, end_line=last.para.end_line),
+                group=category,
+            )
+        )
+    tbl = Table(
+        index=-1,
+        caption=caption_dp.text,
+        columns=tuple(columns),
+        rows=tuple(rows),
+        source=caption_dp.span(),
+        heading_path=caption_dp.heading_path,
+        box=caption_dp.box,
+        style="cells",
+        note=note,
+    )
+    return tbl, i
+
+
+def _with(dp: DocParagraph, **kw: object) -> DocParagraph:
+    from dataclasses import replace
+
+    return replace(dp, **kw)
+
+
+# --------------------------------------------------------------------------- parse
+
+
+def parse(pt: PlanText, plan: PlanInfo | None = None) -> Document:
+    """Parse a plan's structure.
+
+    Parameters
+    ----------
+    pt : PlanText
+        The loaded plan (:func:`atlas.text.load_plan` / :func:`atlas.text.read_text`).
+    plan : PlanInfo, optional
+        Identity of the plan; defaults to one built from ``pt.plan_id``/``pt.path``.
+
+    Returns
+    -------
+    Document
+    """
+    plan = plan or PlanInfo(plan_id=pt.plan_id, path=pt.path)
+    sections: list[Section] = []
+    paras: list[DocParagraph] = []
+    stack: list[int] = []  # indices of open sections
+    in_toc = False
+    toc_seen: set[str] = set()
+    glossary_rank: int | None = None
+    for p in pt.paragraphs:
+        raw = pt.raw_lines[p.line - 1]
+        text = p.text
+        md = _md_level(raw)
+        kind = "text"
+        body_start = 0
+        if text in ("目录", "目 录"):
+            in_toc = True
+            toc_seen.clear()
+            paras.append(_dp(p, "toc", sections, stack))
+            continue
+        style = None if text.startswith("|") else heading_style(text, md)
+        if in_toc:
+            if (
+                style
+                and "。" not in text
+                and len(text) <= MAX_HEADING_CHARS
+                and style[0] != "front"
+            ) and text not in toc_seen:
+                toc_seen.add(text)
+                paras.append(_dp(p, "toc", sections, stack))
+                continue
+            in_toc = False
+        inside_glossary = glossary_rank is not None and (style is None or style[1] > glossary_rank)
+        if inside_glossary and style and style[0] in ("num", "markdown", "num_paren"):
+            style = None  # numbered glossary entries are not headings
+        if style is not None:
+            ht = _heading_title(text)
+            if ht is not None:
+                title, body_start = ht
+                title = re.sub(r"^专栏\s*", "专栏", title)
+                s_style, rank = style
+                while stack and sections[stack[-1]].rank >= rank:
+                    stack.pop()
+                parent = stack[-1] if stack else -1
+                path = (sections[parent].path if parent >= 0 else ()) + (title,)
+                sec = Section(
+                    index=len(sections),
+                    title=title,
+                    style=s_style,
+                    rank=rank,
+                    path=path,
+                    parent=parent,
+                    source=p.span(0, max(1, min(body_start, len(text)))),
+                    paragraph=p.index,
+                )
+                sections.append(sec)
+                stack.append(sec.index)
+                if _GLOSSARY_RE.search(title):
+                    glossary_rank = rank
+                elif glossary_rank is not None and rank <= glossary_rank:
+                    glossary_rank = None
+                kind = "heading" if body_start >= len(text) else "text"
+        if _BOX_RE.match(text) and len(text) <= 60 and "。" not in text:
+            kind = "box"
+        elif _CAPTION_RE.match(text) and len(text) <= 60 and "。" not in text:
+            kind = "caption"
+        elif glossary_rank is not None and kind == "text":
+            kind = "glossary"
+        paras.append(_dp(p, kind, sections, stack, body_start=body_start))
+    boxes = _find_boxes(paras, sections)
+    tables = _find_tables(paras, pt.raw_lines, boxes)
+    glossary = _find_glossary(paras)
+    title = _title(pt)
+    return Document(
+        plan=plan,
+        text=pt,
+        title=title,
+        sections=tuple(sections),
+        paragraphs=tuple(paras),
+        glossary=tuple(glossary),
+        boxes=tuple(boxes),
+        tables=tuple(tables),
+    )
+
+
+def _dp(
+    p: Paragraph, kind: str, sections: list[Section], stack: list[int], body_start: int = 0
+) -> DocParagraph:
+    sec = stack[-1] if stack else -1
+    path = sections[sec].path if sec >= 0 else ()
+    return DocParagraph(para=p, kind=kind, heading_path=path, section=sec, body_start=body_start)
+
+
+def _box_item(dp: DocParagraph) -> bool:
+    t = dp.text
+    return (
+        t.startswith("|")
+        or _INVEST_RE.search(t) is not None
+        or t.startswith("投资")
+        or _LABEL_RE.match(t) is not None
+        or (re.match(r"^\d{1,2}[.、](?!\d)", t) is not None and "。" not in t[:30])
+        or dp.kind in ("caption", "note", "table")
+    )
+
+
+def _find_boxes(paras: list[DocParagraph], sections: list[Section]) -> list[Box]:
+    boxes: list[Box] = []
+    i = 0
+    while i < len(paras):
+        dp = paras[i]
+        if dp.kind != "box" and not (
+            dp.kind == "heading" and _BOX_RE.match(dp.text) and "。" not in dp.text
+        ):
+            i += 1
+            continue
+        title = _BOX_RE.sub("", dp.text).strip() or dp.text
+        box_rank = sections[dp.section].rank if dp.section >= 0 and dp.kind == "heading" else 9
+        members: list[int] = []
+        j = i + 1
+        while j < len(paras):
+            nx = paras[j]
+            if _BOX_RE.match(nx.text) and len(nx.text) <= 60:
+                break
+            sec = sections[nx.section] if nx.section >= 0 else None
+            # a run-in heading (1.综合交通体系。…) is prose, not a box sub-heading
+            is_heading = nx.kind == "heading"
+            if is_heading and sec is not None and sec.style not in ("num", "num_paren", "markdown"):
+                break
+            if is_heading and sec is not None and sec.style == "markdown" and sec.rank < box_rank:
+                break
+            if not is_heading and not _box_item(nx):
+                break
+            members.append(j)
+            j += 1
+        bi = len(boxes)
+        boxes.append(
+            Box(
+                index=bi,
+                title=title,
+                source=dp.span(),
+                paragraphs=tuple(members),
+                heading_path=dp.heading_path,
+            )
+        )
+        paras[i] = _with(dp, kind="box", box=bi)
+        for m in members:
+            paras[m] = _with(paras[m], box=bi)
+        i = j
+    return boxes
+
+
+def _find_tables(paras: list[DocParagraph], raw: tuple[str, ...], boxes: list[Box]) -> list[Table]:
+    tables: list[Table] = []
+    i = 0
+    while i < len(paras):
+        dp = paras[i]
+        if dp.text.startswith("|"):
+            caption = ""
+            if dp.box >= 0:
+                caption = boxes[dp.box].title
+            else:
+                prev = paras[i - 1] if i else None
+                if prev is not None and prev.kind in ("caption", "heading"):
+                    caption = prev.text
+            tbl, nxt = _pipe_tables(paras, raw, i, caption, dp.box)
+            if tbl is not None and tbl.rows:
+                tables.append(_reindex(tbl, len(tables)))
+            i = max(nxt, i + 1)
+            continue
+        if dp.kind == "caption":
+            tbl, nxt = _cell_table(paras, i + 1, dp)
+            if tbl is not None:
+                tables.append(_reindex(tbl, len(tables)))
+                i = nxt
+                continue
+        i += 1
+    return tables
+
+
+def _reindex(t: Table, i: int) -> Table:
+    from dataclasses import replace
+
+    return replace(t, index=i)
+
+
+def _find_glossary(paras: list[DocParagraph]) -> list[GlossaryEntry]:
+    out: list[GlossaryEntry] = []
+    for dp in paras:
+        if dp.kind != "glossary":
+            continue
+        m = _GLOSS_ENTRY_RE.match(dp.text)
+        if not m:
+            continue
+        num = re.match(r"^(\d{1,3})", dp.text)
+        term = m.group(1).strip()
+        out.append(
+            GlossaryEntry(
+                term=term,
+                definition=m.group(2).strip(),
+                source=dp.span(),
+                number=int(num.group(1)) if num else None,
+                paragraph=dp.index,
+            )
+        )
+    return out
+
+
+def _title(pt: PlanText) -> str:
+    """The plan's title: the first line naming a 规划/纲要/报告 near the top of the file."""
+    for p in pt.paragraphs[:15]:
+        t = p.text
+        if re.search(r"规划|纲要|报告", t) and len(t) <= 80 and "。" not in t:
+            return t
+    return pt.paragraphs[0].text[:80] if pt.paragraphs else ""
