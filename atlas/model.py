@@ -107,6 +107,11 @@ class Indicator:
     kind: Literal["target", "actual"] = "target"
     category: str = ""  # table section, e.g. 经济发展, 绿色生态
     table: str = ""  # table caption, or "prose"
+    # added by the plan reader (optional; kind=actual rows keep the observed value in base_*)
+    base_text: str = ""  # verbatim base/actual cell, e.g. 待省反馈, 19:26:55, [4]
+    base_growth: float | None = None  # growth % reported with the base/actual value
+    growth_text: str = ""  # verbatim growth cell/phrase, e.g. 6.5左右
+    status: str = ""  # completion status of review tables: 完成 / 未完成 / 无统计
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,7 @@ class Project:
     investment: float | None = None  # normalised to 亿元
     box: str = ""  # 专栏 caption
     duplicate_of: str = ""  # name/box of an earlier item it duplicates
+    investment_text: str = ""  # verbatim amount as written, e.g. 投资 4200 万元 (plan reader)
 
 
 @dataclass(frozen=True)
