@@ -1,0 +1,504 @@
+"""``atlas build``: plans → extraction → curated merge → geometry → validated layers → store,
+GeoJSON and report.json (DESIGN §3).
+
+Nothing is written until every plan has been built; outputs are written into a staging folder
+next to ``out`` and moved into place file by file, so a failed build never destroys the previous
+good atlas.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from . import curated, geometry, paths
+from .errors import InputError
+from .layers import (
+    PLAN_COLUMNS,
+    Context,
+    FeatureSpec,
+    feature_rows,
+    frame,
+    indicator_frame,
+    indicator_table,
+    specs_from_extraction,
+    split_layers,
+    validate,
+)
+from .model import LAYERS, PRECISIONS, Extraction, PlanInfo
+
+log = logging.getLogger(__name__)
+
+REPORT_VERSION = 1
+INDICATORS = "indicators"
+PLANS = "plans"
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+
+def manifest_rows() -> list[dict[str, str]]:
+    """Rows of geodata/plans/manifest.csv (empty when there is no manifest)."""
+    path = paths.PLANS / "manifest.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def default_plans() -> list[Path]:
+    """Every plan listed in the manifest, in manifest order."""
+    return [paths.PLANS / row["file"] for row in manifest_rows()]
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> Any:
+    from .gazetteer import default_gazetteer
+
+    return default_gazetteer()
+
+
+@lru_cache(maxsize=1)
+def _coast_sea() -> tuple[BaseGeometry | None, BaseGeometry | None]:
+    from . import geodata
+
+    def union(loader) -> BaseGeometry | None:
+        try:
+            gdf = loader()
+        except Exception as exc:  # a missing optional reference layer degrades, not fails
+            log.warning("reference layer unavailable: %s", exc)
+            return None
+        geoms = [g for g in gdf.geometry if g is not None and not g.is_empty]
+        return shapely.union_all(geoms) if geoms else None
+
+    return union(geodata.coast), union(geodata.sea)
+
+
+def plan_context(plan: PlanInfo, gazetteer: Any, specs: Sequence[FeatureSpec] = ()) -> Context:
+    """The ground a plan is placed on: jurisdiction polygon, coast, sea, compass siblings."""
+    if not plan.adcode:
+        raise InputError(
+            f"{plan.plan_id}: cannot tell which place the plan covers (no jurisdiction found)"
+        )
+    juris = gazetteer.polygon(plan.adcode)
+    if juris is None:
+        raise InputError(f"{plan.plan_id}: no boundary for jurisdiction {plan.adcode}")
+    juris = geometry.clean(juris, "polygon")
+    coast, sea = _coast_sea()
+    marine = juris
+    if coast is not None and geometry.distance_m(juris, coast) < geometry.SEA_BUFFER_M:
+        marine = geometry.clip_region(juris, marine=True, sea=sea)
+    siblings: dict[str, list[str]] = {}
+    from .layers import _compass_word  # the same reading of compass words as placement
+
+    for s in specs:
+        if s.layer == "layout" and s.resolved:
+            w = _compass_word(s)
+            if w and w not in siblings.setdefault(s.layout, []):
+                siblings[s.layout].append(w)
+    return Context(
+        plan_id=plan.plan_id,
+        adcode=plan.adcode,
+        jurisdiction=juris,
+        gazetteer=gazetteer,
+        coast=coast,
+        sea=sea,
+        marine_region=marine,
+        siblings={k: tuple(v) for k, v in siblings.items()},
+    )
+
+
+def _plan_lines(ex: Extraction, lines: Sequence[str] | None) -> tuple[str, ...]:
+    if lines is not None:
+        return tuple(lines)
+    raw = ex.extra.get("raw_lines") if ex.extra else None
+    if raw:
+        return tuple(raw)
+    path = Path(ex.plan.path) if ex.plan.path else None
+    if path is not None and path.is_file():
+        from .text import load_plan
+
+        return load_plan(path, ex.plan_id).raw_lines
+    return ()
+
+
+# --- admin layer -----------------------------------------------------------------------------
+
+_SUFFIXES = ("街道", "自治县", "市", "县", "区", "镇", "乡")
+
+
+def _short(name: str) -> str:
+    for suf in _SUFFIXES:
+        if name.endswith(suf) and len(name) - len(suf) >= 2:
+            return name[: -len(suf)]
+    return name
+
+
+def _first_mention(name: str, lines: Sequence[str]) -> tuple[int, str]:
+    for key in (name, _short(name)):
+        for i, text in enumerate(lines, 1):
+            if key and key in text:
+                return i, text.strip()
+    return 0, ""
+
+
+def admin_rows(plan: PlanInfo, ctx: Context, lines: Sequence[str]) -> list[dict[str, Any]]:
+    """The jurisdiction polygon and its sub-units (counties of a city, townships of a county).
+
+    Each row cites the first line that names the unit; sub-units the plan never names cite the
+    line naming the jurisdiction, with a note saying so.
+    """
+    from . import geodata
+
+    try:
+        unit = ctx.gazetteer.get(plan.adcode).name
+    except (KeyError, AttributeError):
+        unit = plan.jurisdiction or plan.adcode
+    jline, jquote = _first_mention(unit, lines)
+    rows = [
+        _admin_row(
+            plan, plan.adcode, unit, "jurisdiction", ctx.jurisdiction, "admin", jline, jquote, ""
+        )
+    ]
+    if plan.adcode.endswith("00"):
+        subs = geodata.counties()
+        subs = subs[subs["parent"] == plan.adcode]
+        items = [(r.adcode, r.name, "county", r.geometry, "admin") for r in subs.itertuples()]
+    else:
+        subs = geodata.townships()
+        subs = subs[subs["county"] == plan.adcode]
+        items = [(r.code, r.name, "township", r.geometry, r.precision) for r in subs.itertuples()]
+    for code, sub, role, geom, prec in sorted(items):
+        line, quote = _first_mention(sub, lines)
+        note = ""
+        if not line:
+            line, quote, note = jline, jquote, "not named in the plan; a sub-unit of it"
+        prec = prec if prec in PRECISIONS[:-1] else "derived"
+        g = geometry.clean(geom, "point" if geom.geom_type == "Point" else "polygon")
+        rows.append(_admin_row(plan, code, sub, role, g, prec, line, quote, note))
+    return rows
+
+
+def _admin_row(plan, code, name, role, geom, prec, line, quote, note) -> dict[str, Any]:
+    return {
+        "id": f"{plan.plan_id}:admin:{code}",
+        "plan_id": plan.plan_id,
+        "layer": "admin",
+        "layout": "",
+        "component": "",
+        "role": role,
+        "name": name,
+        "precision": prec,
+        "confidence": 1.0 if prec == "admin" else 0.5,
+        "anchors": code,
+        "source_line": line,
+        "source_quote": quote,
+        "provenance": "reference",
+        "rule": "admin_boundary" if prec == "admin" else "point",
+        "note": note,
+        "area_km2": None,
+        "geometry": geom,
+    }
+
+
+# --- one plan --------------------------------------------------------------------------------
+
+
+def build_plan(
+    ex: Extraction,
+    *,
+    gazetteer: Any = None,
+    lines: Sequence[str] | None = None,
+    use_curated: bool = True,
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """Frames and the report entry of one extracted plan (no files written)."""
+    gaz = gazetteer if gazetteer is not None else _gazetteer()
+    plan_lines = _plan_lines(ex, lines)
+    specs = specs_from_extraction(ex)
+    n_extracted = len(specs)
+    doc = curated.load_spec(ex.plan_id) if use_curated else None
+    specs = curated.apply_spec(
+        specs, doc, plan_lines=plan_lines, gazetteer=gaz, scope=ex.plan.adcode
+    )
+    ctx = plan_context(ex.plan, gaz, specs)
+    rows = feature_rows(specs, ctx)
+    rows += admin_rows(ex.plan, ctx, plan_lines)
+    frames: dict[str, pd.DataFrame] = dict(split_layers(rows))
+    frames[INDICATORS] = indicator_frame(ex)
+    frames[PLANS] = pd.DataFrame([_plan_row(ex.plan)], columns=list(PLAN_COLUMNS))
+    ops = Counter(ch["op"] for ch in (doc or {}).get("changes") or [])
+    report = plan_report(ex, frames, n_extracted, ops)
+    return frames, report
+
+
+def build_extraction(extraction: Extraction, **kwargs: Any) -> dict[str, pd.DataFrame]:
+    """In-memory frames for one plan (for the app's upload page); no files are written.
+
+    Returns layer name → GeoDataFrame for every feature layer with rows, plus ``"indicators"``
+    and ``"plans"`` DataFrames. Keyword arguments go to :func:`build_plan`.
+    """
+    return build_plan(extraction, **kwargs)[0]
+
+
+def _plan_row(plan: PlanInfo) -> dict[str, str]:
+    return {
+        "plan_id": plan.plan_id,
+        "jurisdiction": plan.jurisdiction,
+        "adcode": plan.adcode,
+        "level": plan.level,
+        "kind": plan.kind,
+        "period": plan.period,
+        "title": plan.title,
+        "text_path": _rel(plan.path),
+    }
+
+
+def _rel(path: str) -> str:
+    try:
+        return Path(path).resolve().relative_to(paths.ROOT).as_posix()
+    except (ValueError, OSError):
+        return str(path)
+
+
+def plan_report(
+    ex: Extraction, frames: dict[str, pd.DataFrame], n_extracted: int, ops: Counter
+) -> dict[str, Any]:
+    """The report.json entry of a plan (layouts, precision counts, unresolved, provenance)."""
+    lay = frames.get("layout")
+    layouts = []
+    if lay is not None:
+        for name, part in lay.groupby("layout", sort=False):
+            first = int(part["source_line"].min())
+            layouts.append(
+                {
+                    "name": name,
+                    "source_line": first,
+                    "elements": len(part),
+                    "by_precision": _counts(part["precision"]),
+                }
+            )
+        layouts.sort(key=lambda d: (d["source_line"], d["name"]))
+    ents = [f for k, f in frames.items() if k in LAYERS and k not in ("layout", "admin")]
+    ent = pd.concat(ents) if ents else frame([])
+    unresolved = []
+    for k in ("layout", *(x for x in LAYERS if x not in ("layout", "admin"))):
+        f = frames.get(k)
+        if f is None:
+            continue
+        for r in f[f["precision"] == "unresolved"].itertuples():
+            unresolved.append(
+                {
+                    "layer": k,
+                    "layout": r.layout,
+                    "component": r.component,
+                    "name": r.name,
+                    "source_line": int(r.source_line),
+                    "reason": r.note,
+                }
+            )
+    for u in ex.unresolved:
+        if u.kind not in ("layout", "element"):
+            unresolved.append(
+                {
+                    "layer": u.kind,
+                    "layout": u.layout,
+                    "component": u.component,
+                    "name": u.name,
+                    "source_line": u.source.line if u.source else None,
+                    "reason": u.reason,
+                }
+            )
+    prov = Counter()
+    for k, f in frames.items():
+        if k in LAYERS and k != "admin":
+            prov.update(f["provenance"])
+    lay_prov = _counts(lay["provenance"]) if lay is not None else {}
+    return {
+        "plan_id": ex.plan_id,
+        "jurisdiction": ex.plan.jurisdiction,
+        "adcode": ex.plan.adcode,
+        "text_path": _rel(ex.plan.path),
+        "layouts": layouts,
+        "elements": len(lay) if lay is not None else 0,
+        "elements_by_precision": _counts(lay["precision"]) if lay is not None else {},
+        "entities": len(ent),
+        "entities_by_layer": _counts(ent["layer"]),
+        "entities_by_precision": _counts(ent["precision"]),
+        "indicators": len(frames[INDICATORS]),
+        "unresolved": unresolved,
+        "provenance": {
+            "extracted_specs": n_extracted,
+            "features": {k: int(v) for k, v in sorted(prov.items())},
+            "layout_elements": lay_prov,
+            "curated_changes": {k: int(v) for k, v in sorted(ops.items())},
+        },
+    }
+
+
+def _counts(s: pd.Series) -> dict[str, int]:
+    c = Counter(s)
+    order = [p for p in (*PRECISIONS, *LAYERS, "extracted", "curated", "reference") if p in c]
+    order += sorted(k for k in c if k not in order)
+    return {k: int(c[k]) for k in order}
+
+
+# --- the whole atlas -------------------------------------------------------------------------
+
+
+def _extract(path: Path) -> Extraction:
+    from .pipeline import extract_plan
+
+    return extract_plan(path)
+
+
+def _concat(parts: list[pd.DataFrame], layer: str) -> pd.DataFrame:
+    if layer in (INDICATORS,):
+        df = pd.concat(parts, ignore_index=True) if parts else indicator_table([])
+        return indicator_table(df.to_dict("records")).sort_values("id").reset_index(drop=True)
+    if layer == PLANS:
+        return pd.concat(parts, ignore_index=True).sort_values("plan_id").reset_index(drop=True)
+    gdf = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=4326)
+    gdf = gdf.sort_values("id", kind="stable").reset_index(drop=True)
+    validate(gdf)
+    return gdf
+
+
+def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
+    """Build the atlas of ``plans`` (default: every plan in the manifest) into ``out``.
+
+    Writes ``out/atlas.gpkg``, ``out/geojson/<layer>.geojson`` and ``out/report.json``;
+    returns the report dict. Raises :class:`~atlas.errors.InputError` for a bad plan file (and
+    then writes nothing).
+    """
+    from .export import geojson_bytes
+    from .store import write_atlas
+
+    t0 = time.perf_counter()
+    plans = list(plans) if plans else default_plans()
+    if not plans:
+        raise InputError("no plans to build (the plan manifest is empty)")
+    seen: set[str] = set()
+    collected: dict[str, list[pd.DataFrame]] = {}
+    reports = []
+    for i, path in enumerate(plans, 1):
+        ex = _extract(Path(path))
+        if ex.plan_id in seen:
+            raise InputError(f"plan {ex.plan_id} given twice")
+        seen.add(ex.plan_id)
+        log.info("[%d/%d] %s: building layers", i, len(plans), ex.plan_id)
+        frames, rep = build_plan(ex)
+        reports.append(rep)
+        for k, f in frames.items():
+            collected.setdefault(k, []).append(f)
+    merged = {k: _concat(v, k) for k, v in collected.items()}
+    layers_out = {k: v for k, v in merged.items() if k in LAYERS}
+    report = {
+        "version": REPORT_VERSION,
+        "plans": reports,
+        "totals": _totals(reports),
+        "layers": {k: len(v) for k, v in sorted(layers_out.items())},
+    }
+    out = Path(out)
+    stage = Path(
+        tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent if out.parent.exists() else None)
+    )
+    try:
+        write_atlas(stage / "atlas.gpkg", merged)
+        (stage / "geojson").mkdir()
+        for k, gdf in layers_out.items():
+            (stage / "geojson" / f"{k}.geojson").write_bytes(geojson_bytes(gdf))
+        report["seconds"] = round(time.perf_counter() - t0, 2)
+        text = json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n"
+        (stage / "report.json").write_text(text, encoding="utf-8")
+        _publish(stage, out)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    log.info("atlas written to %s in %.1f s", out, report["seconds"])
+    return report
+
+
+def _publish(stage: Path, out: Path) -> None:
+    """Move the staged outputs into ``out``: files by rename, the geojson folder by swap."""
+    out.mkdir(parents=True, exist_ok=True)
+    old = out / ".geojson-old"
+    if old.exists():
+        shutil.rmtree(old)
+    if (out / "geojson").exists():
+        os.replace(out / "geojson", old)
+    os.replace(stage / "geojson", out / "geojson")
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(stage / "atlas.gpkg", out / "atlas.gpkg")
+    os.replace(stage / "report.json", out / "report.json")
+
+
+def _totals(reports: list[dict[str, Any]]) -> dict[str, Any]:
+    prec: Counter = Counter()
+    prov: Counter = Counter()
+    for r in reports:
+        prec.update(r["elements_by_precision"])
+        prov.update(r["provenance"]["layout_elements"])
+    total = sum(prov.values())
+    return {
+        "plans": len(reports),
+        "layouts": sum(len(r["layouts"]) for r in reports),
+        "elements": sum(r["elements"] for r in reports),
+        "elements_by_precision": {k: int(prec[k]) for k in PRECISIONS if k in prec},
+        "entities": sum(r["entities"] for r in reports),
+        "indicators": sum(r["indicators"] for r in reports),
+        "unresolved": sum(len(r["unresolved"]) for r in reports),
+        "layout_elements_extracted": int(prov.get("extracted", 0)),
+        "layout_elements_curated": int(prov.get("curated", 0)),
+        "extracted_share": round(prov.get("extracted", 0) / total, 3) if total else None,
+    }
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """Human-readable summary of a build report (what ``atlas build`` prints)."""
+    out = []
+    for r in report["plans"]:
+        out.append(
+            f"{r['plan_id']} ({r['jurisdiction'] or r['adcode']}): {len(r['layouts'])} layouts, "
+            f"{r['elements']} elements, {r['entities']} entities, {r['indicators']} indicators"
+        )
+        for lay in r["layouts"]:
+            prec = ", ".join(f"{k} {v}" for k, v in lay["by_precision"].items())
+            out.append(f"  {lay['name']} (line {lay['source_line']}): {prec}")
+        lp = r["provenance"]["layout_elements"]
+        out.append(
+            f"  elements: extracted {lp.get('extracted', 0)}, curated {lp.get('curated', 0)}"
+        )
+        if r["unresolved"]:
+            out.append(f"  unresolved ({len(r['unresolved'])}):")
+            for u in r["unresolved"]:
+                label = "/".join(x for x in (u["layout"], u["component"], u["name"]) if x)
+                out.append(f"    - {label} (line {u['source_line']}): {u['reason']}")
+    t = report["totals"]
+    share = t["extracted_share"]
+    out.append(
+        f"total: {t['plans']} plans, {t['layouts']} layouts, {t['elements']} elements "
+        f"({', '.join(f'{k} {v}' for k, v in t['elements_by_precision'].items())}), "
+        f"{t['entities']} entities, {t['indicators']} indicators, {t['unresolved']} unresolved"
+    )
+    out.append(
+        f"layout elements: extracted {t['layout_elements_extracted']}, curated "
+        f"{t['layout_elements_curated']}"
+        + (f" ({share:.0%} from extraction alone)" if share is not None else "")
+    )
+    if "seconds" in report:
+        out.append(f"built in {report['seconds']} s")
+    return "\n".join(out)

@@ -1,0 +1,287 @@
+"""Exports of atlas frames: GeoJSON (RFC 7946), GeoPackage, KML, CSV/XLSX of indicators, and a
+Shapefile-safe variant.
+
+Every writer takes frames and a path; every ``*_bytes`` variant returns the file content for a
+Streamlit download button. GeoJSON is written by hand rather than through GDAL so that it is
+byte-stable: features sorted by ``id``, coordinates rounded to 6 decimals (~0.1 m), exterior
+rings counter-clockwise and holes clockwise (RFC 7946 §3.1.6), no ``crs`` member, one feature
+per line.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from shapely.geometry import mapping
+
+from .errors import InputError
+from .layers import INDICATOR_COLUMNS
+
+PRECISION = 6
+
+#: Shapefile field names (≤ 10 bytes) for the schema columns; others are truncated + numbered
+SHP_FIELDS: dict[str, str] = {
+    "source_line": "src_line",
+    "source_quote": "src_quote",
+    "confidence": "confidence",
+    "provenance": "provenance",
+    "component": "component",
+    "area_km2": "area_km2",
+}
+#: a DBF text field holds at most 254 bytes
+DBF_TEXT_BYTES = 254
+
+
+# --- GeoJSON ---------------------------------------------------------------------------------
+
+
+def _round_geom(geom):
+    geom = shapely.orient_polygons(geom, exterior_cw=False)
+    return shapely.transform(geom, lambda xy: np.round(xy, PRECISION))
+
+
+def _json_value(v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, float | np.floating):
+        return None if math.isnan(v) else float(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.bool_):
+        return bool(v)
+    if v is pd.NA or v is pd.NaT:
+        return None
+    return v
+
+
+def geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:
+    """RFC 7946 GeoJSON of a frame: sorted by ``id``, 6 decimals, CCW exteriors, UTF-8."""
+    if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
+        gdf = gdf.to_crs(4326)
+    if "id" in gdf.columns:
+        gdf = gdf.sort_values("id", kind="stable")
+    props = [c for c in gdf.columns if c != gdf.geometry.name]
+    lines = []
+    for values, geom in zip(
+        gdf[props].itertuples(index=False, name=None), gdf.geometry, strict=True
+    ):
+        g = None
+        if geom is not None and not geom.is_empty:
+            g = mapping(_round_geom(geom))
+        feat = {
+            "type": "Feature",
+            "id": _json_value(values[props.index("id")]) if "id" in props else None,
+            "properties": {k: _json_value(v) for k, v in zip(props, values, strict=True)},
+            "geometry": g,
+        }
+        if feat["id"] is None:
+            del feat["id"]
+        lines.append(json.dumps(feat, ensure_ascii=False, separators=(",", ":")))
+    body = ",\n".join(lines)
+    text = '{"type":"FeatureCollection","features":[\n' + body + ("\n" if lines else "") + "]}\n"
+    return text.encode("utf-8")
+
+
+def write_geojson(gdf: gpd.GeoDataFrame, path: Path | str) -> Path:
+    """Write :func:`geojson_bytes` to ``path`` (atomic rename)."""
+    return _write_bytes(Path(path), geojson_bytes(gdf))
+
+
+def _write_bytes(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+# --- GeoPackage / KML via GDAL ---------------------------------------------------------------
+
+
+def write_gpkg(frames: Mapping[str, pd.DataFrame], path: Path | str) -> Path:
+    """GeoPackage with one table per frame (the atlas store format, see :mod:`atlas.store`)."""
+    from .store import write_atlas
+
+    return write_atlas(path, frames)
+
+
+def _gdal_bytes(write, suffix: str) -> bytes:
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / f"out{suffix}"
+        write(p)
+        return p.read_bytes()
+
+
+def gpkg_bytes(frames: Mapping[str, pd.DataFrame]) -> bytes:
+    """GeoPackage content of :func:`write_gpkg`."""
+    return _gdal_bytes(lambda p: write_gpkg(frames, p), ".gpkg")
+
+
+def write_kml(gdf: gpd.GeoDataFrame, path: Path | str, name_field: str = "name") -> Path:
+    """KML (OGC 2.2) of the located features; the popup shows the schema columns.
+
+    Unresolved rows have no geometry and KML has nowhere to put them; they are left out (they
+    are listed in report.json and in the other formats).
+    """
+    path = Path(path)
+    located = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty].to_crs(4326)
+    if path.exists():
+        path.unlink()
+    pyogrio.write_dataframe(located, path, driver="KML", dataset_options={"NameField": name_field})
+    return path
+
+
+def kml_bytes(gdf: gpd.GeoDataFrame) -> bytes:
+    """KML content of :func:`write_kml`."""
+    return _gdal_bytes(lambda p: write_kml(gdf, p), ".kml")
+
+
+# --- indicators ------------------------------------------------------------------------------
+
+
+def _check_indicators(df: pd.DataFrame) -> pd.DataFrame:
+    missing = [c for c in INDICATOR_COLUMNS if c not in df.columns]
+    if missing:
+        raise InputError(f"not an indicator table (missing {', '.join(missing)})")
+    return df[list(INDICATOR_COLUMNS)]
+
+
+def indicators_csv_bytes(df: pd.DataFrame) -> bytes:
+    """Indicators as CSV, UTF-8 with a BOM so that Excel shows the Chinese names."""
+    return _check_indicators(df).to_csv(index=False).encode("utf-8-sig")
+
+
+def write_indicators_csv(df: pd.DataFrame, path: Path | str) -> Path:
+    """Write :func:`indicators_csv_bytes` to ``path``."""
+    return _write_bytes(Path(path), indicators_csv_bytes(df))
+
+
+def indicators_xlsx_bytes(df: pd.DataFrame) -> bytes:
+    """Indicators as an XLSX workbook (one sheet per plan, plus ``all``)."""
+    df = _check_indicators(df)
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as xw:
+        df.to_excel(xw, sheet_name="all", index=False)
+        for pid, part in df.groupby("plan_id", sort=True):
+            part.to_excel(xw, sheet_name=str(pid)[:31], index=False)
+    return buf.getvalue()
+
+
+def write_indicators_xlsx(df: pd.DataFrame, path: Path | str) -> Path:
+    """Write :func:`indicators_xlsx_bytes` to ``path``."""
+    return _write_bytes(Path(path), indicators_xlsx_bytes(df))
+
+
+# --- Shapefile-safe --------------------------------------------------------------------------
+
+
+def shapefile_names(columns: list[str]) -> dict[str, str]:
+    """Map column names to unique DBF field names of at most 10 bytes (UTF-8)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for col in columns:
+        short = SHP_FIELDS.get(col, col)
+        short = short.encode("utf-8")[:10].decode("utf-8", "ignore")
+        k = 1
+        base = short
+        while short in used:
+            suffix = str(k)
+            short = base.encode("utf-8")[: 10 - len(suffix)].decode("utf-8", "ignore") + suffix
+            k += 1
+        used.add(short)
+        out[col] = short
+    return out
+
+
+def _clip_bytes(s: Any) -> Any:
+    if not isinstance(s, str):
+        return s
+    b = s.encode("utf-8")
+    return s if len(b) <= DBF_TEXT_BYTES else b[:DBF_TEXT_BYTES].decode("utf-8", "ignore")
+
+
+_SHP_KINDS = {
+    "pt": ("Point", "MultiPoint"),
+    "ln": ("LineString", "MultiLineString"),
+    "pg": ("Polygon", "MultiPolygon"),
+}
+
+
+def write_shapefiles(frames: Mapping[str, gpd.GeoDataFrame], folder: Path | str) -> list[Path]:
+    """Shapefile-safe export: one .shp per layer and geometry kind, DBF names ≤ 10 bytes.
+
+    For each layer ``<layer>_<pt|ln|pg>.shp`` (+ .dbf/.shx/.prj and a ``.cpg`` saying UTF-8),
+    ``<layer>_unresolved.csv`` for rows without geometry, and one ``fields.csv`` mapping every
+    short field name to its schema column (and noting text cut to the DBF's 254 bytes).
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    mapping_rows = []
+    for layer, gdf in sorted(frames.items()):
+        if not isinstance(gdf, gpd.GeoDataFrame):
+            continue
+        cols = [c for c in gdf.columns if c != gdf.geometry.name]
+        names = shapefile_names(cols)
+        for col, short in names.items():
+            mapping_rows.append({"layer": layer, "field": short, "column": col})
+        empty = gdf.geometry.isna() | gdf.geometry.is_empty
+        if empty.any():
+            p = folder / f"{layer}_unresolved.csv"
+            pd.DataFrame(gdf.loc[empty, cols]).to_csv(p, index=False, encoding="utf-8")
+            written.append(p)
+        located = gdf[~empty]
+        for kind, types in _SHP_KINDS.items():
+            part = located[located.geom_type.isin(types)]
+            if part.empty:
+                continue
+            out = pd.DataFrame(part[cols]).rename(columns=names)
+            for c in out.columns:
+                if out[c].dtype == object or str(out[c].dtype).startswith("str"):
+                    out[c] = out[c].map(_clip_bytes)
+            shp = gpd.GeoDataFrame(out, geometry=part.geometry.values, crs=part.crs)
+            p = folder / f"{layer}_{kind}.shp"
+            pyogrio.write_dataframe(
+                shp, p, driver="ESRI Shapefile", encoding="UTF-8", promote_to_multi=True
+            )
+            p.with_suffix(".cpg").write_text("UTF-8")
+            written.append(p)
+    fields = folder / "fields.csv"
+    table = pd.DataFrame(mapping_rows, columns=["layer", "field", "column"])
+    table["note"] = ""
+    table.loc[table["column"] == "source_quote", "note"] = (
+        f"cut to {DBF_TEXT_BYTES} bytes; the full quote is in the GeoPackage"
+    )
+    table.to_csv(fields, index=False, encoding="utf-8")
+    written.append(fields)
+    return written
+
+
+def shapefile_zip_bytes(frames: Mapping[str, gpd.GeoDataFrame]) -> bytes:
+    """A zip of :func:`write_shapefiles` output (for one download button)."""
+    with tempfile.TemporaryDirectory() as d:
+        files = write_shapefiles(frames, d)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in sorted(Path(d).iterdir()):
+                zf.write(f, f.name)
+        del files
+        return buf.getvalue()

@@ -1,0 +1,686 @@
+"""Typed map layers: the fixed feature schema (DESIGN §4), assembly from an extraction, and
+validation.
+
+An :class:`~atlas.model.Extraction` is first flattened into :class:`FeatureSpec` records (one per
+layout element or entity; curated specs from layers/<plan_id>.yaml are merged at this stage, see
+:mod:`atlas.curated`), then each spec is *placed*: its anchors are resolved against the gazetteer
+and a DESIGN §5 rule from :mod:`atlas.geometry` turns them into a geometry with a precision
+class. Specs that cannot be placed stay in the layer as ``precision=unresolved`` rows with no
+geometry and a reason, never dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import LineString, Point
+from shapely.geometry.base import BaseGeometry
+
+from . import geometry as geo
+from .errors import SchemaError
+from .model import LAYERS, PRECISIONS, Extraction, Place, SourceSpan
+
+log = logging.getLogger(__name__)
+
+#: feature layer columns, in order (DESIGN §4 plus provenance and placement notes)
+COLUMNS: tuple[str, ...] = (
+    "id",
+    "plan_id",
+    "layer",
+    "layout",
+    "component",
+    "role",
+    "name",
+    "precision",
+    "confidence",
+    "anchors",
+    "source_line",
+    "source_quote",
+    "provenance",
+    "rule",  # the geometry rule that placed the feature (docs/geometry.md)
+    "note",  # why a feature is unresolved / what was assumed
+    "area_km2",  # area stated in the text, if any
+)
+STR_COLUMNS = tuple(c for c in COLUMNS if c not in ("confidence", "source_line", "area_km2"))
+
+#: indicator table columns (DESIGN §4 indicator fields + plan and jurisdiction for the join)
+INDICATOR_COLUMNS: tuple[str, ...] = (
+    "id",
+    "plan_id",
+    "adcode",
+    "jurisdiction",
+    "name",
+    "key",
+    "unit",
+    "base_year",
+    "base_value",
+    "target_year",
+    "target_value",
+    "target_text",
+    "qualifier",
+    "growth",
+    "attribute",
+    "kind",
+    "category",
+    "table",
+    "source_line",
+    "source_quote",
+)
+
+#: plans table columns
+PLAN_COLUMNS: tuple[str, ...] = (
+    "plan_id",
+    "jurisdiction",
+    "adcode",
+    "level",
+    "kind",
+    "period",
+    "title",
+    "text_path",
+)
+
+PROVENANCES = ("extracted", "curated", "reference")
+
+#: base confidence of a placement rule, multiplied by the anchors' confidence
+RULE_CONFIDENCE = {"admin": 1.0, "surveyed": 0.9, "derived": 0.7, "schematic": 0.4}
+
+AREA_ROLES = {"core", "cluster", "city", "zone", "wing", "district", "area", "park_area"}
+BAND_ROLES = {"belt", "corridor", "ring", "barrier", "greenway"}
+LINE_ROLES = {"river", "rail", "road", "reach", "pipeline", "route", "line"}
+LINE_LEVELS = {"river", "coast", "rail", "road"}
+MARINE_WORDS = ("滨海", "沿海", "海岸", "海域", "海洋", "近海", "湾", "港", "海上")
+COMPASS_RE = re.compile(r"(中?(?:东北|西北|东南|西南|东|西|南|北)|中)(?:部|翼|侧)")
+AREA_RE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*平方公里")
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """One thing to map: a layout element or an entity, before placement.
+
+    ``resolved=False`` means the plan names it but never defines it. ``precision`` forces a
+    precision class (curated specs only).
+    """
+
+    plan_id: str
+    layer: str
+    role: str
+    name: str
+    source: SourceSpan | None
+    layout: str = ""
+    component: str = ""
+    anchors: tuple[str, ...] = ()
+    definition: str = ""
+    area_km2: float | None = None
+    attrs: tuple[tuple[str, str], ...] = ()
+    resolved: bool = True
+    reason: str = ""
+    provenance: str = "extracted"
+    precision: str = ""
+
+    def attr(self, key: str, default: str = "") -> str:
+        return dict(self.attrs).get(key, default)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What placement needs to know about a plan's ground (WGS-84 geometries)."""
+
+    plan_id: str
+    adcode: str
+    jurisdiction: BaseGeometry
+    gazetteer: Any  # atlas.gazetteer.Gazetteer (duck-typed: geocode, polygon, line)
+    coast: BaseGeometry | None = None
+    sea: BaseGeometry | None = None
+    marine_region: BaseGeometry | None = None
+    siblings: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A spec's placement: geometry (None when unresolved) and how it was made."""
+
+    geometry: BaseGeometry | None
+    precision: str
+    confidence: float
+    anchors: tuple[str, ...]
+    rule: str
+    note: str = ""
+
+
+# --- extraction → specs ----------------------------------------------------------------------
+
+
+def specs_from_extraction(ex: Extraction) -> list[FeatureSpec]:
+    """Flatten an extraction's layouts and entities into feature specs (text order)."""
+    specs: list[FeatureSpec] = []
+    for lay in ex.layouts:
+        if not lay.elements:
+            specs.append(
+                FeatureSpec(
+                    ex.plan_id,
+                    "layout",
+                    "layout",
+                    lay.name,
+                    lay.source,
+                    layout=lay.name,
+                    component=lay.name,
+                    resolved=False,
+                    reason="layout named but its components are never defined in the plan",
+                )
+            )
+        for e in lay.elements:
+            specs.append(
+                FeatureSpec(
+                    ex.plan_id,
+                    "layout",
+                    e.role,
+                    e.name,
+                    e.source,
+                    layout=lay.name,
+                    component=e.component,
+                    anchors=tuple(e.anchors),
+                    definition=e.definition,
+                    area_km2=e.area_km2,
+                    resolved=e.resolved,
+                    reason="" if e.resolved else "named by the slogan but never defined",
+                )
+            )
+    covered = {(s.layout, s.component) for s in specs}
+    for u in ex.unresolved:
+        # unresolved layouts/elements the extractor did not also emit as layout elements
+        if u.kind in ("layout", "element") and (u.layout or u.name, u.component or u.name) not in (
+            covered
+        ):
+            specs.append(
+                FeatureSpec(
+                    ex.plan_id,
+                    "layout",
+                    "layout" if u.kind == "layout" else "element",
+                    u.name,
+                    u.source,
+                    layout=u.layout or u.name,
+                    component=u.component or u.name,
+                    resolved=False,
+                    reason=u.reason,
+                )
+            )
+            covered.add((u.layout or u.name, u.component or u.name))
+    for ent in ex.entities:
+        area = ent.attr("area_km2")
+        specs.append(
+            FeatureSpec(
+                ex.plan_id,
+                ent.layer if ent.layer in LAYERS else "project",
+                ent.role,
+                ent.name,
+                ent.source,
+                anchors=tuple(ent.anchors),
+                area_km2=float(area) if _is_number(area) else None,
+                attrs=tuple(ent.attrs),
+            )
+        )
+    return specs
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+# --- placement -------------------------------------------------------------------------------
+
+
+def _worst(*precisions: str) -> str:
+    return max(precisions, key=PRECISIONS.index)
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    name: str
+    place: Place
+    polygon: BaseGeometry | None
+    line: BaseGeometry | None
+
+    @property
+    def point(self) -> Point:
+        return Point(self.place.lon, self.place.lat)
+
+
+def resolve_anchors(names: Iterable[str], ctx: Context) -> tuple[list[_Anchor], list[str]]:
+    """Resolve names against the gazetteer (jurisdiction scope first): (found, missing)."""
+    found: list[_Anchor] = []
+    missing: list[str] = []
+    seen: set[str] = set()
+    gaz = ctx.gazetteer
+    for name in names:
+        if not name or name in seen:
+            continue
+        seen.add(name)
+        cands = gaz.geocode(name, scope=ctx.adcode) if gaz is not None else []
+        if not cands:
+            missing.append(name)
+            continue
+        p = cands[0]
+        poly = gaz.polygon(p.code) if hasattr(gaz, "polygon") else None
+        line = gaz.line(p.code) if hasattr(gaz, "line") and p.level in LINE_LEVELS else None
+        found.append(_Anchor(name, p, geo.clean(poly, "polygon"), geo.clean(line, "line")))
+    return found, missing
+
+
+def _is_marine(spec: FeatureSpec, anchors: Sequence[_Anchor]) -> bool:
+    text = spec.name + spec.component + spec.definition
+    if spec.role in ("port", "port_area", "bay", "sea_zone"):
+        return True
+    if any(a.place.level in ("coast", "sea", "bay", "port", "port_area") for a in anchors):
+        return True
+    return any(w in text for w in MARINE_WORDS)
+
+
+def _compass_word(spec: FeatureSpec, *, in_definition: bool = True) -> str:
+    m = COMPASS_RE.search(spec.component + spec.name) or (
+        COMPASS_RE.search(spec.definition) if in_definition else None
+    )
+    if not m:
+        return ""
+    word = m.group(1)
+    return word + "部"
+
+
+def _usable_area(a: _Anchor, ctx: Context) -> bool:
+    """An area anchor that is not the jurisdiction itself or a parent of it."""
+    if a.polygon is None:
+        return False
+    if a.place.code and ctx.adcode and ctx.adcode.startswith(a.place.code.rstrip("0")):
+        return False  # the plan's own unit or its parent (锦州 in a 凌海 plan)
+    j = ctx.jurisdiction
+    inter = a.polygon.intersection(j)
+    return not inter.is_empty and geo.area_km2(inter) > 0.01
+
+
+def _placed(geom, precision, anchors, rule, note="") -> Placed:
+    conf = RULE_CONFIDENCE.get(precision, 0.0)
+    if anchors:
+        conf *= min(a.place.confidence for a in anchors)
+    return Placed(geom, precision, round(conf, 3), tuple(a.name for a in anchors), rule, note)
+
+
+def _unresolved(reason: str, anchors: Sequence[_Anchor] = ()) -> Placed:
+    return Placed(None, "unresolved", 0.0, tuple(a.name for a in anchors), "none", reason)
+
+
+def _region(spec: FeatureSpec, anchors: Sequence[_Anchor], ctx: Context) -> BaseGeometry:
+    if _is_marine(spec, anchors) and ctx.marine_region is not None:
+        return ctx.marine_region
+    return ctx.jurisdiction
+
+
+def _compass_zone(spec: FeatureSpec, ctx: Context, word: str) -> BaseGeometry | None:
+    words = ctx.siblings.get(spec.layout, ()) or (word,)
+    if word not in words:
+        words = (*words, word)
+    return geo.compass_partition(ctx.jurisdiction, words).get(word)
+
+
+def _disc_at(spec: FeatureSpec, lon: float, lat: float, region: BaseGeometry, ctx: Context):
+    r = geo.default_radius_m(spec.role, ctx.jurisdiction)
+    return geo.clip(geo.disc(lon, lat, area_km2=spec.area_km2, radius_m=r), region, "polygon")
+
+
+def _place_own_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed | None:
+    """A wing or park: the first place it names (its own polygon, or a disc around its point)."""
+    region = _region(spec, anchors, ctx)
+    near = ctx.jurisdiction.buffer(0.05)
+    for a in anchors:
+        if a.line is not None:
+            continue
+        if a.polygon is not None and _usable_area(a, ctx):
+            g = geo.clip(a.polygon, region, "polygon")
+            if g is not None:
+                return _placed(g, a.place.precision, [a], "named_area")
+        elif a.polygon is None and near.covers(a.point):
+            g = _disc_at(spec, a.place.lon, a.place.lat, region, ctx)
+            if g is not None:
+                rule = "equal_area_disc" if spec.area_km2 else "default_disc"
+                return _placed(g, _worst("derived", a.place.precision), [a], rule)
+    return None
+
+
+def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed:
+    region = _region(spec, anchors, ctx)
+    areas = [a for a in anchors if _usable_area(a, ctx)]
+    name_word = _compass_word(spec, in_definition=False)
+    if spec.role in ("wing", "park_area"):
+        own = _place_own_area(spec, anchors, ctx)
+        if own is not None:
+            return own
+    elif name_word and not areas:
+        z = _compass_zone(spec, ctx, name_word)
+        if z is not None:
+            return _placed(z, "schematic", [], "compass_partition", f"direction {name_word}")
+    elif areas:
+        g = geo.clip(geo.union_areas([a.polygon for a in areas]), region, "polygon")
+        if g is not None:
+            single = len(areas) == 1 and areas[0].place.precision == "admin"
+            prec = "admin" if single else _worst("derived", *(a.place.precision for a in areas))
+            return _placed(g, prec, areas, "union_of_areas")
+    else:
+        own = _place_own_area(spec, anchors, ctx)
+        if own is not None:
+            return own
+    word = name_word or _compass_word(spec)
+    if word:
+        z = _compass_zone(spec, ctx, word)
+        if z is not None:
+            if spec.role in ("wing", "core", "cluster", "park_area"):
+                c = geo.centre(z)
+                g = _disc_at(spec, c.x, c.y, region, ctx)
+                return _placed(g, "schematic", [], "compass_disc", f"placed in the {word} sector")
+            return _placed(z, "schematic", [], "compass_partition", f"direction {word}")
+    lines = [a for a in anchors if a.line is not None]
+    if lines:  # a zone organised along a river (以大凌河为中轴)
+        return _place_band(spec, lines, ctx, role="belt")
+    if spec.role == "core" and not anchors:
+        c = geo.centre(ctx.jurisdiction)
+        g = _disc_at(spec, c.x, c.y, region, ctx)
+        return _placed(g, "schematic", [], "centre_disc", "no place named; drawn at the centre")
+    return _unresolved("no anchor place could be located", anchors)
+
+
+def _coast_line(ctx: Context) -> BaseGeometry | None:
+    if ctx.coast is None or ctx.marine_region is None:
+        return None
+    return geo.clip(ctx.coast, ctx.marine_region, "line")
+
+
+def _place_band(
+    spec: FeatureSpec, anchors: list[_Anchor], ctx: Context, role: str | None = None
+) -> Placed:
+    role = role or spec.role
+    lines = [a for a in anchors if a.line is not None]
+    text = spec.name + spec.definition
+    coastal = any(w in text for w in ("滨海", "沿海", "海岸")) or any(
+        a.place.level == "coast" for a in anchors
+    )
+    region = _region(spec, anchors, ctx)
+    if lines:
+        parts = [geo.band(a.line, geo.WIDTHS_M.get(role, geo.WIDTHS_M["belt"])) for a in lines]
+        g = geo.clip(geo.union_areas([p for p in parts if p is not None]), region, "polygon")
+        if g is not None:
+            prec = _worst("derived", *(a.place.precision for a in lines))
+            return _placed(g, prec, lines, f"buffer_{role}")
+    if coastal:
+        coast = _coast_line(ctx)
+        if coast is not None:
+            g = geo.belt(coast, region, geo.WIDTHS_M["coast_belt"])
+            if g is not None:
+                return _placed(g, "derived", [], "buffer_coast", "along the coastline")
+    pts = [a for a in anchors if a.line is None]
+    if len(pts) >= 2:  # a range or chain of named places (松岭—医巫闾山)
+        line = LineString([(a.place.lon, a.place.lat) for a in pts])
+        g = geo.belt(line, region, None, role)
+        if g is not None:
+            prec = _worst("derived", *(a.place.precision for a in pts))
+            return _placed(g, prec, pts, f"buffer_{role}_through_places")
+    areas = [a for a in anchors if _usable_area(a, ctx)]
+    if areas:
+        g = geo.clip(geo.union_areas([a.polygon for a in areas]), region, "polygon")
+        if g is not None:
+            return _placed(
+                g, _worst("derived", *(a.place.precision for a in areas)), areas, "union_of_areas"
+            )
+    word = _compass_word(spec)
+    if word:
+        z = _compass_zone(spec, ctx, word)
+        if z is not None:
+            return _placed(z, "schematic", [], "compass_partition", f"direction {word}")
+    return _unresolved("no anchoring line (river, coast, road, rail) could be located")
+
+
+def _place_axis(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed:
+    pts = [a for a in anchors if a.line is None]
+    if not pts:
+        return _unresolved("an axis needs named places; none could be located", anchors)
+    line = geo.axis_line([(a.place.lon, a.place.lat) for a in pts], ctx.jurisdiction)
+    if line is None:
+        return _unresolved("an axis needs two distinct places", pts)
+    prec = _worst("derived", *(a.place.precision for a in pts))
+    return _placed(line, prec, pts, "axis_through_places")
+
+
+def _place_point(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed:
+    region = _region(spec, anchors, ctx)
+    near = region.buffer(0.02)
+    cands = [a for a in anchors if near.covers(a.point)]
+    if not cands:
+        return _unresolved("no anchor place inside the jurisdiction could be located", anchors)
+    a = cands[0]
+    # a point standing for a polygon (an admin unit's interior point) is derived, not surveyed
+    prec = _worst("derived", a.place.precision) if a.polygon is not None else a.place.precision
+    prec = prec if prec in PRECISIONS[:-1] else "derived"
+    if spec.area_km2:
+        g = geo.clip(geo.disc(a.place.lon, a.place.lat, area_km2=spec.area_km2), region, "polygon")
+        return _placed(g, _worst("derived", prec), [a], "equal_area_disc")
+    return _placed(a.point, prec, [a], "point")
+
+
+def _place_line(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed:
+    lines = [a for a in anchors if a.line is not None]
+    region = _region(spec, anchors, ctx)
+    if not lines:
+        if spec.role == "reach":
+            return _unresolved("the river of this reach could not be located", anchors)
+        return _place_point(spec, anchors, ctx)
+    a = lines[0]
+    if spec.role == "reach" and (spec.attr("from") or spec.attr("to")):
+        ends, _ = resolve_anchors([spec.attr("from"), spec.attr("to")], ctx)
+        by = {e.name: e for e in ends}
+        start = by.get(spec.attr("from"))
+        end = by.get(spec.attr("to"))
+        if start is not None or end is not None:
+            g = geo.reach(
+                a.line,
+                start.point if start else None,
+                end.point if end else None,
+            )
+            g = geo.clip(g, region.buffer(0.02), "line") if g is not None else None
+            if g is not None:
+                used = [a, *(e for e in (start, end) if e is not None)]
+                note = "" if start and end else "one endpoint not located; cut at the line end"
+                return _placed(g, _worst("derived", a.place.precision), used, "reach_cut", note)
+    g = geo.clip(a.line, region, "line")
+    if g is None:
+        return _unresolved(f"{a.name} does not cross the jurisdiction", [a])
+    prec = a.place.precision if spec.role != "reach" else _worst("derived", a.place.precision)
+    note = "whole river within the jurisdiction" if spec.role == "reach" else ""
+    return _placed(g, prec if prec in PRECISIONS[:-1] else "derived", [a], "line_clip", note)
+
+
+def place(spec: FeatureSpec, ctx: Context) -> Placed:
+    """Turn a spec into a geometry with a precision class (DESIGN §5 rules)."""
+    if not spec.resolved:
+        return _unresolved(spec.reason or "named but never defined in the plan")
+    names = list(spec.anchors) or ([spec.name] if spec.layer != "layout" else [])
+    if spec.layer == "layout" and not spec.anchors and spec.name and spec.name != spec.component:
+        names = [spec.name]
+    anchors, missing = resolve_anchors(names, ctx)
+    if spec.role in AREA_ROLES:
+        out = _place_area(spec, anchors, ctx)
+    elif spec.role in BAND_ROLES:
+        out = _place_band(spec, anchors, ctx)
+    elif spec.role == "axis":
+        out = _place_axis(spec, anchors, ctx)
+    elif spec.role in LINE_ROLES:
+        out = _place_line(spec, anchors, ctx)
+    else:
+        out = _place_point(spec, anchors, ctx)
+    if out.precision == "unresolved" and missing:
+        note = f"{out.note}; not in the gazetteer: {'、'.join(missing)}"
+        out = Placed(None, "unresolved", 0.0, out.anchors, out.rule, note)
+    if spec.precision and out.geometry is not None:
+        out = Placed(out.geometry, spec.precision, out.confidence, out.anchors, out.rule, out.note)
+    return out
+
+
+# --- frames ----------------------------------------------------------------------------------
+
+
+def slug(text: str) -> str:
+    """A stable id part: CJK and ASCII word characters kept, everything else → ``-``."""
+    s = re.sub(r"[^\w一-鿿]+", "-", text).strip("-")
+    return s or hashlib.sha1(text.encode()).hexdigest()[:8]
+
+
+def feature_rows(specs: Sequence[FeatureSpec], ctx: Context) -> list[dict[str, Any]]:
+    """Place every spec and return schema rows (dicts with a ``geometry`` key)."""
+    rows: list[dict[str, Any]] = []
+    used: dict[str, int] = {}
+    for spec in specs:
+        pl = place(spec, ctx)
+        base = ".".join(slug(p) for p in (spec.layout, spec.component, spec.name) if p)
+        key = f"{spec.plan_id}:{spec.layer}:{base}"
+        used[key] = used.get(key, 0) + 1
+        fid = key if used[key] == 1 else f"{key}-{used[key]}"
+        src = spec.source
+        rows.append(
+            {
+                "id": fid,
+                "plan_id": spec.plan_id,
+                "layer": spec.layer,
+                "layout": spec.layout,
+                "component": spec.component,
+                "role": spec.role,
+                "name": spec.name,
+                "precision": pl.precision,
+                "confidence": float(pl.confidence),
+                "anchors": ";".join(pl.anchors or spec.anchors),
+                "source_line": int(src.line) if src else 0,
+                "source_quote": src.quote if src else "",
+                "provenance": spec.provenance,
+                "rule": pl.rule,
+                "note": pl.note,
+                "area_km2": spec.area_km2,
+                "geometry": pl.geometry,
+            }
+        )
+    return rows
+
+
+def frame(rows: Sequence[dict[str, Any]]) -> gpd.GeoDataFrame:
+    """A schema-ordered GeoDataFrame (EPSG:4326) from feature rows; empty rows → empty frame."""
+    cols = [*COLUMNS, "geometry"]
+    df = pd.DataFrame(list(rows), columns=cols)
+    gdf = gpd.GeoDataFrame(df, geometry="geometry", crs=4326)
+    for c in STR_COLUMNS:
+        gdf[c] = gdf[c].fillna("").astype(str)
+    gdf["confidence"] = gdf["confidence"].astype(float)
+    gdf["source_line"] = gdf["source_line"].fillna(0).astype("int64")
+    gdf["area_km2"] = pd.to_numeric(gdf["area_km2"], errors="coerce").astype(float)
+    return gdf
+
+
+def split_layers(rows: Sequence[dict[str, Any]]) -> dict[str, gpd.GeoDataFrame]:
+    """Group rows by ``layer`` into one validated frame per layer (sorted by id)."""
+    out: dict[str, gpd.GeoDataFrame] = {}
+    for name in LAYERS:
+        sel = [r for r in rows if r["layer"] == name]
+        if name == "indicator" or not sel:
+            continue
+        gdf = frame(sorted(sel, key=lambda r: r["id"])).reset_index(drop=True)
+        validate(gdf)
+        out[name] = gdf
+    return out
+
+
+def validate(gdf: gpd.GeoDataFrame) -> None:
+    """Check a layer frame against the feature schema; raise :class:`SchemaError` if it fails."""
+    cols = [c for c in gdf.columns if c != "geometry"]
+    if tuple(cols) != COLUMNS:
+        raise SchemaError(f"layer columns {cols} differ from the schema {list(COLUMNS)}")
+    if gdf.crs is None or gdf.crs.to_epsg() != 4326:
+        raise SchemaError(f"layer CRS must be EPSG:4326, not {gdf.crs}")
+    if gdf["id"].duplicated().any():
+        dup = gdf.loc[gdf["id"].duplicated(), "id"].iloc[0]
+        raise SchemaError(f"duplicate feature id {dup}")
+    for col, allowed in (("layer", LAYERS), ("precision", PRECISIONS), ("provenance", PROVENANCES)):
+        bad = set(gdf[col]) - set(allowed)
+        if bad:
+            raise SchemaError(f"unknown {col} value(s): {sorted(bad)}")
+    prefix = gdf["plan_id"] + ":" + gdf["layer"] + ":"
+    if not all(i.startswith(p) for i, p in zip(gdf["id"], prefix, strict=True)):
+        raise SchemaError("feature ids must read <plan_id>:<layer>:<slug>")
+    if ((gdf["confidence"] < 0) | (gdf["confidence"] > 1)).any():
+        raise SchemaError("confidence must lie in [0, 1]")
+    empty = gdf.geometry.isna() | gdf.geometry.is_empty
+    unres = gdf["precision"] == "unresolved"
+    if (empty != unres).any():
+        bad = gdf.loc[empty != unres, "id"].iloc[0]
+        raise SchemaError(f"{bad}: geometry must be empty exactly when precision is unresolved")
+    if (~gdf.geometry[~empty].is_valid).any():
+        raise SchemaError("invalid geometry in layer")
+    if ((gdf["source_line"] < 1) & (gdf["layer"] != "admin")).any():
+        bad = gdf.loc[gdf["source_line"] < 1, "id"].iloc[0]
+        raise SchemaError(f"{bad}: every feature needs a 1-based source line")
+
+
+def indicator_frame(ex: Extraction) -> pd.DataFrame:
+    """The plan's indicators as a table joinable to the admin layer on ``adcode``."""
+    rows = []
+    used: dict[str, int] = {}
+    for ind in ex.indicators:
+        base = f"{ex.plan_id}:indicator:{slug(ind.name)}"
+        used[base] = used.get(base, 0) + 1
+        rows.append(
+            {
+                "id": base if used[base] == 1 else f"{base}-{used[base]}",
+                "plan_id": ex.plan_id,
+                "adcode": ex.plan.adcode,
+                "jurisdiction": ex.plan.jurisdiction,
+                "name": ind.name,
+                "key": ind.key,
+                "unit": ind.unit,
+                "base_year": ind.base_year,
+                "base_value": ind.base_value,
+                "target_year": ind.target_year,
+                "target_value": ind.target_value,
+                "target_text": ind.target_text,
+                "qualifier": ind.qualifier,
+                "growth": ind.growth,
+                "attribute": ind.attribute,
+                "kind": ind.kind,
+                "category": ind.category,
+                "table": ind.table,
+                "source_line": ind.source.line,
+                "source_quote": ind.source.quote,
+            }
+        )
+    return indicator_table(rows)
+
+
+def indicator_table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
+    """Typed indicator table from row dicts (schema column order)."""
+    df = pd.DataFrame(list(rows), columns=list(INDICATOR_COLUMNS))
+    for c in ("base_year", "target_year", "source_line"):
+        df[c] = df[c].astype("Int64")
+    for c in ("base_value", "target_value", "growth"):
+        df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
+    for c in INDICATOR_COLUMNS:
+        if c not in (
+            "base_year",
+            "target_year",
+            "source_line",
+            "base_value",
+            "target_value",
+            "growth",
+        ):
+            df[c] = df[c].fillna("").astype(str)
+    return df
