@@ -20,6 +20,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 import shapely
+import shapely.ops
 from common import OUT, SRC, write_geojson
 from shapely.geometry import LineString, Point
 
@@ -334,6 +335,12 @@ def stations():
     ]
 
 
+def on_coast(xy):
+    """Snap a rough port-area estimate to the nearest point of the GSHHG coast."""
+    coast = gpd.read_file(OUT / "coast.geojson").geometry.iloc[0]
+    return shapely.ops.nearest_points(coast, Point(xy))[0]
+
+
 def ports():
     sr = gpd.read_file(SRC / "searoute-1.6.0" / "searoute" / "data" / "ports.geojson")
     sr = sr.set_index("port").geometry
@@ -353,9 +360,9 @@ def ports():
             "port:longqiwan",
             "龙栖湾港区",
             "port_area",
-            Point(121.25, 40.86),
+            on_coast((121.25, 40.86)),
             "龙栖湾港;锦州港龙栖湾港区;龙栖湾",
-            note="rough: 滨海新区 coast east of 锦州港",
+            note="rough: 滨海新区 coast east of 锦州港; snapped to the GSHHG coast",
         ),
         row(
             "port:CNYIK",
@@ -371,9 +378,9 @@ def ports():
             "port:bayuquan",
             "鲅鱼圈港区",
             "port_area",
-            Point(122.08, 40.29),
+            on_coast((122.08, 40.29)),
             "鲅鱼圈港;营口港鲅鱼圈港区",
-            note="rough; searoute CNBAY is mis-located (37 km off), not used",
+            note="rough, snapped to the GSHHG coast; searoute CNBAY is 37 km off, unused",
         ),
     ]
 
