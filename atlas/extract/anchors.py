@@ -1,0 +1,271 @@
+"""Place words in a piece of plan text: the anchors of layout elements and entities.
+
+Two sources, merged in text order: the gazetteer's longest-match scan (known places; the
+anchor is the name *as written*, 大凌河, not the gazetteer's 大凌河街道, so the geometry stage
+resolves it with its own rules) and a suffix pattern (…镇/…街道/…河/…港/…水库/…园区/…高速/
+…铁路 …) so that places the gazetteer does not know are still reported — the geometry stage
+marks those unresolved rather than dropping them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: suffixes that make a word a place name, longest first
+PLACE_SUFFIXES: tuple[str, ...] = (
+    "经济开发区",
+    "开发区",
+    "产业园区",
+    "产业园",
+    "园区",
+    "新区",
+    "街道",
+    "水库",
+    "港区",
+    "高速公路",
+    "高速",
+    "铁路",
+    "高铁",
+    "客专",
+    "机场",
+    "国道",
+    "镇",
+    "乡",
+    "村",
+    "县",
+    "市",
+    "河",
+    "港",
+    "湾",
+    "岛",
+    "山",
+)
+_SUFFIX_ALT = "|".join(PLACE_SUFFIXES)
+#: words that cannot be inside a place name: a candidate starts after the last of them
+_STOP = (
+    "依托|沿着|沿|围绕|以|在|和|与|及|的|构建|形成|打造|建设|推进|加快|实施|位于|向|至|邻|侧|"
+    "指|即|为|是|等|包括|包含|重点|主动|联动|发展|一体化|推动|提升|完善|开展|加强|整合|发挥|"
+    "利用|毗邻|结合|支持|培育|壮大|做强|全力|积极|大力|东部|西部|南部|北部|中部|西北部|东北部|"
+    "东南部|西南部|境内|全市|全县|全区|我市|我县|我区|本市|本县|实现|强化|保障|确定|构筑|"
+    "加大|提高|促进|带动|承接|依靠|通过"
+)
+_CAND_RE = re.compile(
+    rf"[\u4e00-\u9fff]{{1,8}}?(?:{_SUFFIX_ALT})(?![\u4e00-\u9fff]*?(?:{_SUFFIX_ALT}))"
+)
+_TOKEN_RE = re.compile(r"[\u4e00-\u9fff]+")
+#: 锦-阜-盘: a chain of short place abbreviations (an axis through those cities)
+_CHAIN_RE = re.compile(r"([\u4e00-\u9fff]+)((?:-[\u4e00-\u9fff]+)+)")
+_CHAIN_TAIL_RE = re.compile(r"联动|发展|一体|协同|城镇|经济|方向|走廊|通道|段|轴|带")
+#: 大、小凌河 → 大凌河 (the first member borrows the shared tail)
+_ELLIPSIS_RE = re.compile(
+    r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])、([\u4e00-\u9fff])([\u4e00-\u9fff]{1,3}?(?:河|江|湖|山))"
+)
+_STOP_RE = re.compile(_STOP)
+#: what may follow a one-character suffix inside a longer word (小凌河入海口, 大凌河生态廊道)
+_CONTINUE = "段口岸流沿两上下支水入生文湿景公畔边西东南北中左右库区"
+#: generic words ending in a place suffix that are no places
+_GENERIC = frozenset(
+    [
+        "三河",
+        "上下游",
+        "东山",
+        "两河",
+        "中心村",
+        "临港",
+        "乡村",
+        "乡村振兴",
+        "乡镇",
+        "产业园",
+        "传统村",
+        "入海",
+        "全县",
+        "全市",
+        "内河",
+        "农村",
+        "北山",
+        "南山",
+        "县乡",
+        "县乡村",
+        "县城",
+        "县域",
+        "县市",
+        "各乡",
+        "各县",
+        "名山",
+        "园区",
+        "国道",
+        "城乡",
+        "城区",
+        "城市",
+        "城市群",
+        "城镇",
+        "大河",
+        "小区",
+        "小河",
+        "山区",
+        "山河",
+        "市区",
+        "市县",
+        "市场",
+        "建制村",
+        "开发区",
+        "新区",
+        "景区",
+        "本市",
+        "机场",
+        "村镇",
+        "水库",
+        "江山",
+        "江河",
+        "河口",
+        "河流",
+        "河湖",
+        "河湖库",
+        "河道",
+        "沿江",
+        "沿河",
+        "沿海",
+        "海港",
+        "港口",
+        "湾区",
+        "特色村",
+        "百河",
+        "省市",
+        "示范村",
+        "社区",
+        "空港",
+        "美丽乡村",
+        "自然村",
+        "行政村",
+        "街道",
+        "西山",
+        "贫困村",
+        "超市",
+        "跨河",
+        "边界村",
+        "都市",
+        "重点村",
+        "铁路",
+        "青山",
+        "靠山",
+        "高山",
+        "高速",
+        "高铁",
+    ]
+)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> Any | None:
+    """The default gazetteer, or None while it is unavailable (extraction still works)."""
+    try:
+        from ..gazetteer import default_gazetteer
+
+        return default_gazetteer()
+    except Exception as exc:
+        log.warning("gazetteer unavailable, anchors from patterns only: %s", exc)
+        return None
+
+
+def _pattern_hits(text: str) -> list[tuple[int, int]]:
+    """Spans of words that end in a place suffix, cut after the last stop word."""
+    out: list[tuple[int, int]] = []
+    for tok in _TOKEN_RE.finditer(text):
+        word, base = tok.group(0), tok.start()
+        # cut the token into stop-word-free pieces, then take suffix words from each piece
+        pieces: list[tuple[int, int]] = []
+        pos = 0
+        for m in _STOP_RE.finditer(word):
+            if m.start() > pos:
+                pieces.append((pos, m.start()))
+            pos = m.end()
+        if pos < len(word):
+            pieces.append((pos, len(word)))
+        for a, b in pieces:
+            piece = word[a:b]
+            for m in re.finditer(rf"(?:{_SUFFIX_ALT})", piece):
+                s, e = a, a + m.end()
+                name = word[s:e]
+                nxt = word[e : e + 1]
+                if len(m.group(0)) == 1 and nxt and nxt not in _CONTINUE:
+                    continue  # 新县城, 汤河子, 港产联动: the suffix is inside a word
+                if name.endswith(("城镇", "乡镇", "村镇")):
+                    continue
+                # the longest suffix word ending here; skip words nested in a longer one
+                if len(name) < 2 or name in _GENERIC:
+                    continue
+                out.append((base + s, base + e))
+    # keep the longest of overlapping spans (大凌河 beats 凌河; 锦州港 beats 锦州)
+    out.sort(key=lambda se: (se[0], -(se[1] - se[0])))
+    kept: list[tuple[int, int]] = []
+    for s, e in out:
+        if kept and s < kept[-1][1]:
+            if e > kept[-1][1] and s == kept[-1][0]:
+                kept[-1] = (s, e)
+            continue
+        kept.append((s, e))
+    return kept
+
+
+def find_anchors(text: str, scope: str | None = None) -> tuple[str, ...]:
+    """Place names in ``text`` in text order, as written, without duplicates.
+
+    Parameters
+    ----------
+    text : str
+        Normalised plan text (a definition, a sentence, a list item).
+    scope : str, optional
+        Adcode of the plan's jurisdiction, to rank ambiguous gazetteer names.
+    """
+    # (以下简称园区): an abbreviation note, not a place
+    text = re.sub(r"\((?:以下)?简称[^)]*\)", lambda m: " " * len(m.group(0)), text)
+    spans: list[tuple[int, int]] = []
+    extra: list[tuple[int, str]] = []
+    for m in _CHAIN_RE.finditer(text):
+        tokens = m.group(2).split("-")[1:]
+        if len(tokens) >= 2 and len(tokens[0]) <= 2:
+            size = len(tokens[0])  # 锦-阜-盘: the middle members give the width
+        else:
+            tail = _CHAIN_TAIL_RE.search(tokens[-1])
+            if tail is None or not 1 <= tail.start() <= 2:
+                continue
+            size = tail.start()  # 锦-朝联动发展轴 → 锦, 朝
+        first = m.group(1)[-size:]
+        for k, tok in enumerate([first, *(t[:size] for t in tokens)]):
+            extra.append((m.start() + k, tok))
+    for m in _ELLIPSIS_RE.finditer(text):
+        extra.append((m.start(), m.group(1) + m.group(3)))
+    gaz = _gazetteer()
+    if gaz is not None:
+        for s, e, place in gaz.find_in_text(text, scope=scope):
+            # outside 辽宁 only whole provinces and cities count (新县城 is no 新县)
+            outside = place.code[:6].isdigit() and not place.code.startswith("21")
+            if outside and place.level not in ("province", "city"):
+                continue
+            # extend a bare stem by the suffix that follows it (锦州 + 港 → 锦州港)
+            m = re.match(rf"(?:{_SUFFIX_ALT})", text[e:])
+            spans.append((s, e + (m.end() if m else 0)))
+    for s, e in _pattern_hits(text):
+        if not any(a <= s and e <= b for a, b in spans):
+            spans = [(a, b) for a, b in spans if not (s <= a and b <= e)]
+            spans.append((s, e))
+    spans.sort()
+    found: list[tuple[int, str]] = list(extra)
+    last_end = -1
+    for s, e in spans:
+        if s < last_end:
+            continue
+        name = text[s:e]
+        if name in _GENERIC or len(name) < 2 or re.match(r"[一二两三四五六七八九十多几]个", name):
+            last_end = e
+            continue
+        if not name.endswith("乡镇"):
+            found.append((s, name))
+        last_end = e
+    found.sort(key=lambda x: x[0])
+    return tuple(dict.fromkeys(n for _, n in found))

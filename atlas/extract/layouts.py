@@ -1,0 +1,520 @@
+"""Layout extraction: structure slogans and the elements that fill their components.
+
+For every slogan a plan uses (:mod:`atlas.extract.slogans`) the components are resolved, in
+this order of trust:
+
+1. definitions near a mention — glossary entries and ``X即/指/是/为…`` clauses
+   (“一核”即…; 三轴分为一主两次，一主为…; “北翼”辽河沿岸经济带,指…);
+2. a list of exactly N items in front of an ``N大…`` name (沿海、县域、城区“三大经济板块”);
+3. the headed sections under a heading that carries the slogan
+   ((二)建设“南翼”营口市科技创新产业园; run-in 实施“双凌协同”工程。);
+4. the sentences right after the mention (构建二十家子镇、大庙镇…四个重点镇商业物流中心).
+
+Components that stay empty are kept as unresolved elements and reported (never invented);
+element counts are checked against the numerals (三轴 → 3, 多 = open-ended). Sections laid out
+as colon-labelled zones under a 布局/格局 heading (临空港区域:…) become layouts too.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..model import Layout, LayoutElement, PlanInfo, SourceSpan, Unresolved
+from ..text import sentence_bounds
+from .anchors import find_anchors
+from .members import (
+    area_km2,
+    clean_name,
+    sentence_end,
+    split_items,
+)
+from .passages import Passage, passages
+from .slogans import NUMERALS, PART_PLAIN, UNIT_ROLES, Part, Slogan, find_slogans, parse_parts
+
+log = logging.getLogger(__name__)
+
+#: how many paragraphs after a mention may still hold its definitions
+WINDOW = 2
+#: 是指/即/指/为 ... after a component name; ``分为`` opens a sub-division (一主两次)
+_MARKER_RE = re.compile(r"^[”\"]?\s*(?::\s*(?:是指|即|指|分为|包括)?|是指|即|指|分为|包括|是|为)")
+_SUBJECT_RE = re.compile(rf"(?:{PART_PLAIN})(?:[、,]?(?:{PART_PLAIN}))*")
+_COMPASS = "东南西北中"
+_SUB_RE = re.compile(r"([一二两三四五六七八九十])([主次副])(?:分别)?(?:为|是|指)")
+_HEAD_NUM_RE = re.compile(
+    r"^(?:第[一二三四五六七八九十百\d]+[章节]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、])"
+)
+_HEAD_VERB_RE = re.compile(
+    r"^(?:加快|全面|大力|着力|积极|持续|深入|继续)?(?:打造|建设|推进|构建|实施|优化|发展|培育|提升|做强|壮大)"
+)
+_LABEL_RE = re.compile(
+    r"^([\u4e00-\u9fff]{2,12}?(?:区域|片区|地区|流域|空间|板块|组团|区|带|轴|廊)):"
+)
+_LABEL_VERB_RE = re.compile(r"^(?:发展|提升|保护|优化|建设|打造|培育)(?=[\u4e00-\u9fff]{2})")
+
+
+@dataclass
+class _Item:
+    """An element found for a component, before it becomes a LayoutElement."""
+
+    component: str
+    role: str
+    name: str
+    definition: str
+    passage: Passage
+    start: int
+    end: int
+    area_km2: float | None = None
+
+
+# --------------------------------------------------------------------------- definitions
+
+
+@dataclass
+class _Subject:
+    start: int  # where the subject (component name) starts
+    body: int  # where its definition starts
+    parts: tuple[Part, ...]
+    named: str = ""  # a named member (南翼) instead of numeral parts
+    appos: str = ""  # 北翼 辽河沿岸经济带, 指…: the name given before the marker
+
+
+def _subjects(text: str, slogan: Slogan) -> list[_Subject]:
+    """Component names of ``slogan`` followed by a definition marker in ``text``."""
+    keys = {p.key for p in slogan.parts}
+    out: list[_Subject] = []
+    for m in _SUBJECT_RE.finditer(text):
+        parts = parse_parts(m.group(0))
+        mk = _MARKER_RE.match(text[m.end() :])
+        if not parts or not mk or not all(p.key in keys for p in parts):
+            continue
+        if len(slogan.parts) > 1 and {p.key for p in parts} == keys:
+            continue  # the whole slogan as a glossary headword, not one component
+        out.append(_Subject(m.start(), m.end() + mk.end(), parts))
+    if slogan.da:
+        for m in re.finditer(re.escape(slogan.text), text):
+            mk = _MARKER_RE.match(text[m.end() :])
+            if mk:
+                out.append(_Subject(m.start(), m.end() + mk.end(), slogan.parts))
+    units = {p.unit for p in slogan.parts if p.count != 1}
+    for unit in units:
+        pat = rf"[“\"]?([{_COMPASS}]){unit}[”\"]?([\u4e00-\u9fff]{{2,15}}?)?,?(?:即|是指|指)"
+        for m in re.finditer(pat, text):
+            named = m.group(1) + unit
+            out.append(_Subject(m.start(), m.end(), (), named=named, appos=m.group(2) or ""))
+    out.sort(key=lambda s: s.start)
+    return out
+
+
+def _definition_end(text: str, subj: _Subject, nxt: int | None) -> int:
+    """End of a subject's definition: the next subject, else the sentence end."""
+    end = sentence_end(text, subj.body)
+    if "分为" in text[subj.start : subj.body + 2] or _SUB_RE.search(text[subj.body : end]):
+        # 三轴分为一主两次，一主为…。两次分别为…: the sub-division spans sentences
+        end2 = sentence_end(text, end) if end < len(text) else end
+        if _SUB_RE.match(text[end:end2].strip()):
+            end = end2
+    if nxt is not None:
+        end = min(end, nxt) if nxt > subj.body else end
+    return end
+
+
+def _items_from_subject(
+    text: str, subj: _Subject, end: int, slogan: Slogan, comp_of: dict, p: Passage
+) -> list[_Item]:
+    body = text[subj.body : end]
+    if subj.named:
+        part = next(
+            x for x in slogan.parts if x.unit == subj.named[-1:] or x.unit == subj.named[1:]
+        )
+        name = clean_name(subj.appos) if subj.appos else clean_name(body.split(",")[0])
+        return [_Item(subj.named, part.role, name, body, p, subj.start, end)]
+    subs = list(_SUB_RE.finditer(body))
+    if subs and len(subj.parts) == 1:
+        # 一主为A。两次分别为B、C → members of each sub-division, in order
+        texts = []
+        for k, sm in enumerate(subs):
+            stop = subs[k + 1].start() if k + 1 < len(subs) else len(body)
+            seg = body[sm.end() : stop].strip(" ,;。")
+            texts.extend(split_items(seg, NUMERALS[sm.group(1)], subj.parts[0].unit))
+        members = texts
+    else:
+        total = sum(x.count for x in subj.parts) if all(x.count for x in subj.parts) else 0
+        unit = subj.parts[-1].unit if len(subj.parts) == 1 else ""
+        members = split_items(body, total, unit)
+    items: list[_Item] = []
+    k = 0
+    for idx, part in enumerate(subj.parts):
+        last = idx == len(subj.parts) - 1
+        take = members[k:] if (last or part.count == 0) else members[k : k + part.count]
+        k += len(take)
+        for member in take:
+            name = clean_name(member)
+            if name:
+                items.append(_Item(comp_of[part.key], part.role, name, member, p, subj.start, end))
+    return items
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def _window(ps: Sequence[Passage], idx: int, other_keys: set) -> list[Passage]:
+    out = [ps[idx]]
+    for j in range(idx + 1, min(idx + 1 + WINDOW, len(ps))):
+        if any(s.key in other_keys for s in find_slogans(ps[j].text)):
+            break
+        out.append(ps[j])
+    return out
+
+
+def _section(ps: Sequence[Passage], head: Passage, deep: bool = False) -> list[Passage]:
+    """Paragraphs directly under a heading (``deep``: everything under it)."""
+    title = head.text.strip()
+    out = []
+    for q in ps[head.index + 1 :]:
+        if title not in q.heading_path:
+            break
+        if deep or q.heading_path[-1:] == (title,):
+            out.append(q)
+    return out
+
+
+def _is_toc(ps: Sequence[Passage], p: Passage) -> bool:
+    """A heading whose section holds no body text: a table-of-contents line."""
+    return p.heading and not any(not q.heading for q in _section(ps, p, deep=True))
+
+
+def _resolve(
+    ps: Sequence[Passage], mentions: list[tuple[Passage, Slogan]], all_keys: set, plan: PlanInfo
+) -> tuple[Layout, list[Unresolved]]:
+    best_p, best = min(
+        mentions,
+        key=lambda ms: (
+            not ms[1].quoted,
+            len(ms[1].name),
+            _is_toc(ps, ms[0]),
+            ms[0].index,
+            ms[1].start,
+        ),
+    )
+    slogan = best
+    comp_of = {part.key: part.text.replace(part.suffix, "") or part.text for part in slogan.parts}
+    if slogan.da:
+        comp_of = {slogan.parts[0].key: slogan.name}
+    found: dict[str, list[_Item]] = {}
+    other = all_keys - {slogan.key}
+
+    def add(items: list[_Item]) -> None:
+        for it in items:
+            bucket = found.setdefault(it.component, [])
+            if all(b.name != it.name for b in bucket):
+                bucket.append(it)
+
+    # 1. definitions next to any mention
+    seen: set[int] = set()
+    for p, _m in mentions:
+        near = _window(ps, p.index, other)
+        if p.heading and not _is_toc(ps, p):
+            near += _section(ps, p, deep=True)
+        for q in near:
+            if q.index in seen:
+                continue
+            seen.add(q.index)
+            subs = _subjects(q.text, slogan)
+            for k, subj in enumerate(subs):
+                nxt = subs[k + 1].start if k + 1 < len(subs) else None
+                end = _definition_end(q.text, subj, nxt)
+                items = _items_from_subject(q.text, subj, end, slogan, comp_of, q)
+                area_text = q.text[subj.body : end] if len(subs) > 1 else q.text[subj.body :]
+                for it in items:
+                    if len(items) == 1:
+                        it.area_km2 = area_km2(area_text)
+                comps = {it.component for it in items}
+                if not any(c in found for c in comps):
+                    add(items)
+    named = {c for c in found if c not in comp_of.values()}
+    resolved_units = {c[-1] for c in named}
+
+    def missing() -> list[Part]:
+        out = []
+        for part in slogan.parts:
+            comp = comp_of[part.key]
+            if comp in found or (part.unit[-1] in resolved_units and part.count != 1):
+                continue
+            out.append(part)
+        return out
+
+    # 2. a list of exactly N members in front of an N大… name
+    if slogan.da and missing():
+        part = slogan.parts[0]
+        for p, m in mentions:
+            head = re.split(r"[。;:!?,]", p.text[: m.start].rstrip('“"'))[-1]
+            members = split_items(re.sub(r"等$", "", head), part.count, "")
+            if len(members) == part.count:
+                add(
+                    [
+                        _Item(
+                            comp_of[part.key],
+                            part.role,
+                            clean_name(x),
+                            x,
+                            p,
+                            m.start - len(head),
+                            m.end,
+                        )
+                        for x in members
+                    ]
+                )
+                break
+    # 3. headed sections under a heading that carries the slogan
+    todo = missing()
+    for p, _m in mentions:
+        if not p.heading or not todo or _is_toc(ps, p):
+            continue
+        for q in _section(ps, p):
+            _from_heading(q, slogan, comp_of, todo, found, add)
+        todo = missing()
+    # 4. the sentences right after a mention
+    for p, m in mentions:
+        if todo:
+            _from_following(p, m, comp_of, todo, add)
+            todo = missing()
+
+    return _assemble(slogan, best_p, comp_of, found, plan)
+
+
+def _from_heading(q, slogan, comp_of, todo, found, add) -> None:
+    """(二)建设“南翼”X → 南翼 = X; (一)打造…核心城区 → 一核; 实施“X”工程。 → member X."""
+    first = q.text[: sentence_end(q.text, 0)] if not q.heading else q.text
+    title = _HEAD_NUM_RE.sub("", first).strip()
+    for part in todo:
+        comp = comp_of[part.key]
+        if slogan.da:
+            tail = part.unit[-2:]
+            m = re.search(rf"“([^”]{{2,12}})”{tail}", title)
+            if m:
+                add([_Item(comp, part.role, m.group(1), first, q, 0, len(first))])
+            return
+        m = re.search(rf"“([{_COMPASS}]{part.unit})”", title)
+        if m and part.count != 1:
+            name = clean_name(_HEAD_VERB_RE.sub("", title.replace(m.group(0), "")))
+            name = re.sub(r"发展$|建设$", "", name)
+            add([_Item(m.group(1), part.role, name, first, q, 0, len(first))])
+            return
+        if part.count == 1 and q.heading and part.unit in title and comp not in found:
+            name = re.sub(r"发展$|建设$", "", _HEAD_VERB_RE.sub("", title))
+            add([_Item(comp, part.role, name, first, q, 0, len(first))])
+            return
+
+
+def _from_following(p: Passage, m: Slogan, comp_of, todo, add) -> None:
+    """构建A、B、C、D四个…: list members; 构建X中心…: a one-member component."""
+    bounds = [b for b in sentence_bounds(p.text) if b[0] >= m.end][:3]
+    used: set[int] = set()
+    for part in todo:
+        comp = comp_of[part.key]
+        for s, e in bounds:
+            if s in used:
+                continue
+            sent = p.text[s:e]
+            if part.count >= 2:
+                mm = re.search(rf"([^,;:。]*?)(?:{part.numeral}|{part.count})个", sent)
+                if not mm:
+                    continue
+                members = split_items(
+                    re.sub(r"^(?:构建|建设|打造|形成)", "", mm.group(1)), part.count, ""
+                )
+                if len(members) == part.count:
+                    add([_Item(comp, part.role, clean_name(x), x, p, s, e) for x in members])
+                    used.add(s)
+                    break
+            elif part.count == 1:
+                mm = re.match(
+                    rf"(?:构建|建设|打造|形成)([^,;。]{{2,20}}?{part.unit}[心区城]?)", sent
+                )
+                if mm:
+                    name = clean_name(mm.group(1))
+                    add([_Item(comp, part.role, name, mm.group(0), p, s, e)])
+                    used.add(s)
+                    break
+
+
+def _assemble(slogan, p, comp_of, found, plan) -> tuple[Layout, list[Unresolved]]:
+    scope = plan.adcode or None
+    src = p.span(slogan.start, slogan.end)
+    ctx = re.match(
+        r"[”\"]?的?([\u4e00-\u9fff]{0,10}?(?:格局|布局|体系|网络|战略|工程))", p.text[slogan.end :]
+    )
+    elements: list[LayoutElement] = []
+    unresolved: list[Unresolved] = []
+    named_units = {c[-1] for c in found if c not in comp_of.values()}
+    for part in slogan.parts:
+        comp = comp_of[part.key]
+        comps = [comp] if comp in found else []
+        if part.count != 1:
+            comps += [c for c in found if c not in comp_of.values() and c[-1] == part.unit[-1]]
+        items = [it for c in comps for it in found[c]]
+        if not items:
+            elements.append(
+                LayoutElement(comp, part.role, comp, src, resolved=False, definition="")
+            )
+            if part.unit[-1] not in named_units:
+                unresolved.append(
+                    Unresolved(
+                        plan.plan_id,
+                        "element",
+                        comp,
+                        f"{slogan.name}: component {comp} is named but never defined",
+                        src,
+                        slogan.name,
+                        comp,
+                    )
+                )
+            continue
+        for it in items:
+            span: SourceSpan = it.passage.span(it.start, it.end)
+            elements.append(
+                LayoutElement(
+                    component=it.component,
+                    role=UNIT_ROLES.get(part.unit, part.role) if not slogan.da else part.role,
+                    name=it.name,
+                    source=span,
+                    anchors=find_anchors(it.definition, scope),
+                    definition=it.definition,
+                    resolved=True,
+                    area_km2=it.area_km2,
+                )
+            )
+        if part.count and len(items) != part.count:
+            unresolved.append(
+                Unresolved(
+                    plan.plan_id,
+                    "element",
+                    comp,
+                    f"count mismatch: {comp} implies {part.count}, the plan gives {len(items)}",
+                    items[0].passage.span(items[0].start, items[0].end),
+                    slogan.name,
+                    comp,
+                )
+            )
+    if not any(e.resolved for e in elements):
+        unresolved = [
+            Unresolved(
+                plan.plan_id,
+                "layout",
+                slogan.name,
+                "the plan names this structure but never defines its components",
+                src,
+                slogan.name,
+            ),
+            *unresolved,
+        ]
+    layout = Layout(
+        plan_id=plan.plan_id,
+        name=slogan.name,
+        source=src,
+        elements=tuple(elements),
+        expected=slogan.expected,
+        context=ctx.group(1) if ctx else "",
+    )
+    return layout, unresolved
+
+
+# --------------------------------------------------------------------------- labelled zones
+
+
+def _label_layouts(ps: Sequence[Passage], plan: PlanInfo, taken: set[str]) -> list[Layout]:
+    """临空港区域:… paragraphs under a …布局/…格局 heading → a zoning layout."""
+    out: list[Layout] = []
+    for head in ps:
+        if not head.heading or not re.search(r"布局|格局", head.text):
+            continue
+        labelled = []
+        for q in _section(ps, head):
+            m = _LABEL_RE.match(q.text)
+            if m and not q.heading:
+                labelled.append((q, m))
+        if len(labelled) < 2:
+            continue
+        name = _HEAD_VERB_RE.sub("", _HEAD_NUM_RE.sub("", head.text.strip()))
+        if name in taken:
+            continue
+        elements = []
+        for q, m in labelled:
+            label = _LABEL_VERB_RE.sub("", m.group(1))
+            end = sentence_end(q.text, m.end())
+            definition = q.text[m.end() :]
+            elements.append(
+                LayoutElement(
+                    component=label,
+                    role="zone",
+                    name=label,
+                    source=q.span(0, end),
+                    anchors=find_anchors(definition, plan.adcode or None),
+                    definition=definition,
+                    area_km2=area_km2(definition),
+                )
+            )
+        out.append(
+            Layout(
+                plan.plan_id,
+                name,
+                head.span(),
+                tuple(elements),
+                expected=len(elements),
+                context=name,
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def extract_layouts(doc, plan: PlanInfo) -> tuple[tuple[Layout, ...], tuple[Unresolved, ...]]:
+    """Find a plan's structure slogans and resolve their components.
+
+    Parameters
+    ----------
+    doc : Document or PlanText
+        The structured plan (see :func:`atlas.extract.passages.passages`).
+    plan : PlanInfo
+        The plan's identity; ``plan_id`` and ``adcode`` (anchor scope) are used.
+
+    Returns
+    -------
+    layouts : tuple of Layout
+        In order of first mention; components the plan never defines are elements with
+        ``resolved=False``.
+    unresolved : tuple of Unresolved
+        Undefined structures (kind ``layout``), undefined components and count mismatches
+        (kind ``element``), each with its reason and source.
+    """
+    ps = passages(doc)
+    groups: dict[tuple, list[tuple[Passage, Slogan]]] = {}
+    for p in ps:
+        found = find_slogans(p.text)
+        keys = [s.key for s in found]
+        for s in found:
+            # a component pair inside its own glossary entry (两环一带 of 三山三河两环一带)
+            if any(set(s.key) < set(k) for k in keys if k != s.key):
+                continue
+            groups.setdefault(s.key, []).append((p, s))
+    layouts: list[Layout] = []
+    unresolved: list[Unresolved] = []
+    all_keys = set(groups)
+    for _key, mentions in groups.items():
+        layout, unres = _resolve(ps, mentions, all_keys, plan)
+        layouts.append(layout)
+        unresolved.extend(unres)
+    layouts.extend(_label_layouts(ps, plan, {lay.name for lay in layouts}))
+    log.info(
+        "%s: %d layouts, %d elements, %d unresolved",
+        plan.plan_id,
+        len(layouts),
+        sum(len(lay.elements) for lay in layouts),
+        len(unresolved),
+    )
+    return tuple(layouts), tuple(unresolved)
