@@ -1,12 +1,26 @@
-"""Planning Atlas — Streamlit entry point (placeholder until the app issue lands)."""
+"""Planning Atlas — Streamlit entry point: navigation over the pages in pages/.
 
-import csv
+Run with ``atlas serve`` (or ``streamlit run app.py``). Links such as ``?page=reader&plan=…``
+are routed to the named page with the remaining query parameters kept.
+"""
 
 import streamlit as st
 
-from atlas.paths import PLANS
+st.set_page_config(page_title="规划图集 Planning Atlas", page_icon="🗺️", layout="wide")
 
-st.set_page_config(page_title="规划图集 Planning Atlas", layout="wide")
-st.title("规划图集 · Planning Atlas")
-with open(PLANS / "manifest.csv", encoding="utf-8") as fh:
-    st.table(list(csv.DictReader(fh)))
+PAGES = {
+    "map": st.Page("pages/map.py", title="地图", icon="🗺️", url_path="map", default=True),
+    "reader": st.Page("pages/reader.py", title="规划文本", icon="📄", url_path="reader"),
+    "indicators": st.Page("pages/indicators.py", title="指标", icon="📊", url_path="indicators"),
+    "compare": st.Page("pages/compare.py", title="对比", icon="🔀", url_path="compare"),
+    "export": st.Page("pages/export.py", title="导出", icon="📦", url_path="export"),
+    "upload": st.Page("pages/upload.py", title="上传", icon="⬆️", url_path="upload"),
+}
+
+nav = st.navigation(list(PAGES.values()))
+target = st.query_params.get("page")
+if target in PAGES and PAGES[target] is not nav:
+    params = {k: v for k, v in st.query_params.to_dict().items() if k != "page"}
+    st.switch_page(PAGES[target], query_params=params)
+st.sidebar.caption("规划图集 · 从规划文本到有出处、标明精度的地图图层")
+nav.run()

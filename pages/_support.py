@@ -1,0 +1,347 @@
+"""App support: the ONE place where pages read data and where caching lives.
+
+Pages call these functions; they never open files or the GeoPackage themselves. Heavy,
+read-only objects (layer frames, encoded map payloads, polygons) are cached with
+``st.cache_resource`` (no copy on read; nobody mutates them); small tables with
+``st.cache_data``. Cache keys include the GeoPackage's modification time, so a rebuilt atlas is
+picked up without restarting. Uploaded plans live in ``st.session_state`` (per user session).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from atlas import appstate
+from atlas.paths import BUILD, ROOT
+from atlas.render import webmap
+
+UPLOADS = "atlas_uploads"
+
+
+# ---------------------------------------------------------------- the atlas on disk
+
+
+def atlas_path() -> Path:
+    """The GeoPackage the app reads (``ATLAS_GPKG`` env, else ``build/atlas.gpkg``)."""
+    return Path(os.environ.get("ATLAS_GPKG", BUILD / "atlas.gpkg"))
+
+
+def _stamp() -> tuple[str, float]:
+    p = atlas_path()
+    return str(p), (p.stat().st_mtime if p.exists() else 0.0)
+
+
+def atlas_ready() -> bool:
+    """True when an atlas GeoPackage exists (else pages show how to build it)."""
+    return atlas_path().exists()
+
+
+def require_atlas() -> None:
+    """Stop the page with a clear Chinese message when no atlas has been built."""
+    if not atlas_ready() and not uploads():
+        st.warning(
+            f"尚未生成图集：找不到 {atlas_path()}。请先运行 `atlas build`"
+            "（或在“上传”页上传一份规划文本）。"
+        )
+        st.stop()
+
+
+@st.cache_data(show_spinner=False)
+def _plans(path: str, mtime: float) -> pd.DataFrame:
+    from atlas import store
+
+    return store.list_plans(path)
+
+
+def plans() -> pd.DataFrame:
+    """Plans table (built plans, then this session's uploads)."""
+    frames = []
+    if atlas_ready():
+        frames.append(_plans(*_stamp()))
+    for up in uploads().values():
+        frames.append(pd.DataFrame([up["plan"]]))
+    if not frames:
+        return pd.DataFrame(columns=["plan_id", "jurisdiction", "adcode", "title", "text_path"])
+    return pd.concat(frames, ignore_index=True).drop_duplicates("plan_id", keep="last")
+
+
+def plan_label(row: pd.Series | dict) -> str:
+    """How a plan is named in pickers: its title (or jurisdiction) and id."""
+    title = str(row.get("title") or row.get("jurisdiction") or "")
+    return f"{title}（{row['plan_id']}）" if title else str(row["plan_id"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _layers(path: str, mtime: float, plan_id: str) -> dict[str, gpd.GeoDataFrame]:
+    from atlas import store
+
+    return store.read_layers(path, plan_id)
+
+
+def layers(plan_id: str) -> dict[str, gpd.GeoDataFrame]:
+    """Layer frames of one plan (read-only: do not mutate)."""
+    up = uploads().get(plan_id)
+    if up is not None:
+        return up["frames"]
+    if not atlas_ready():
+        return {}
+    return _layers(*_stamp(), plan_id)
+
+
+@st.cache_data(show_spinner=False)
+def _indicators(path: str, mtime: float, plan_id: str | None) -> pd.DataFrame:
+    from atlas import store
+
+    return store.read_indicators(path, plan_id)
+
+
+def indicators(plan_id: str | None = None) -> pd.DataFrame:
+    """Indicator rows of one plan, or of every plan (built and uploaded) when None."""
+    parts = []
+    if atlas_ready() and (plan_id is None or plan_id not in uploads()):
+        parts.append(_indicators(*_stamp(), plan_id))
+    for pid, up in uploads().items():
+        if plan_id is None or pid == plan_id:
+            parts.append(up["indicators"])
+    parts = [p for p in parts if p is not None and len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _payloads(path: str, mtime: float, plan_id: str, gcj: bool) -> dict[str, str]:
+    frames = _layers(path, mtime, plan_id)
+    return {k: webmap.group_payload(g, gcj=gcj) for k, g in webmap.groups(frames).items()}
+
+
+def payloads(plan_id: str, gcj: bool = False) -> dict[str, str]:
+    """Encoded map payload of each layer group of a plan (cached per plan and datum)."""
+    up = uploads().get(plan_id)
+    if up is not None:
+        key = f"payloads_{int(gcj)}"
+        if key not in up:
+            up[key] = {
+                k: webmap.group_payload(g, gcj=gcj) for k, g in webmap.groups(up["frames"]).items()
+            }
+        return up[key]
+    if not atlas_ready():
+        return {}
+    return _payloads(*_stamp(), plan_id, gcj)
+
+
+@st.cache_resource(show_spinner=False)
+def polygons() -> gpd.GeoDataFrame:
+    """Jurisdiction polygons (counties and cities) for choropleths."""
+    from atlas import geodata
+
+    return pd.concat([geodata.counties(), geodata.cities()], ignore_index=True)
+
+
+def indicator_choices() -> dict[str, str]:
+    """Overlay choices: indicator key (or name) → label, over every plan with a jurisdiction."""
+    df = indicators()
+    if df.empty:
+        return {}
+    df = df[df["adcode"].astype(str).str.len() > 0]
+    out: dict[str, str] = {}
+    for _, r in df.iterrows():
+        k = str(r.get("key") or r["name"])
+        out.setdefault(k, str(r["name"]))
+    return out
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _overlay(path: str, mtime: float, key: str, measure: str, gcj: bool, n_up: int):
+    ch = webmap.choropleth(indicators(), polygons(), key, measure)
+    if ch is None:
+        return None, None
+    return ch, webmap.choropleth_payload(ch, gcj=gcj)
+
+
+def overlay(spec: str, gcj: bool = False):
+    """(Choropleth, payload) for an overlay ``key:measure``, or (None, None)."""
+    parsed = appstate.parse_overlay(spec)
+    if parsed is None:
+        return None, None
+    if uploads():  # uploads change per session: no cross-session caching
+        ch = webmap.choropleth(indicators(), polygons(), *parsed)
+        return (ch, webmap.choropleth_payload(ch, gcj=gcj)) if ch is not None else (None, None)
+    return _overlay(*_stamp(), *parsed, gcj, 0)
+
+
+def tianditu_key() -> str | None:
+    """The Tianditu key from the environment (the basemap is hidden without it)."""
+    return os.environ.get("TIANDITU_KEY") or None
+
+
+def basemap_options() -> dict[str, str]:
+    """Basemaps offered in the picker (Tianditu only with a key)."""
+    opts = dict(webmap.BASEMAP_LABELS)
+    if not tianditu_key():
+        opts.pop("tianditu")
+    return opts
+
+
+# ---------------------------------------------------------------- map state and search
+
+
+def map_state() -> appstate.MapState:
+    """The map view state decoded from the URL."""
+    return appstate.decode(st.query_params.to_dict())
+
+
+def set_map_state(state: appstate.MapState) -> None:
+    """Write the view state into the URL (only when it changed, to avoid extra reruns)."""
+    new = appstate.encode(state)
+    if new != st.query_params.to_dict():
+        st.query_params.from_dict(new)
+
+
+def feature_table(plan_id: str) -> pd.DataFrame:
+    """Every feature of a plan (all layers, geometry dropped) for lists and look-ups."""
+    parts = [pd.DataFrame(g.drop(columns="geometry")) for g in layers(plan_id).values() if len(g)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def feature_by_id(plan_id: str, fid: str) -> dict[str, Any] | None:
+    """One feature's attributes and centroid (lat, lon) by id, or None."""
+    for g in layers(plan_id).values():
+        hit = g[g["id"] == fid]
+        if len(hit):
+            row = hit.iloc[0].to_dict()
+            geom = row.pop("geometry", None)
+            if geom is not None and not geom.is_empty:
+                c = geom.representative_point()
+                row["_latlon"] = (c.y, c.x)
+            return row
+    return None
+
+
+@st.cache_resource(show_spinner=False)
+def gazetteer():
+    """The default gazetteer (None when it is not available)."""
+    try:
+        from atlas.gazetteer import default_gazetteer
+    except ImportError:
+        return None
+    return default_gazetteer()
+
+
+def search(plan_id: str, query: str, scope: str | None = None) -> list[dict[str, Any]]:
+    """Features of the plan whose name contains ``query``, then gazetteer places."""
+    query = query.strip()
+    if not query:
+        return []
+    out: list[dict[str, Any]] = []
+    ft = feature_table(plan_id)
+    if len(ft):
+        hits = ft[ft["name"].astype(str).str.contains(query, regex=False)]
+        for _, r in hits.head(8).iterrows():
+            f = feature_by_id(plan_id, r["id"])
+            if f and "_latlon" in f:
+                out.append(
+                    {"kind": "要素", "name": r["name"], "id": r["id"], "latlon": f["_latlon"]}
+                )
+    gaz = gazetteer()
+    if gaz is not None:
+        try:
+            places = gaz.geocode(query, scope=scope or None)
+        except Exception:
+            places = []
+        for p in places[:5]:
+            out.append(
+                {
+                    "kind": "地名",
+                    "name": f"{p.name}（{p.level}，{p.precision}）",
+                    "id": "",
+                    "latlon": (p.lat, p.lon),
+                }
+            )
+    return out
+
+
+# ---------------------------------------------------------------- plan text
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _plan_lines(path: str, mtime: float) -> list[str]:
+    from atlas.text import load_plan
+
+    return list(load_plan(Path(path)).raw_lines)
+
+
+def plan_lines(plan_id: str) -> list[str]:
+    """Original lines of a plan text (index = line - 1), or [] when the text is missing."""
+    up = uploads().get(plan_id)
+    if up is not None:
+        return up["lines"]
+    row = plans()
+    row = row[row["plan_id"] == plan_id]
+    if row.empty:
+        return []
+    p = Path(str(row.iloc[0].get("text_path") or ""))
+    if not p.is_absolute():
+        p = ROOT / p
+    if not p.is_file():
+        return []
+    return _plan_lines(str(p), p.stat().st_mtime)
+
+
+# ---------------------------------------------------------------- uploads (per session)
+
+
+def uploads() -> dict[str, dict[str, Any]]:
+    """This session's uploaded plans: plan id → frames, indicators, plan row, lines, report."""
+    return st.session_state.setdefault(UPLOADS, {})
+
+
+def run_upload(data: bytes | str, plan_id: str) -> dict[str, Any]:
+    """Extract and place an uploaded plan text; keep it in the session.
+
+    Raises
+    ------
+    atlas.errors.InputError
+        For text that cannot be read as a plan (empty, binary, wrong encoding, too big).
+    """
+    from atlas.build import build_extraction
+    from atlas.pipeline import extract_text
+    from atlas.text import read_text
+
+    t0 = time.perf_counter()
+    ex = extract_text(data, plan_id)
+    frames = build_extraction(ex)
+    ind = frames.pop("indicators", pd.DataFrame())
+    plan_df = frames.pop("plans", pd.DataFrame())
+    plan_row = plan_df.iloc[0].to_dict() if len(plan_df) else {"plan_id": plan_id}
+    plan_row["plan_id"] = plan_id
+    plan_row["title"] = plan_row.get("title") or f"上传：{plan_id}"
+    lines = list(read_text(data, plan_id, "<upload>").raw_lines)
+    entry = {
+        "plan": plan_row,
+        "frames": {k: v for k, v in frames.items() if isinstance(v, gpd.GeoDataFrame)},
+        "indicators": ind,
+        "lines": lines,
+        "unresolved": [u for u in ex.to_json()["unresolved"]],
+        "seconds": time.perf_counter() - t0,
+    }
+    uploads()[plan_id] = entry
+    return entry
+
+
+# ---------------------------------------------------------------- snapshots and exports
+
+
+def renderer(name: str):
+    """``atlas.render.<name>`` if that module has landed, else None."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"atlas.render.{name}")
+    except ImportError:
+        return None

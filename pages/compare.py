@@ -1,0 +1,79 @@
+"""对比: two plans side by side on maps with the same view, plus a difference table."""
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+import pages._support as sup
+from atlas.render import webmap
+
+st.header("对比")
+sup.require_atlas()
+plans = sup.plans()
+ids = plans["plan_id"].tolist()
+labels = {r["plan_id"]: sup.plan_label(r) for _, r in plans.iterrows()}
+if len(ids) < 2:
+    st.info("至少需要两份规划才能对比。")
+    st.stop()
+qp = st.query_params.to_dict()
+c1, c2 = st.columns(2)
+a0 = qp.get("a") if qp.get("a") in ids else ids[0]
+b0 = qp.get("b") if qp.get("b") in ids and qp.get("b") != a0 else next(i for i in ids if i != a0)
+a = c1.selectbox("左侧规划", ids, index=ids.index(a0), format_func=labels.get)
+b = c2.selectbox("右侧规划", ids, index=ids.index(b0), format_func=labels.get)
+fa, fb = sup.layers(a), sup.layers(b)
+box = webmap.bounds_of(
+    {**{f"a{k}": v for k, v in fa.items()}, **{f"b{k}": v for k, v in fb.items()}}
+)
+center = ((box[1] + box[3]) / 2, (box[0] + box[2]) / 2) if box else webmap.LIAONING
+span = max(box[2] - box[0], box[3] - box[1]) if box else 4.0
+zoom = max(6, min(12, int(9 - (span > 1) - (span > 2) - (span > 4))))
+for col, pid, fr, key in ((c1, a, fa, "cmp_a"), (c2, b, fb, "cmp_b")):
+    with col:
+        m = webmap.build_map(
+            fr, center=center, zoom=zoom, payloads=sup.payloads(pid), controls=False, height=480
+        )
+        st_folium(m, key=key, height=480, use_container_width=True, returned_objects=[])
+st.caption("两幅地图使用相同的中心和缩放级别，便于在同一地域上比较两份规划的布局。")
+
+
+def summary(pid: str) -> pd.DataFrame:
+    t = sup.feature_table(pid)
+    if t.empty:
+        return pd.DataFrame(columns=["layer", "role", "name", "precision"])
+    return t[["layer", "role", "name", "precision"]]
+
+
+sa, sb = summary(a), summary(b)
+names_a, names_b = set(sa["name"]), set(sb["name"])
+rows = []
+for name in sorted(names_a | names_b):
+    src = sa if name in names_a else sb
+    r = src[src["name"] == name].iloc[0]
+    where = (
+        "两者都有"
+        if name in names_a and name in names_b
+        else ("仅左侧" if name in names_a else "仅右侧")
+    )
+    rows.append(
+        {
+            "要素": name,
+            "图层": webmap.LAYER_LABELS.get(r["layer"], r["layer"]),
+            "角色": webmap.ROLE_LABELS.get(r["role"], r["role"]),
+            "精度": r["precision"],
+            "出现于": where,
+        }
+    )
+st.subheader("差异表")
+diff = pd.DataFrame(rows)
+if len(diff):
+    diff = diff.sort_values(["出现于", "图层"], kind="stable")
+st.dataframe(diff, hide_index=True, width="stretch")
+counts = (
+    pd.DataFrame({labels[a]: sa.groupby("layer").size(), labels[b]: sb.groupby("layer").size()})
+    .fillna(0)
+    .astype(int)
+)
+counts.index = [webmap.LAYER_LABELS.get(i, i) for i in counts.index]
+st.subheader("各图层要素数")
+st.dataframe(counts, width="stretch")

@@ -1,0 +1,75 @@
+"""导出: GeoJSON / GeoPackage / KML / CSV of the current selection; snapshots and decks."""
+
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+import pages._support as sup
+from atlas.render import webmap
+
+st.header("导出")
+sup.require_atlas()
+plans = sup.plans()
+ids = plans["plan_id"].tolist()
+labels = {r["plan_id"]: sup.plan_label(r) for _, r in plans.iterrows()}
+q = st.query_params.get("plan")
+plan = st.selectbox("规划", ids, index=ids.index(q) if q in ids else 0, format_func=labels.get)
+frames = {k: v for k, v in sup.layers(plan).items() if len(v)}
+chosen = st.multiselect(
+    "图层", list(frames), default=list(frames), format_func=lambda k: webmap.LAYER_LABELS.get(k, k)
+)
+sel = {k: frames[k] for k in chosen}
+n = sum(len(v) for v in sel.values())
+st.write(f"已选 {len(sel)} 个图层、{n} 个要素（含未定位要素，几何为空）。")
+if sel:
+    allf = gpd.GeoDataFrame(pd.concat(sel.values(), ignore_index=True), crs=4326)
+    from atlas import export
+
+    c1, c2, c3, c4 = st.columns(4)
+    c1.download_button(
+        "GeoJSON", export.geojson_bytes(allf), f"{plan}.geojson", mime="application/geo+json"
+    )
+    c2.download_button("GeoPackage", export.gpkg_bytes(sel), f"{plan}.gpkg")
+    c3.download_button("KML", export.kml_bytes(allf), f"{plan}.kml")
+    ind = sup.indicators(plan)
+    c4.download_button(
+        "指标 CSV",
+        export.indicators_csv_bytes(ind) if len(ind) else b"",
+        f"{plan}-indicators.csv",
+        disabled=ind.empty,
+    )
+
+st.subheader("静态地图与演示文稿")
+snap = sup.renderer("snapshot")
+if snap is None or not hasattr(snap, "snapshot"):
+    st.info("静态地图快照（PNG/SVG/PDF）尚不可用：快照渲染模块还没有完成。")
+else:
+    fmt = st.radio("格式", ["png", "svg", "pdf"], horizontal=True)
+    if st.button("生成快照"):
+        with tempfile.TemporaryDirectory() as tmp, st.spinner("正在渲染…"):
+            try:
+                outs = snap.snapshot(
+                    plan,
+                    Path(tmp) / f"{plan}.{fmt}",
+                    build=sup.atlas_path().parent,
+                    frames=sup.layers(plan),
+                )
+                data = Path(outs[0]).read_bytes()
+                st.download_button(f"下载 {fmt.upper()}", data, Path(outs[0]).name)
+                if fmt == "png":
+                    st.image(data)
+            except Exception as exc:
+                st.error(f"快照失败：{exc}")
+deck = sup.renderer("deck")
+if deck is None or not hasattr(deck, "deck"):
+    st.info("PPTX 演示文稿尚不可用：幻灯片渲染模块还没有完成。")
+elif st.button("生成 PPTX"):
+    with tempfile.TemporaryDirectory() as tmp, st.spinner("正在生成…"):
+        try:
+            out = deck.deck(plan, Path(tmp) / f"{plan}.pptx", build=sup.atlas_path().parent)
+            st.download_button("下载 PPTX", Path(out).read_bytes(), f"{plan}.pptx")
+        except Exception as exc:
+            st.error(f"演示文稿生成失败：{exc}")

@@ -1,0 +1,103 @@
+"""指标: per-plan indicator tables, base vs target charts, cross-plan comparison, downloads."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+import pages._support as sup
+
+COLS = {
+    "name": "指标",
+    "unit": "单位",
+    "base_year": "基期年",
+    "base_value": "基期值",
+    "target_year": "目标年",
+    "target_value": "目标值",
+    "target_text": "目标原文",
+    "growth": "年均增速(%)",
+    "attribute": "属性",
+    "kind": "类型",
+    "source_line": "行号",
+}
+
+st.header("指标")
+sup.require_atlas()
+plans = sup.plans()
+labels = {r["plan_id"]: sup.plan_label(r) for _, r in plans.iterrows()}
+ids = plans["plan_id"].tolist()
+q = st.query_params.get("plan")
+plan = st.selectbox("规划", ids, index=ids.index(q) if q in ids else 0, format_func=labels.get)
+df = sup.indicators(plan)
+if df.empty:
+    st.info("这份规划没有提取到指标。")
+else:
+    show = df[[c for c in COLS if c in df.columns]].rename(columns=COLS)
+    st.subheader(f"指标表（{len(df)} 项）")
+    st.dataframe(show, hide_index=True, width="stretch")
+    num = df.dropna(subset=["base_value", "target_value"])
+    if len(num):
+        st.subheader("基期值与目标值")
+        long = pd.concat(
+            [
+                num.assign(
+                    期=f"基期 {int(num['base_year'].dropna().min())}"
+                    if num["base_year"].notna().any()
+                    else "基期",
+                    值=num["base_value"],
+                ),
+                num.assign(期="目标", 值=num["target_value"]),
+            ]
+        )
+        long["指标"] = long["name"] + "（" + long["unit"].fillna("") + "）"
+        chart = (
+            alt.Chart(long)
+            .mark_bar()
+            .encode(
+                x=alt.X("值:Q", title="数值"),
+                y=alt.Y("期:N", title=None),
+                color=alt.Color("期:N", title=None),
+                row=alt.Row(
+                    "指标:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")
+                ),
+                tooltip=["指标", "期", "值"],
+            )
+            .resolve_scale(x="independent")
+            .properties(height=40, width=420)
+        )
+        st.altair_chart(chart)
+    c1, c2 = st.columns(2)
+    try:
+        from atlas import export
+
+        c1.download_button("下载 CSV", export.indicators_csv_bytes(df), f"{plan}-indicators.csv")
+        c2.download_button("下载 XLSX", export.indicators_xlsx_bytes(df), f"{plan}-indicators.xlsx")
+    except (ImportError, AttributeError):
+        c1.download_button("下载 CSV", df.to_csv(index=False).encode("utf-8-sig"), f"{plan}.csv")
+
+st.subheader("跨规划对比（规范指标）")
+alldf = sup.indicators()
+if not alldf.empty and "key" in alldf:
+    canon = alldf[alldf["key"].astype(str).str.len() > 0]
+    if len(canon):
+        measure = st.radio(
+            "比较",
+            ["target_value", "base_value", "growth"],
+            horizontal=True,
+            format_func={
+                "target_value": "目标值",
+                "base_value": "基期值",
+                "growth": "年均增速",
+            }.get,
+        )
+        canon = canon.assign(plan=canon["plan_id"].map(lambda p: labels.get(p, p)))
+        pivot = canon.pivot_table(
+            index=["key", "name", "unit"], columns="plan", values=measure, aggfunc="first"
+        )
+        pivot = pivot.dropna(thresh=2) if pivot.shape[1] > 1 else pivot
+        st.dataframe(
+            pivot.reset_index().rename(columns={"key": "规范键", "name": "指标", "unit": "单位"}),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.info("还没有可跨规划比较的规范指标。")

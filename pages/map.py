@@ -1,0 +1,119 @@
+"""地图: plan layers with planning symbology, indicator overlay, side panel with sources."""
+
+import html
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+import pages._support as sup
+from atlas.render import webmap
+
+st.header("地图")
+sup.require_atlas()
+state = sup.map_state()
+plans = sup.plans()
+ids = plans["plan_id"].tolist()
+labels = {r["plan_id"]: sup.plan_label(r) for _, r in plans.iterrows()}
+plan = state.plan if state.plan in ids else ids[0]
+
+with st.sidebar:
+    plan = st.selectbox("规划", ids, index=ids.index(plan), format_func=labels.get, key="map_plan")
+    if plan != state.plan:
+        state = state.with_(plan=plan, layers=None, feature="", center=None, zoom=None)
+    bm_opts = sup.basemap_options()
+    bm = state.basemap if state.basemap in bm_opts else "offline"
+    bm = st.radio("底图", list(bm_opts), index=list(bm_opts).index(bm), format_func=bm_opts.get)
+    frames = sup.layers(plan)
+    grouped = webmap.groups(frames)
+    st.markdown("**图层**")
+    shown = set(grouped) if state.layers is None else set(state.layers)
+    visible = []
+    for key in grouped:
+        indent = "　" if key.startswith("layout:") else ""
+        n = len(grouped[key])
+        if st.checkbox(f"{indent}{webmap.group_label(key)}（{n}）", key in shown, key=f"lyr_{key}"):
+            visible.append(key)
+    choices = sup.indicator_choices()
+    cur = state.overlay.rsplit(":", 1) if state.overlay else ["", ""]
+    keys = ["", *choices]
+    ov_key = st.selectbox(
+        "指标叠加",
+        keys,
+        index=keys.index(cur[0]) if cur[0] in keys else 0,
+        format_func=lambda k: choices.get(k, "（无）") if k else "（无）",
+    )
+    measures = list(webmap.MEASURE_LABELS)
+    ov_measure = st.radio(
+        "数值",
+        measures,
+        index=measures.index(cur[1]) if cur[1] in measures else 1,
+        format_func=webmap.MEASURE_LABELS.get,
+        horizontal=True,
+        disabled=not ov_key,
+    )
+    query = st.text_input("搜索要素或地名", key="map_search")
+
+gcj = bm == "gaode"
+state = state.with_(basemap=bm, overlay=f"{ov_key}:{ov_measure}" if ov_key else "")
+state = state.with_(layers=None if set(visible) == set(grouped) else tuple(visible))
+hits = sup.search(plan, query, scope=str(plans.set_index("plan_id").at[plan, "adcode"]))
+if hits:
+    pick = st.sidebar.radio("搜索结果", range(len(hits)), format_func=lambda i: hits[i]["name"])
+    hit = hits[pick]
+    state = state.with_(center=hit["latlon"], zoom=12, feature=hit["id"] or state.feature)
+elif query:
+    st.sidebar.info(f"没有找到“{query}”。")
+
+ch, ch_payload = sup.overlay(state.overlay, gcj=gcj)
+m = webmap.build_map(
+    frames,
+    basemap=bm,
+    overlay=ch,
+    overlay_payload=ch_payload,
+    center=state.center,
+    zoom=state.zoom,
+    visible=visible,
+    payloads=sup.payloads(plan, gcj=gcj),
+    tianditu_key=sup.tianditu_key(),
+)
+col_map, col_side = st.columns([3, 1])
+with col_map:
+    out = st_folium(
+        m,
+        key="atlas_map",
+        height=640,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+    )
+    if ch is None and state.overlay:
+        st.caption("所选指标没有可用于分级的辖区数值。")
+clicked = ((out or {}).get("last_active_drawing") or {}).get("properties") or {}
+if clicked.get("id") and not str(clicked["id"]).startswith("overlay:"):
+    state = state.with_(feature=html.unescape(str(clicked["id"])))
+
+with col_side:
+    table = sup.feature_table(plan)
+    drawn = table[table["id"].isin([i for k in visible for i in grouped[k]["id"]])]
+    ids_f = ["", *drawn["id"].tolist()]
+    names = dict(zip(drawn["id"], drawn["name"], strict=True))
+    fid = st.selectbox(
+        "要素",
+        ids_f,
+        index=ids_f.index(state.feature) if state.feature in ids_f else 0,
+        format_func=lambda i: names.get(i, "（点击地图或从列表选择）"),
+        key=f"pick_{state.feature}",
+    )
+    state = state.with_(feature=fid or state.feature)
+    feat = sup.feature_by_id(plan, state.feature) if state.feature else None
+    if feat:
+        st.html(webmap.popup_html(feat))
+    unres = webmap.unresolved(frames)
+    with st.expander(f"未定位要素（{len(unres)}）：文中提及但无法落图", expanded=len(unres) > 0):
+        for _, r in unres.iterrows():
+            comp = f"{r.get('layout') or ''} {r.get('component') or ''}".strip()
+            st.html(
+                f"<div><b>{webmap.esc(r.get('name'))}</b> {webmap.esc(comp)}"
+                f"<br><small>第 {webmap.esc(r.get('source_line'))} 行："
+                f"{webmap.esc(r.get('source_quote'))}</small></div>"
+            )
+sup.set_map_state(state)

@@ -1,0 +1,55 @@
+"""上传: paste or upload a plan text (UTF-8/GBK) → its atlas, with what stayed unresolved."""
+
+import re
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+import pages._support as sup
+from atlas.errors import InputError
+from atlas.render import webmap
+
+st.header("上传规划文本")
+st.write("上传或粘贴一份规划文本（UTF-8 或 GBK），几秒内生成它的图集；结果只保存在本次会话中。")
+up = st.file_uploader("规划文本文件（.txt）", type=["txt", "md"])
+pasted = st.text_area("或直接粘贴文本", height=160)
+default_id = re.sub(r"[^0-9A-Za-z_-]+", "-", up.name.rsplit(".", 1)[0]).strip("-") if up else ""
+plan_id = st.text_input("规划编号", value=f"upload-{default_id or 'plan'}")
+if st.button("生成图集", type="primary"):
+    data = up.getvalue() if up is not None else pasted
+    if not data:
+        st.error("请先上传文件或粘贴文本。")
+    else:
+        try:
+            with st.spinner("正在读取、抽取和落图…"):
+                sup.run_upload(data, plan_id)
+        except InputError as exc:
+            st.error(f"无法读取这份文本：{exc}")
+
+for pid, entry in sup.uploads().items():
+    frames = entry["frames"]
+    n = sum(len(webmap.drawable(g)) for g in frames.values())
+    st.subheader(sup.plan_label(entry["plan"]))
+    c = st.columns(4)
+    c[0].metric("已落图要素", n)
+    c[1].metric("指标", len(entry["indicators"]))
+    c[2].metric("未定位", len(entry["unresolved"]) + len(webmap.unresolved(frames)))
+    c[3].metric("用时（秒）", f"{entry['seconds']:.1f}")
+    if n:
+        m = webmap.build_map(frames, payloads=sup.payloads(pid), height=420)
+        st_folium(m, key=f"up_{pid}", height=420, use_container_width=True, returned_objects=[])
+    feats = sup.feature_table(pid)
+    if len(feats):
+        st.dataframe(
+            feats[["layer", "role", "name", "precision", "source_line"]],
+            hide_index=True,
+            width="stretch",
+        )
+    if entry["unresolved"]:
+        st.markdown("**未定位（文中提及但无法确定位置）**")
+        for u in entry["unresolved"]:
+            st.html(
+                f"<div>{webmap.esc(u.get('name'))}：{webmap.esc(u.get('reason'))}"
+                f"（第 {webmap.esc(u.get('source_line'))} 行）</div>"
+            )
+    st.page_link("pages/map.py", label="在地图页查看", query_params={"plan": pid})
