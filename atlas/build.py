@@ -9,6 +9,7 @@ good atlas.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import logging
 import os
@@ -24,6 +25,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import shapely
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from . import curated, geometry, paths
@@ -40,7 +42,18 @@ from .layers import (
     split_layers,
     validate,
 )
-from .model import LAYERS, PRECISIONS, Extraction, PlanInfo
+from .model import (
+    LAYERS,
+    PRECISIONS,
+    Entity,
+    Extraction,
+    Indicator,
+    Layout,
+    LayoutElement,
+    PlanInfo,
+    SourceSpan,
+    Unresolved,
+)
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +102,18 @@ def _coast_sea() -> tuple[BaseGeometry | None, BaseGeometry | None]:
     return union(geodata.coast), union(geodata.sea)
 
 
+def _seats(adcode: str) -> list[Point]:
+    """Seats of the sub-units: counties of a city, townships of a county-level unit."""
+    from . import geodata
+
+    if adcode.endswith("00"):
+        u = geodata.units()
+        u = u[u["parent"] == adcode]
+        return [Point(x, y) for x, y in zip(u["lon"], u["lat"], strict=True)]
+    t = geodata.townships()
+    return list(t.loc[t["county"] == adcode, "geometry"])
+
+
 def plan_context(plan: PlanInfo, gazetteer: Any, specs: Sequence[FeatureSpec] = ()) -> Context:
     """The ground a plan is placed on: jurisdiction polygon, coast, sea, compass siblings."""
     if not plan.adcode:
@@ -112,6 +137,7 @@ def plan_context(plan: PlanInfo, gazetteer: Any, specs: Sequence[FeatureSpec] = 
             if w and w not in siblings.setdefault(s.layout, []):
                 siblings[s.layout].append(w)
     return Context(
+        centre=geometry.main_centre(juris, _seats(plan.adcode)),
         plan_id=plan.plan_id,
         adcode=plan.adcode,
         jurisdiction=juris,
@@ -135,6 +161,94 @@ def _plan_lines(ex: Extraction, lines: Sequence[str] | None) -> tuple[str, ...]:
 
         return load_plan(path, ex.plan_id).raw_lines
     return ()
+
+
+def plan_info(plan_id: str, **fields: str) -> PlanInfo:
+    """The PlanInfo of a manifest plan (path = its text file), or one built from ``fields``."""
+    for row in manifest_rows():
+        if row["plan_id"] == plan_id:
+            return PlanInfo(
+                plan_id=plan_id,
+                path=str(paths.PLANS / row["file"]),
+                jurisdiction=row["jurisdiction"],
+                adcode=row["adcode"],
+                level=row["level"],
+                kind=row["kind"],
+                period=row["period"],
+                title=row["title"],
+            )
+    return PlanInfo(plan_id=plan_id, **fields)
+
+
+def extraction_from_json(doc: dict[str, Any], plan: PlanInfo | None = None) -> Extraction:
+    """Rebuild an :class:`Extraction` from its ``atlas extract --json`` document.
+
+    Used for cached or hand-reviewed extractions (test fixtures, the app's upload cache).
+    """
+
+    def span(d: dict[str, Any]) -> SourceSpan | None:
+        if d.get("source_line") is None:
+            return None
+        return SourceSpan(int(d["source_line"]), d.get("source_quote") or "")
+
+    plan = plan or plan_info(
+        doc["plan_id"], jurisdiction=doc.get("jurisdiction", ""), adcode=doc.get("adcode", "")
+    )
+    layouts = tuple(
+        Layout(
+            plan.plan_id,
+            lay["name"],
+            span(lay),
+            tuple(
+                LayoutElement(
+                    e["component"],
+                    e["role"],
+                    e["name"],
+                    span(e),
+                    tuple(e.get("anchors") or ()),
+                    e.get("definition", ""),
+                    e.get("resolved", True),
+                    e.get("area_km2"),
+                )
+                for e in lay.get("elements", [])
+            ),
+            lay.get("expected", 0),
+            lay.get("context", ""),
+        )
+        for lay in doc.get("layouts", [])
+    )
+    entities = tuple(
+        Entity(
+            plan.plan_id,
+            e["layer"],
+            e["role"],
+            e["name"],
+            span(e),
+            tuple(e.get("anchors") or ()),
+            tuple((str(k), str(v)) for k, v in (e.get("attrs") or {}).items()),
+        )
+        for e in doc.get("entities", [])
+    )
+    known = {f.name for f in dataclasses.fields(Indicator)} - {"plan_id", "source"}
+    indicators = tuple(
+        Indicator(
+            plan_id=plan.plan_id, source=span(i), **{k: v for k, v in i.items() if k in known}
+        )
+        for i in doc.get("indicators", [])
+    )
+    unresolved = tuple(
+        Unresolved(
+            plan.plan_id,
+            u["kind"],
+            u["name"],
+            u.get("reason", ""),
+            span(u),
+            u.get("layout", ""),
+            u.get("component", ""),
+        )
+        for u in doc.get("unresolved", [])
+    )
+    return Extraction(plan, layouts, entities, indicators, (), unresolved)
 
 
 # --- admin layer -----------------------------------------------------------------------------

@@ -133,6 +133,44 @@ def centre(geom: BaseGeometry) -> Point:
     return c if geom.contains(c) else geom.representative_point()
 
 
+def main_centre(jurisdiction: BaseGeometry, seats: Sequence[Point] = ()) -> Point:
+    """The centre a plan's schematic items are drawn from: the seat cluster, else the centre.
+
+    Sub-unit seats (街道/乡镇 of a district, counties of a city) mark where the jurisdiction
+    lives: of a multi-part district (an urban core plus an exclave) the part holding most seats
+    is the main one, and the seats' mean is its centre when that lies inside.
+    """
+    if not seats:
+        return centre(jurisdiction)
+    parts = list(shapely.get_parts(jurisdiction))
+    counts = [sum(1 for s in seats if p.covers(s)) for p in parts]
+    if max(counts) == 0:
+        return centre(jurisdiction)
+    main = parts[counts.index(max(counts))]
+    inside = [s for s in seats if main.covers(s)]
+    m = to_wgs84(Point(np.mean([to_metric(s).coords[0] for s in inside], axis=0)))
+    return m if main.covers(m) else centre(main)
+
+
+def beside(neighbours: Sequence[tuple[str, Point]], radius_m: float) -> Point | None:
+    """Centre of an area described by its neighbours (西侧邻X, 南侧邻Y ...).
+
+    A neighbour on the west side puts the area's centre ``radius_m`` east of that neighbour,
+    and so on; the estimates from all neighbours are averaged (metric CRS).
+    """
+    est = []
+    for side, p in neighbours:
+        b = COMPASS.get(side)
+        if b is None:
+            continue
+        x, y = to_metric(p).coords[0]
+        t = math.radians(b)
+        est.append((x - radius_m * math.cos(t), y - radius_m * math.sin(t)))
+    if not est:
+        return None
+    return to_wgs84(Point(np.mean(est, axis=0)))
+
+
 def disc(lon: float, lat: float, *, area_km2: float | None = None, radius_m: float = 0) -> Polygon:
     """A disc around (lon, lat) of the given area (equal-area), or of ``radius_m``."""
     n = 4 * _DISC_QUAD_SEGS  # vertices of the polygonal disc
@@ -320,11 +358,14 @@ def _wedge(c: Point, a0: float, a1: float, radius: float) -> Polygon:
     return Polygon(ring)
 
 
-def compass_partition(jurisdiction: BaseGeometry, words: Sequence[str]) -> dict[str, BaseGeometry]:
+def compass_partition(
+    jurisdiction: BaseGeometry, words: Sequence[str], origin: Point | None = None
+) -> dict[str, BaseGeometry]:
     """Split a jurisdiction into the compass zones a plan names (schematic, DESIGN §5).
 
     Each named direction takes the angles closer to it than to any other named direction, at
-    most :data:`MAX_HALF_SECTOR` either side, seen from the jurisdiction's centre; ``中部`` is
+    most :data:`MAX_HALF_SECTOR` either side, seen from ``origin`` (default: the
+    jurisdiction's centre); ``中部`` is
     the jurisdiction shrunk to :data:`INNER_SCALE` about the centre, and ``中X部`` is the inner
     part of sector X. Zones never overlap; directions that are not named stay blank.
 
@@ -334,7 +375,7 @@ def compass_partition(jurisdiction: BaseGeometry, words: Sequence[str]) -> dict[
         word → WGS-84 polygon, for every word that is a compass word and has a non-empty zone.
     """
     jm = to_metric(jurisdiction)
-    c = to_metric(centre(jurisdiction))
+    c = to_metric(origin if origin is not None else centre(jurisdiction))
     minx, miny, maxx, maxy = jm.bounds
     radius = 2 * math.hypot(maxx - minx, maxy - miny)
     inner = affinity.scale(jm, INNER_SCALE, INNER_SCALE, origin=c)
@@ -364,7 +405,9 @@ def compass_partition(jurisdiction: BaseGeometry, words: Sequence[str]) -> dict[
         out[w] = zone
     result = {}
     for w, g in out.items():
+        # back-projected edges bow slightly off the lon/lat boundary: clip again in WGS-84
         g = clean(to_wgs84(g), "polygon")
+        g = clean(g.intersection(jurisdiction), "polygon") if g is not None else None
         if g is not None:
             result[w] = g
     return result

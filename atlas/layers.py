@@ -94,10 +94,14 @@ RULE_CONFIDENCE = {"admin": 1.0, "surveyed": 0.9, "derived": 0.7, "schematic": 0
 AREA_ROLES = {"core", "cluster", "city", "zone", "wing", "district", "area", "park_area"}
 BAND_ROLES = {"belt", "corridor", "ring", "barrier", "greenway"}
 LINE_ROLES = {"river", "rail", "road", "reach", "pipeline", "route", "line"}
-LINE_LEVELS = {"river", "coast", "rail", "road"}
+#: gazetteer candidates below this confidence are not used (a same-named place elsewhere in
+#: China, e.g. 老城 → 洛阳老城区, scores 0.38)
+MIN_CONFIDENCE = 0.4
 MARINE_WORDS = ("滨海", "沿海", "海岸", "海域", "海洋", "近海", "湾", "港", "海上")
+NEIGHBOUR_RE = re.compile(
+    r"([东西南北])(?:侧|面|边)(?:紧邻|毗邻|相邻|邻接|邻|临|靠|接)([^,，;；。、]+)"
+)
 COMPASS_RE = re.compile(r"(中?(?:东北|西北|东南|西南|东|西|南|北)|中)(?:部|翼|侧)")
-AREA_RE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*平方公里")
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,11 @@ class Context:
     sea: BaseGeometry | None = None
     marine_region: BaseGeometry | None = None
     siblings: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    centre: Point | None = None  # where schematic items are drawn from (geometry.main_centre)
+
+    @property
+    def origin(self) -> Point:
+        return self.centre if self.centre is not None else geo.centre(self.jurisdiction)
 
 
 @dataclass(frozen=True)
@@ -271,8 +280,11 @@ def resolve_anchors(names: Iterable[str], ctx: Context) -> tuple[list[_Anchor], 
             missing.append(name)
             continue
         p = cands[0]
-        poly = gaz.polygon(p.code) if hasattr(gaz, "polygon") else None
-        line = gaz.line(p.code) if hasattr(gaz, "line") and p.level in LINE_LEVELS else None
+        if p.confidence < MIN_CONFIDENCE:
+            missing.append(name)
+            continue
+        poly = gaz.polygon(p.code)
+        line = gaz.line(p.code)
         found.append(_Anchor(name, p, geo.clean(poly, "polygon"), geo.clean(line, "line")))
     return found, missing
 
@@ -328,7 +340,7 @@ def _compass_zone(spec: FeatureSpec, ctx: Context, word: str) -> BaseGeometry | 
     words = ctx.siblings.get(spec.layout, ()) or (word,)
     if word not in words:
         words = (*words, word)
-    return geo.compass_partition(ctx.jurisdiction, words).get(word)
+    return geo.compass_partition(ctx.jurisdiction, words, ctx.origin).get(word)
 
 
 def _disc_at(spec: FeatureSpec, lon: float, lat: float, region: BaseGeometry, ctx: Context):
@@ -340,8 +352,10 @@ def _place_own_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> 
     """A wing or park: the first place it names (its own polygon, or a disc around its point)."""
     region = _region(spec, anchors, ctx)
     near = ctx.jurisdiction.buffer(0.05)
+    # only the place the element *is* (its name or first anchor); later anchors are context
+    own = {spec.name, *spec.anchors[:1]}
     for a in anchors:
-        if a.line is not None:
+        if a.line is not None or a.name not in own:
             continue
         if a.polygon is not None and _usable_area(a, ctx):
             g = geo.clip(a.polygon, region, "polygon")
@@ -352,7 +366,38 @@ def _place_own_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> 
             if g is not None:
                 rule = "equal_area_disc" if spec.area_km2 else "default_disc"
                 return _placed(g, _worst("derived", a.place.precision), [a], rule)
-    return None
+    return _place_beside(spec, ctx, region)
+
+
+def _place_beside(spec: FeatureSpec, ctx: Context, region: BaseGeometry) -> Placed | None:
+    """An area located only by its neighbours (西侧邻X, 南侧邻Y, 东侧邻Z)."""
+    text = spec.definition or (spec.source.quote if spec.source else "")
+    sides: list[tuple[str, Point]] = []
+    used: list[_Anchor] = []
+    for side, phrase in NEIGHBOUR_RE.findall(text):
+        hits = ctx.gazetteer.find_in_text(phrase, ctx.adcode) if ctx.gazetteer else []
+        pts = [p for _, _, p in hits if ctx.gazetteer.line(p.code) is None]
+        if pts and pts[-1].confidence >= MIN_CONFIDENCE:
+            p = pts[-1]  # 大辽河营口老港区: the last, most specific place of the phrase
+            sides.append((side, Point(p.lon, p.lat)))
+            used.append(_Anchor(p.name, p, None, None))
+    if not sides:
+        return None
+    r = geo.default_radius_m(spec.role, ctx.jurisdiction)
+    if spec.area_km2:
+        r = (spec.area_km2 * 1e6 / 3.141592653589793) ** 0.5
+    c = geo.beside(sides, r)
+    if c is None:
+        return None
+    g = _disc_at(spec, c.x, c.y, region, ctx)
+    if g is None:
+        return None
+    note = "placed beside its named neighbours: " + "、".join(
+        f"{s}侧 {a.name}" for (s, _), a in zip(sides, used, strict=True)
+    )
+    return _placed(
+        g, _worst("derived", *(a.place.precision for a in used)), used, "beside_neighbours", note
+    )
 
 
 def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed:
@@ -390,7 +435,7 @@ def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
     if lines:  # a zone organised along a river (以大凌河为中轴)
         return _place_band(spec, lines, ctx, role="belt")
     if spec.role == "core" and not anchors:
-        c = geo.centre(ctx.jurisdiction)
+        c = ctx.origin
         g = _disc_at(spec, c.x, c.y, region, ctx)
         return _placed(g, "schematic", [], "centre_disc", "no place named; drawn at the centre")
     return _unresolved("no anchor place could be located", anchors)
