@@ -6,8 +6,8 @@ register, functional zones, water, transport and landmarks. Each place is indexe
 name, its aliases and former names, and its suffix-stripped stem (凌海市 → 凌海, 沟帮子街道 →
 沟帮子). A look-up ranks candidates by how the name matched and by the jurisdiction scope:
 
-* match kind: full name 1.0, alias/former name 0.9, stem 0.85, informal alias 0.6, OCR-slip
-  repair (闫/闯 → 闾) × 0.8;
+* match kind: full name 1.0, alias/former name 0.9, stem 0.85, suffix variant (大虎山镇 for
+  大虎山街道, 凌海县 for 凌海市) 0.8, informal alias 0.6, OCR-slip repair (闫/闯 → 闾) × 0.8;
 * scope: inside the scope 1.0; containing it 0.95; elsewhere in 辽宁 0.75; outside 辽宁 0.45.
   Without a scope, 辽宁 places rank first (the atlas covers 辽宁) and others get 0.5.
 
@@ -60,9 +60,18 @@ _COMMON_TEXT = (
     "胜利 台子 大兴 新立 正安 中安 建设 新建 跃进 建业 大业 八千 金城 石油 古城 敬业 保安 "
     "康宁 城关 新民 白山 黄山 白银 安康 日照 海东 阿里 三明 长治 新余 天桥 营盘 大市 大屯 "
     "石山 龙城 双塔 白塔 海州 太和 城区 矿区 郊区 新城 老城 东方 吉林 江门 东兴 建丰 富屯 "
-    "常兴 镇安 四家子 新立屯 高台子 台安 开原 南山 "
+    "常兴 镇安 四家子 新立屯 高台子 台安 开原 南山 紫荆 "
 )
 COMMON_WORDS = frozenset(_COMMON_TEXT.split())
+
+# compounds in which a place name is embedded by accident (沿海城市 holds 海城市); skipped whole
+TEXT_MASKS = ("沿海城",)
+
+# a two-character stem followed by one of these is part of another feature's name
+# (翠岩山 is a hill, not 翠岩镇; 胡家桥 a bridge), so it does not match there
+_FEATURE_NEXT = frozenset("山河桥湖寺岛湾路街村屯园庄坝泉峰岭洞")
+# any stem followed by one of these names a street, estate or park (朝阳小区, 北京路)
+_STREET_NEXT = ("小区", "路", "街", "大街", "大桥", "公园", "社区")
 _LEVEL_RANK = {
     "province": 0,
     "city": 1,
@@ -73,7 +82,9 @@ _LEVEL_RANK = {
     "bay": 4,
     "township": 5,
 }
-_MATCH_SCORE = {"full": 1.0, "alias": 0.9, "stem": 0.85, "informal": 0.6}
+_MATCH_SCORE = {"full": 1.0, "alias": 0.9, "stem": 0.85, "variant": 0.8, "informal": 0.6}
+_TOWN_SUFFIXES = ("镇", "乡", "街道", "满族乡", "蒙古族乡", "朝鲜族乡")
+_COUNTY_SUFFIXES = ("县", "市", "区")
 
 
 def stem(name: str) -> str:
@@ -201,7 +212,25 @@ class Gazetteer:
         fixed = "".join(_OCR.get(ch, ch) for ch in name)
         if fixed != name and fixed in self._index:
             return self._index[fixed], True
-        return [], False
+        return self._suffix_variant(name), False
+
+    def _suffix_variant(self, name: str) -> list[tuple[str, str]]:
+        """Match a name written with another suffix of the same tier (大虎山镇 → 大虎山街道,
+        凌海县 → 凌海市): towns become streets and counties cities, and plans lag behind."""
+        base = stem(name)
+        if base == name or len(base) < 2:
+            return []
+        suffix = name[len(base) :]
+        tier = _TOWN_SUFFIXES if suffix in _TOWN_SUFFIXES else _COUNTY_SUFFIXES
+        if suffix not in tier:
+            return []
+        levels = {"township"} if tier is _TOWN_SUFFIXES else {"county", "city"}
+        out = []
+        for code, kind in self._index.get(base, ()):
+            place = self._entries[code].place
+            if kind == "stem" and place.level in levels and place.name[len(base) :] in tier:
+                out.append((code, "variant"))
+        return out
 
     def geocode(
         self, name: str, scope: str | None = None, levels: Iterable[str] | None = None
@@ -258,8 +287,10 @@ class Gazetteer:
         Full names and aliases always match (the best candidate is returned). Stems (凌海,
         沟帮子) match only when at least two characters long, not an ordinary word (see
         :data:`COMMON_WORDS`), inside 辽宁, and unambiguous in scope (the best candidate beats
-        the runner-up on score or level). Names of places outside 辽宁 match only as full
-        province/city names.
+        the runner-up on score or level); county and town stems only inside the scope (when
+        one is given); a two-character stem also not when it ends in 家 or
+        is followed by a feature character (翠岩山, 胡家桥). Names of places outside 辽宁 match
+        only as full province/city names. Compounds in :data:`TEXT_MASKS` are skipped.
 
         Returns
         -------
@@ -269,12 +300,16 @@ class Gazetteer:
         out: list[tuple[int, int, Place]] = []
         i, n = 0, len(text)
         while i < n:
+            mask = next((m for m in TEXT_MASKS if text.startswith(m, i)), None)
+            if mask:
+                i += len(mask)
+                continue
             hit = None
             for size in range(min(self._maxlen, n - i), 1, -1):
                 key = text[i : i + size]
                 if key not in self._index:
                     continue
-                place = self._text_pick(key, scope)
+                place = self._text_pick(key, scope, text[i + size : i + size + 2])
                 if place is not None:
                     hit = (i, i + size, place)
                     break
@@ -285,7 +320,7 @@ class Gazetteer:
             i = hit[1]
         return out
 
-    def _text_pick(self, key: str, scope: str | None) -> Place | None:
+    def _text_pick(self, key: str, scope: str | None, after: str = "") -> Place | None:
         kinds = {kind for _, kind in self._index[key]}
         cands = self.geocode(key, scope)
         if not cands:
@@ -293,8 +328,20 @@ class Gazetteer:
         top = cands[0]
         entry = self._entries[top.code]
         exact = kinds & {"full", "alias"}
+        if not exact and "stem" not in kinds:
+            return None  # informal aliases (经开区, 凌河 for the river) are too vague in prose
         if not exact:
+            if after.startswith(_STREET_NEXT):
+                return None
             if key in COMMON_WORDS or not entry.liaoning:
+                return None
+            # a county/town stem from outside the scope is more often a word (山海城 → 海城)
+            scope_code = self.resolve_scope(scope)
+            local = top.level in ("county", "township")
+            if scope_code and local and self._scope_factor(entry, scope_code)[0] < 0.95:
+                return None
+            # X家 is a surname + 家 pattern found in countless village and bridge names
+            if len(key) == 2 and (after[:1] in _FEATURE_NEXT or key.endswith("家")):
                 return None
             if len(cands) > 1:
                 second = cands[1]

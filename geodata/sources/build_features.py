@@ -163,6 +163,14 @@ def rivers():
             note="rough course 阜新 → 黑山 east → 盘锦 (joins 双台子河)",
         ),
         row(
+            "river:xihe-yixian",
+            "细河",
+            "river",
+            line("阜新", (121.45, 41.80), (121.32, 41.60), (121.27, 41.52)),
+            "细河(义县)",
+            note="rough course 阜新 → 义县 into the 大凌河; the plans name it in 义县",
+        ),
+        row(
             "river:qilihe",
             "七里河",
             "river",
@@ -477,7 +485,7 @@ def zones():
             "营口核翼经济开发区",
             "zone",
             counties.loc["210802", "geometry"],
-            "核翼经济开发区;核翼开发区",
+            "核翼经济开发区;核翼开发区;核翼经开区",
             "schematic",
             CURATED,
             "drawn as the whole of 站前区 (the zone spans its 一核两翼); true extent unknown",
