@@ -1,0 +1,215 @@
+"""Key projects: 专栏 project lists split into items.
+
+A 专栏 (:attr:`atlas.structure.Document.boxes`) lists projects as long runs such as
+``精细化工:投资15亿元三溢科技公司精细化工产业园,投资12亿元龙宇新材料公司…等17个项目。``
+Each paragraph is split at top-level ``, ; 。`` (not inside brackets) into items; an item's
+leading ``投资 X 亿元/万元(的)`` gives its investment (normalised to 亿元), the rest its name
+(trailing ``等N个项目`` tails and ``(含…)`` member lists are kept out of the name). Items in
+``(其中:…)`` brackets become projects of their own. The category is the item's label
+(``精细化工:``), else the box's numbered sub-heading (``1.航道项目``), else the box title
+without ``“十四五”时期…重点项目``.
+
+Place words are the admin-unit names in the item (``义县``, ``凌海市温滴楼镇``), found with the
+gazetteer when it is available, else by admin suffixes. An item repeating an earlier one of
+another 专栏 (same investment and near-identical name, e.g. ``国电投40万千瓦风力发电`` and
+``黑山国电投40万千瓦风电``) gets ``duplicate_of`` = ``<box>: <name>``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any
+
+from ..model import Project
+from ..structure import DocParagraph, Document
+
+log = logging.getLogger(__name__)
+
+_INVEST_RE = re.compile(
+    r"^(?:计划|总)?投资\s*(?P<about>约|近|超过)?\s*(?P<num>\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>亿元|万元|亿|万)(?:人民币)?(?:的)?"
+)
+_TAIL_RE = re.compile(
+    r"(?:等\s*\d*\s*个?(?:建设)?项目|等?\s*\d+\s*个(?:建设)?项目|等\s*\d+\s*个(?:建设)?|等)$"
+)
+_COUNT_RE = re.compile(r"等\s*(\d+)\s*个")
+_LABEL_RE = re.compile(r"^(?P<label>[^,;。:()]{2,16}):")
+_MEMBERS_RE = re.compile(r"\((?:含|包括)[^()]*\)")
+_SUB_RE = re.compile(r"\(其中:(?P<inner>.*)\)")
+_PLACE_RE = re.compile(
+    r"[\u4e00-\u9fff]{2,5}?(?:自治县|市|县|区|镇|乡|街道|村)(?![\u4e00-\u9fff]{0,1}(?:场|级|民|长|政|委))"
+)
+
+
+def _split_top(text: str, seps: str = ",;。") -> list[tuple[int, int]]:
+    """Offsets of the parts of ``text`` split at separators outside brackets/quotes."""
+    parts: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(text):
+        if ch in "(（[【“《":
+            depth += 1
+        elif ch in ")）]】”》":
+            depth = max(0, depth - 1)
+        elif ch in seps and depth == 0:
+            parts.append((start, i))
+            start = i + 1
+    parts.append((start, len(text)))
+    return [(s, e) for s, e in parts if text[s:e].strip()]
+
+
+def _to_yi(num: float, unit: str) -> float:
+    return round(num / 10000.0, 6) if unit.startswith("万") else num
+
+
+def _short_title(title: str) -> str:
+    t = re.sub(r"^“?[十][一二三四五]五”?(?:时期|期间)?", "", title)
+    t = re.sub(r"(?:重点|重大)?(?:建设)?项目(?:表|清单)?$", "", t)
+    return t.strip("“”") or title
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> Any | None:
+    try:
+        mod = importlib.import_module("atlas.gazetteer")
+    except ModuleNotFoundError as exc:
+        if exc.name == "atlas.gazetteer":
+            return None
+        raise
+    return mod.default_gazetteer()
+
+
+def place_words(text: str, scope: str = "") -> tuple[str, ...]:
+    """Admin-unit names (县/市/区/镇/乡/街道/村) written in ``text``, in order, unique."""
+    gaz = _gazetteer()
+    out: list[str] = []
+    if gaz is not None and hasattr(gaz, "find_in_text"):
+        prev_end = -1
+        for s, e, place in gaz.find_in_text(text, scope=scope or None):
+            word = text[s:e]
+            if place.level in ("province", "city", "county"):
+                out.append(word)
+                prev_end = e
+            elif place.level == "township" and (
+                re.search(r"(?:镇|乡|街道)$", word) or s == prev_end
+            ):
+                # a bare township name counts only right after its county (义县刘龙台)
+                out.append(word)
+    else:
+        out = [m.group(0) for m in _PLACE_RE.finditer(text)]
+    return tuple(dict.fromkeys(out))
+
+
+def _item(
+    doc: Document,
+    dp: DocParagraph,
+    s: int,
+    e: int,
+    category: str,
+    box: str,
+) -> list[Project]:
+    """Projects from ``dp.text[s:e]`` (one item, plus any (其中:…) sub-items)."""
+    text = dp.text
+    raw = text[s:e]
+    lead = len(raw) - len(raw.lstrip(" ,、"))
+    s += lead
+    item = text[s:e].strip()
+    if not item:
+        return []
+    inv = None
+    inv_text = ""
+    m = _INVEST_RE.match(item)
+    name = item
+    if m:
+        inv = _to_yi(float(m.group("num")), m.group("unit"))
+        inv_text = item[: m.end()].rstrip("的")
+        name = item[m.end() :]
+    subs: list[Project] = []
+    sm = _SUB_RE.search(name)
+    if sm:
+        inner_start = s + (len(item) - len(name)) + sm.start("inner")
+        for a, b in _split_top(sm.group("inner"), "、,;"):
+            subs.extend(_item(doc, dp, inner_start + a, inner_start + b, category, box))
+        name = name[: sm.start()] + name[sm.end() :]
+    name = _MEMBERS_RE.sub("", name)
+    name = _TAIL_RE.sub("", name.strip()).strip(" ,、。")
+    if not name:
+        return subs
+    span = dp.span(s, e)
+    main = Project(
+        plan_id=doc.plan.plan_id,
+        name=name,
+        source=span,
+        category=category,
+        places=place_words(item, doc.plan.adcode),
+        investment=inv,
+        box=box,
+        investment_text=inv_text,
+    )
+    return [main, *subs]
+
+
+def box_projects(doc: Document, box_index: int) -> list[Project]:
+    """Projects listed in one 专栏 ([] for a box holding only a table)."""
+    box = doc.boxes[box_index]
+    members = [doc.paragraphs[i] for i in box.paragraphs]
+    if not members or all(dp.kind in ("table", "caption", "note") for dp in members):
+        return []
+    out: list[Project] = []
+    sub_heading = ""
+    for dp in members:
+        if dp.kind == "heading":
+            sub_heading = re.sub(r"^\d{1,2}[.、]\s*", "", dp.text)
+            continue
+        if dp.kind != "text":
+            continue
+        text = dp.text
+        offset = 0
+        category = sub_heading or _short_title(box.title)
+        lm = _LABEL_RE.match(text)
+        if lm:
+            category = lm.group("label")
+            offset = lm.end()
+        for s, e in _split_top(text[offset:]):
+            out.extend(_item(doc, dp, offset + s, offset + e, category, box.title))
+    return out
+
+
+def _bigrams(s: str) -> set[str]:
+    s = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", s)
+    return {s[i : i + 2] for i in range(len(s) - 1)}
+
+
+def _similar(a: str, b: str) -> bool:
+    if a == b or (len(a) >= 4 and a in b) or (len(b) >= 4 and b in a):
+        return True
+    ba, bb = _bigrams(a), _bigrams(b)
+    return bool(ba and bb) and len(ba & bb) / min(len(ba), len(bb)) >= 0.6
+
+
+def flag_duplicates(projects: list[Project]) -> list[Project]:
+    """Mark items that repeat an earlier item of *another* 专栏 (``duplicate_of``)."""
+    out: list[Project] = []
+    for p in projects:
+        dup = ""
+        for q in out:
+            if q.box == p.box or q.duplicate_of:
+                continue
+            same_money = p.investment is not None and p.investment == q.investment
+            if _similar(p.name, q.name) and (same_money or p.investment is None):
+                dup = f"{q.box}: {q.name}"
+                break
+        out.append(replace(p, duplicate_of=dup) if dup else p)
+    return out
+
+
+def extract_projects(doc: Document) -> tuple[Project, ...]:
+    """All 专栏 project items of a plan, in document order, duplicates flagged."""
+    items: list[Project] = []
+    for b in doc.boxes:
+        items.extend(box_projects(doc, b.index))
+    return tuple(flag_duplicates(items))
