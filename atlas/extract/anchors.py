@@ -67,7 +67,7 @@ _ELLIPSIS_RE = re.compile(
 )
 _STOP_RE = re.compile(_STOP)
 #: what may follow a one-character suffix inside a longer word (小凌河入海口, 大凌河生态廊道)
-_CONTINUE = "段口岸流沿两上下支水入生文湿景公畔边西东南北中左右库区"
+_CONTINUE = "段口岸流沿两上下支水入生文湿景公畔边西东南北中左右库区防治整疏清护堤综"
 #: generic words ending in a place suffix that are no places
 _GENERIC = frozenset(
     [

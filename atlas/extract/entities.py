@@ -1,0 +1,321 @@
+"""Entity extraction: parks, ports, water works, transport, protected areas and key projects.
+
+A name is found by its head word (…经济开发区, …产业园, …港区, …水库, …断面, …高铁, …国道,
+…站, …自然保护区, …工程) and extended leftwards over the characters of the name up to
+punctuation or a verb that cannot belong to it (依托, 推进, 加快建设 …). The head word gives
+the layer and role; a 工程/项目 is typed by what it works on (防洪治理 → water, 铁路/公路 →
+transport) and kept as a ``project`` only when it names a place. ``X至Y段``/``X—Y段`` segments
+carry ``from``/``to``; stated areas and lengths become ``area_km2``/``length_km``.
+
+Each name becomes one entity per plan, sourced at its first mention (the sentence), with the
+number of mentions in ``attrs``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from ..model import Entity, PlanInfo
+from ..text import sentence_bounds
+from .anchors import find_anchors
+from .passages import Passage, passages
+
+log = logging.getLogger(__name__)
+
+#: head word → (layer, role); longer heads first when matching
+HEADS: dict[str, tuple[str, str]] = {
+    "高新技术产业开发区": ("park", "dev_zone"),
+    "经济技术开发区": ("park", "dev_zone"),
+    "经济开发区": ("park", "dev_zone"),
+    "开发区": ("park", "dev_zone"),
+    "高新区": ("park", "dev_zone"),
+    "新区": ("park", "new_area"),
+    "产业园区": ("park", "park"),
+    "工业园区": ("park", "park"),
+    "物流园区": ("park", "park"),
+    "产业园": ("park", "park"),
+    "工业园": ("park", "park"),
+    "物流园": ("park", "park"),
+    "园区": ("park", "park"),
+    "产业基地": ("park", "base"),
+    "物流基地": ("park", "base"),
+    "基地": ("park", "base"),
+    "集聚区": ("park", "cluster"),
+    "港区": ("port", "port_area"),
+    "码头": ("port", "wharf"),
+    "泊位": ("port", "berth"),
+    "港": ("port", "port"),
+    "水库": ("water", "reservoir"),
+    "断面": ("water", "section"),
+    "河长制": ("water", "governance"),
+    "灌区": ("water", "irrigation"),
+    "水源地": ("water", "water_source"),
+    "生态廊道": ("water", "corridor"),
+    "高速铁路": ("transport", "rail"),
+    "城际铁路": ("transport", "rail"),
+    "铁路": ("transport", "rail"),
+    "高铁": ("transport", "rail"),
+    "客专": ("transport", "rail"),
+    "高速公路": ("transport", "road"),
+    "高速": ("transport", "road"),
+    "国道": ("transport", "road"),
+    "省道": ("transport", "road"),
+    "公路": ("transport", "road"),
+    "机场": ("transport", "airport"),
+    "站": ("transport", "station"),
+    "国家级自然保护区": ("ecology", "protected_area"),
+    "自然保护区": ("ecology", "protected_area"),
+    "生态保护区": ("ecology", "protected_area"),
+    "湿地公园": ("ecology", "wetland"),
+    "森林公园": ("ecology", "forest_park"),
+    "地质公园": ("ecology", "geopark"),
+    "风景名胜区": ("ecology", "scenic_area"),
+    "风景区": ("ecology", "scenic_area"),
+    "湿地": ("ecology", "wetland"),
+    "工程": ("project", "project"),
+    "项目": ("project", "project"),
+}
+_HEAD_RE = re.compile("|".join(sorted(map(re.escape, HEADS), key=len, reverse=True)))
+#: one-character heads end a name only before a boundary (锦州港 航道… is a project, not 港)
+_SHORT_OK = re.compile(r"^(?:[^\u4e00-\u9fff]|$|和|及|与|的|为|等|、|是|作为|建设|改造|扩建|新建)")
+#: characters a name may contain besides CJK
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z()#·\-—]")
+#: words that cannot be part of a name: the name starts after the last of them
+_STOP_RE = re.compile(
+    r"依托|推进|推动|加快|打造|做强|加强|建设|实施|打造|重点|积极|大力|完善|提升|支持|培育|发挥|利用|围绕|"
+    r"开展|启动|谋划|规划|新建|改建|扩建|续建|改造|全力|着力|争创|创建|申报|落实|形成|构建|"
+    r"提高|整合|保护|承接|做好|做强|做大|发展|服务|促进|实现|完成|建成|开工|引进|组织|"
+    r"以下简称|简称|即|指|位于|邻|侧|逐步|由|探索|允许|改善|增强|进一步|努力|力争|不断|持续|深入|"
+    r"全面|主动|加速|优化|强化|规范|鼓励|引导|带动|拓展|深化|融入|对接|聚焦|突出|坚持|推广|打通|"
+    r"协调|配合|争取|确保|参与|谋求|实行|筹建|健全|配备|设立|成立|获批|获评|晋升|列入|纳入|"
+    r"落户|一批|壮大|辐射|建立|封闭|投资|到\d{4}年|\d{4}年|[\d.\-]+(?:亿|万)?元的?|[\d\-]+[个座条家处项]|"
+    r"沿(?=\d)|以|在|和|与|及|的|为|是|将|把|向|从|于|等|、|其中|包括|含|其|本|该|这|各|全市|全县|全区"
+)
+#: a water work: what a 工程/项目 works on
+_WATER_WORK = re.compile(r"防洪|治理|整治|除险加固|堤防|河道|水生态|生态修复|清淤|护岸|灌区|水系")
+_TRANSPORT_WORK = re.compile(r"铁路|公路|高速|大桥|桥梁|道路|立交|客运站|枢纽站|航道|机场")
+_SEGMENT_RE = re.compile(
+    r"([\u4e00-\u9fff0-9A-Za-z]{1,14}?)(?:至|—|–|~)([\u4e00-\u9fff0-9A-Za-z]{1,14}?)段"
+)
+_LENGTH_RE = re.compile(r"(\d+(?:\.\d+)?)(公里|千米|km)")
+_AREA_RE = re.compile(r"(?:面积|占地)[^。;]{0,16}?(\d+(?:\.\d+)?)(平方公里|平方千米|公顷|万亩|亩)")
+_AREA_FACTOR = {
+    "平方公里": 1.0,
+    "平方千米": 1.0,
+    "公顷": 0.01,
+    "万亩": 10000 / 1500,
+    "亩": 1 / 1500,
+}
+#: stems too generic to be a named entity (该园区, 各类园区, 重点项目 …)
+_GENERIC_STEM = re.compile(
+    r"^(?:[一二两三四五六七八九十百千多几若干]+[个大类批座条项家处]?|[本该各此这全每有]|"
+    r"重点|特色|现代|新型|相关|配套|示范|省级|国家级|市级|区级|县级|一批|产业|工业|物流|综合|"
+    r"专业|现有|周边|沿线|骨干|主要|大型|小型|中型|农村|城市|城乡|乡村|交通|基础设施|民生|"
+    r"重大|公共|公益|生态|环保|水利|能源|信息|在建|续建|新开工|储备|招商|建设|开发|旅游|文化|"
+    r"高速|高铁|客运|货运|铁路|公路|港口|国际|国内|智慧|数字|绿色|安全|便捷|高效|时期|普通|快速|"
+    r"港区|新增|生产性|首末|中途|场|快递|分拨|干线|国省|国省干线|县乡|应急|上|级|通|全)*$"
+)
+_SKIP_SUFFIX = re.compile(
+    r"(?:服务站|工作站|监测站|基站|泵站|加油站|充电站|换电站|网站|驿站|消防站|卫生站|变电站|站点|公交站)$"
+)
+_MIN_STEM = 2
+#: 投资 20 亿元 / 3.72 亿元的 … in front of a project item
+_LEAD_NUM = re.compile(r"^(?:投资)?约?[0-9.]*(?:亿|万|千)?元的?")
+#: roles of point-like features (their 至 names an end point, not a segment)
+_POINT_ROLES = frozenset({"dev_zone", "new_area", "park", "base", "cluster", "port", "airport"})
+#: heads that are also ordinary words (高速发展, 站在): they end a name only at a boundary
+_NEED_BOUNDARY = frozenset({"港", "站", "高速", "高铁", "湿地", "基地"})
+#: heads after which a short name may share the head with the member before 、 (京沈、锦赤高铁)
+_TWIN_LAYERS = frozenset({"transport"})
+_MAX_NAME = 36
+
+
+@dataclass
+class _Hit:
+    name: str
+    layer: str
+    role: str
+    passage: Passage
+    sent: tuple[int, int]
+    attrs: dict[str, str] = field(default_factory=dict)
+    mentions: int = 1
+
+
+def _name_start(text: str, head_start: int, floor: int) -> int:
+    """Where the name ending in the head at ``head_start`` begins."""
+    i = head_start
+    depth = 0
+    while i > floor:
+        ch = text[i - 1]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                break
+            depth -= 1
+        elif not _NAME_CHARS.match(ch) and depth == 0:
+            break
+        i -= 1
+    left = text[i:head_start]
+    cut = 0
+    for m in _STOP_RE.finditer(left):
+        # a stop word inside brackets belongs to the name (太子河(含大辽河))
+        if left[: m.start()].count("(") == left[: m.start()].count(")"):
+            cut = m.end()
+    return i + cut
+
+
+def _classify(name: str, head: str) -> tuple[str, str] | None:
+    layer, role = HEADS[head]
+    if layer != "project":
+        return layer, role
+    if _WATER_WORK.search(name):
+        return "water", "reach" if "段" in name else "flood_work"
+    if _TRANSPORT_WORK.search(name):
+        return "transport", "road" if re.search(r"公路|道路|大桥|立交|高速", name) else "rail"
+    return "project", "project"
+
+
+def _attrs(name: str, sentence: str, pos: int, scope: str | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    seg = _SEGMENT_RE.search(name.split("(")[-1] if "段)" in name else name)
+    if seg:
+        left, right = seg.group(1), seg.group(2)
+        anchors = find_anchors(left, scope)
+        last = left.rfind(anchors[-1]) if anchors else -1
+        out["from"] = left[last:] if last > 0 else left
+        out["to"] = right
+        river = re.match(r"[\u4e00-\u9fff]{1,6}?[河江](?![\u4e00-\u9fff]*[河江])", name)
+        if river:
+            out["river"] = river.group(0)
+    after = sentence[pos : pos + len(name) + 14]
+    m = _LENGTH_RE.search(after) or _LENGTH_RE.search(name)
+    if m:
+        out["length_km"] = m.group(1)
+    m = _AREA_RE.search(after)
+    if m:
+        out["area_km2"] = str(round(float(m.group(1)) * _AREA_FACTOR[m.group(2)], 4))
+    return out
+
+
+def _scan(p: Passage, scope: str | None) -> list[_Hit]:
+    text = p.text
+    hits: list[_Hit] = []
+    bounds = sentence_bounds(text) or [(0, len(text))]
+    for s, e in bounds:
+        sent = text[s:e]
+        taken_end = -1
+        for m in _HEAD_RE.finditer(sent):
+            head = m.group(0)
+            if head in _NEED_BOUNDARY and not _SHORT_OK.match(sent[m.end() :]):
+                continue
+            start = m.start() if head == "河长制" else _name_start(sent, m.start(), 0)
+            name = _LEAD_NUM.sub("", sent[start : m.end()]).strip("()-— ")
+            if "至" in name and HEADS[head][1] in _POINT_ROLES:
+                name = name.rsplit("至", 1)[1]  # 龙栖湾至滨海新区: the place is the end point
+            if head in ("工程", "项目") and hits and hits[-1].sent == (s, e):
+                prev = hits[-1].name
+                if sent[max(0, m.start() - len(prev)) : m.start()] == prev:
+                    continue  # 锦州港401#矿石泊位工程: the work on an entity already found
+            stem = name[: len(name) - len(head)]
+            if (
+                head == "站"
+                and not re.search(r"[东南西北]$", stem)
+                and not find_anchors(stem, scope)
+            ):
+                continue  # 首末站, 中途站: no named station
+            if head != "河长制" and (len(stem) < _MIN_STEM or _GENERIC_STEM.match(stem)):
+                continue
+            if (
+                len(name) > _MAX_NAME
+                or _SKIP_SUFFIX.search(name)
+                or name.count("(") != name.count(")")
+            ):
+                continue
+            kind = _classify(name, head)
+            if kind is None:
+                continue
+            layer, role = kind
+            stem_places = find_anchors(stem, scope) if stem else ()
+            if head in ("工程", "项目") and not stem_places:
+                continue  # a project counts only where it names a place
+            if len(stem) == 2 and not stem_places and layer != "transport":
+                continue  # 探索园区, 直播基地: a bare two-character stem is rarely a name
+            if m.start() < taken_end and layer == "project":
+                continue
+            taken_end = max(taken_end, m.end())
+            hits.append(_Hit(name, layer, role, p, (s, e), _attrs(name, sent, start, scope)))
+            # 京沈、锦赤高铁: a short member before 、 shares the head
+            pre = re.search(r"([\u4e00-\u9fff]{2,3})、$", sent[:start])
+            twin_ok = pre and layer in _TWIN_LAYERS and len(stem) <= 3
+            if twin_ok and not _HEAD_RE.search(pre.group(1)) and not _STOP_RE.search(pre.group(1)):
+                hits.append(_Hit(pre.group(1) + head, layer, role, p, (s, e), {}))
+    return hits
+
+
+def _own_prefixes(plan: PlanInfo) -> tuple[str, ...]:
+    """The plan's own unit names (站前区, 站前, 营口市 …), longest first."""
+    parts = re.findall(r"[\u4e00-\u9fff]+?(?:省|市|区|县|旗)", plan.jurisdiction)
+    names = set(parts) | {p[:-1] for p in parts if len(p) >= 3}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def _dedup_key(name: str, own: tuple[str, ...]) -> str:
+    """站前区造纸厂水库 and 造纸厂水库 are one entity: drop a leading own-unit name."""
+    for prefix in own:
+        if name.startswith(prefix) and len(name) - len(prefix) >= 3:
+            return name[len(prefix) :]
+    return name
+
+
+def extract_entities(doc, plan: PlanInfo) -> tuple[Entity, ...]:
+    """Find a plan's parks, ports, water works, transport, protected areas and projects.
+
+    Parameters
+    ----------
+    doc : Document or PlanText
+        The structured plan (see :func:`atlas.extract.passages.passages`).
+    plan : PlanInfo
+        Its identity; ``adcode`` scopes the anchor look-ups.
+
+    Returns
+    -------
+    tuple of Entity
+        One per distinct name, in order of first mention; ``attrs`` has ``mentions`` and,
+        where the text states them, ``from``/``to``/``river``, ``length_km``, ``area_km2``.
+    """
+    scope = plan.adcode or None
+    own = _own_prefixes(plan)
+    seen: dict[str, _Hit] = {}
+    for p in passages(doc):
+        if p.heading:
+            continue
+        for hit in _scan(p, scope):
+            key = _dedup_key(hit.name, own)
+            if key in seen:
+                first = seen[key]
+                first.mentions += 1
+                for k, v in hit.attrs.items():
+                    first.attrs.setdefault(k, v)
+                continue
+            seen[key] = hit
+    out: list[Entity] = []
+    for hit in seen.values():
+        attrs = dict(hit.attrs)
+        attrs["mentions"] = str(hit.mentions)
+        s, e = hit.sent
+        out.append(
+            Entity(
+                plan_id=plan.plan_id,
+                layer=hit.layer,
+                role=hit.role,
+                name=hit.name,
+                source=hit.passage.span(s, e),
+                anchors=find_anchors(hit.name, scope),
+                attrs=tuple(sorted(attrs.items())),
+            )
+        )
+    log.info("%s: %d entities", plan.plan_id, len(out))
+    return tuple(out)
