@@ -302,6 +302,24 @@ def axis_line(
                 best, best_len = k, length
         pts.insert(best, c)
         inside.insert(best, True)
+        if best in (0, len(pts) - 1) and len(pts) > 1:
+            # the territory is the axis' end: carry it on to the jurisdiction edge (京沈 axis
+            # with only 沈阳 known runs from 沈阳 through the city and out the far side)
+            jm = to_metric(jurisdiction)
+            a, b = (1, 0) if best == 0 else (-2, -1)
+            xa, xb = np.array(to_metric(pts[a]).coords[0]), np.array(to_metric(pts[b]).coords[0])
+            minx, miny, maxx, maxy = jm.bounds
+            far = LineString([xb, _extend(xa, xb, math.hypot(maxx - minx, maxy - miny))])
+            cut = far.intersection(jm.boundary)
+            if not cut.is_empty:
+                d = max(far.project(Point(g.coords[0])) for g in shapely.get_parts(cut))
+                edge = to_wgs84(far.interpolate(d))
+                if best == 0:
+                    pts.insert(0, edge)
+                    inside.insert(0, True)
+                else:
+                    pts.append(edge)
+                    inside.append(True)
     # drop repeated points (two anchors resolving to one seat)
     uniq: list[Point] = []
     flags: list[bool] = []

@@ -16,6 +16,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import geopandas as gpd
@@ -202,11 +203,13 @@ def specs_from_extraction(ex: Extraction) -> list[FeatureSpec]:
                 )
             )
     covered = {(s.layout, s.component) for s in specs}
+    layouts = {s.layout for s in specs}
     for u in ex.unresolved:
         # unresolved layouts/elements the extractor did not also emit as layout elements
-        if u.kind in ("layout", "element") and (u.layout or u.name, u.component or u.name) not in (
-            covered
-        ):
+        lay_name = u.layout or u.name
+        if u.kind == "layout" and lay_name in layouts:
+            continue  # its elements are already rows (resolved=False)
+        if u.kind in ("layout", "element") and (lay_name, u.component or u.name) not in covered:
             specs.append(
                 FeatureSpec(
                     ex.plan_id,
@@ -265,7 +268,28 @@ class _Anchor:
         return Point(self.place.lon, self.place.lat)
 
 
-def resolve_anchors(names: Iterable[str], ctx: Context) -> tuple[list[_Anchor], list[str]]:
+@lru_cache(maxsize=1)
+def _city_names() -> tuple[str, ...]:
+    from . import geodata
+
+    return tuple(geodata.cities()["name"])
+
+
+def expand_abbreviation(name: str) -> str:
+    """One-character city abbreviations of axis chains (锦-阜-盘): the 辽宁 city it starts.
+
+    Returns the full name when exactly one prefecture city of 辽宁 starts with the character
+    (锦 → 锦州市, 阜 → 阜新市, 盘 → 盘锦市, 朝 → 朝阳市), else ``name`` unchanged.
+    """
+    if len(name) != 1:
+        return name
+    hits = [c for c in _city_names() if c.startswith(name)]
+    return hits[0] if len(hits) == 1 else name
+
+
+def resolve_anchors(
+    names: Iterable[str], ctx: Context, min_confidence: float | None = None
+) -> tuple[list[_Anchor], list[str]]:
     """Resolve names against the gazetteer (jurisdiction scope first): (found, missing)."""
     found: list[_Anchor] = []
     missing: list[str] = []
@@ -275,12 +299,13 @@ def resolve_anchors(names: Iterable[str], ctx: Context) -> tuple[list[_Anchor], 
         if not name or name in seen:
             continue
         seen.add(name)
-        cands = gaz.geocode(name, scope=ctx.adcode) if gaz is not None else []
+        full = expand_abbreviation(name)
+        cands = gaz.geocode(full, scope=ctx.adcode) if gaz is not None else []
         if not cands:
             missing.append(name)
             continue
         p = cands[0]
-        if p.confidence < MIN_CONFIDENCE:
+        if p.confidence < (MIN_CONFIDENCE if min_confidence is None else min_confidence):
             missing.append(name)
             continue
         poly = gaz.polygon(p.code)
@@ -348,12 +373,17 @@ def _disc_at(spec: FeatureSpec, lon: float, lat: float, region: BaseGeometry, ct
     return geo.clip(geo.disc(lon, lat, area_km2=spec.area_km2, radius_m=r), region, "polygon")
 
 
-def _place_own_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed | None:
-    """A wing or park: the first place it names (its own polygon, or a disc around its point)."""
+def _place_own_area(
+    spec: FeatureSpec, anchors: list[_Anchor], ctx: Context, first_only: bool = True
+) -> Placed | None:
+    """The first place an element names: its own polygon, or a disc around its point.
+
+    For a wing or park only the place the element *is* counts (its name or first anchor); the
+    later anchors of its definition are neighbours and context.
+    """
     region = _region(spec, anchors, ctx)
     near = ctx.jurisdiction.buffer(0.05)
-    # only the place the element *is* (its name or first anchor); later anchors are context
-    own = {spec.name, *spec.anchors[:1]}
+    own = {spec.name, *spec.anchors[:1]} if first_only else {a.name for a in anchors}
     for a in anchors:
         if a.line is not None or a.name not in own:
             continue
@@ -419,7 +449,7 @@ def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
             prec = "admin" if single else _worst("derived", *(a.place.precision for a in areas))
             return _placed(g, prec, areas, "union_of_areas")
     else:
-        own = _place_own_area(spec, anchors, ctx)
+        own = _place_own_area(spec, anchors, ctx, first_only=False)
         if own is not None:
             return own
     word = name_word or _compass_word(spec)
@@ -557,7 +587,9 @@ def place(spec: FeatureSpec, ctx: Context) -> Placed:
     names = list(spec.anchors) or ([spec.name] if spec.layer != "layout" else [])
     if spec.layer == "layout" and not spec.anchors and spec.name and spec.name != spec.component:
         names = [spec.name]
-    anchors, missing = resolve_anchors(names, ctx)
+    # a reviewer's anchors are vetted: keep places outside 辽宁 (北京 in 京沈) a look-up ranks low
+    floor = 0.0 if spec.provenance == "curated" else None
+    anchors, missing = resolve_anchors(names, ctx, floor)
     if spec.role in AREA_ROLES:
         out = _place_area(spec, anchors, ctx)
     elif spec.role in BAND_ROLES:
@@ -607,7 +639,8 @@ def feature_rows(specs: Sequence[FeatureSpec], ctx: Context) -> list[dict[str, A
                 "name": spec.name,
                 "precision": pl.precision,
                 "confidence": float(pl.confidence),
-                "anchors": ";".join(pl.anchors or spec.anchors),
+                # the places actually used; an unresolved row keeps the names the plan gives
+                "anchors": ";".join(pl.anchors if pl.geometry is not None else spec.anchors),
                 "source_line": int(src.line) if src else 0,
                 "source_quote": src.quote if src else "",
                 "provenance": spec.provenance,
