@@ -7,7 +7,6 @@ gazetteer answers look-ups, so these tests do not depend on the bundled referenc
 
 from __future__ import annotations
 
-import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point, box
 
