@@ -500,8 +500,8 @@ def geocode_json(name: str, scope: str | None = None) -> dict[str, Any]:
     -------
     dict
         ``{"query", "scope", "candidates": [{"name", "code", "level", "lon", "lat",
-        "precision", "confidence", "parent", "parent_name", "note"}]}``; candidates best first,
-        an empty list for an unknown name.
+        "precision", "confidence", "parent", "parent_name", "aliases", "note"}]}``; candidates
+        best first, an empty list for an unknown name.
     """
     gaz = default_gazetteer()
     cands = gaz.geocode(name, scope)
@@ -520,6 +520,7 @@ def geocode_json(name: str, scope: str | None = None) -> dict[str, Any]:
                 "confidence": p.confidence,
                 "parent": p.parent,
                 "parent_name": _parent_name(gaz, p.parent),
+                "aliases": list(p.aliases),
                 "note": p.note,
             }
             for p in cands

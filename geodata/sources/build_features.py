@@ -307,6 +307,14 @@ def roads():
             note="锦州–义县–阜新; rough",
         ),
         row(
+            "road:taihei",
+            "台黑高速公路",
+            "road",
+            line("台安", "黑山"),
+            "台黑高速",
+            note="drawn straight between its end towns 台安 and 黑山",
+        ),
+        row(
             "road:g102",
             "国道京抚线",
             "road",
