@@ -117,7 +117,13 @@ def _gazetteer() -> Any | None:
             return None
         raise
     factory = getattr(mod, "default_gazetteer", None)
-    return factory() if factory else None
+    if factory is None:
+        return None
+    try:
+        return factory()
+    except Exception as exc:  # reference data broken or mid-rebuild: detect without it
+        log.warning("gazetteer unavailable (%s); jurisdiction not detected", exc)
+        return None
 
 
 def _resolve_admin(token: str, gaz: Any, scope: str | None) -> Any | None:

@@ -31,7 +31,7 @@ from .text import Paragraph, PlanText, sentence_bounds
 _CN = "一二三四五六七八九十百零〇"
 #: (style, rank, regex) — lower rank = higher level; first match wins
 HEADING_STYLES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
-    ("part", 0, re.compile(rf"^第[{_CN}\d]+编")),
+    ("part", 0, re.compile(rf"^第[{_CN}\d]+(?:编|篇|部分)")),
     ("chapter", 1, re.compile(rf"^第[{_CN}\d]+章")),
     ("front", 1, re.compile(r"^(?:前言|序言|引言|附件|附则|结束语|结语)$")),
     ("section", 2, re.compile(rf"^第[{_CN}\d]+节")),
@@ -280,6 +280,8 @@ def _heading_title(text: str) -> tuple[str, int] | None:
             return text.strip(), len(text)
         return None
     if stop.start() <= MAX_HEADING_CHARS:
+        if stop.end() >= len(text.rstrip()) and re.search(r"[,;]", text[: stop.start()]):
+            return None  # one whole sentence with clauses: an item, not a heading
         return text[: stop.start()].strip(), stop.end()
     return None
 
@@ -318,7 +320,12 @@ def _is_group_row(cells: list[str], raw: str) -> bool:
     return (
         bool(cells and cells[0])
         and not rest
-        and ("<b>" in raw or re.match(rf"^[{_CN}]+、", cells[0]) is not None)
+        and (
+            "<b>" in raw
+            or "**" in raw
+            or re.match(rf"^[{_CN}]+、", cells[0]) is not None
+            or re.search(r"\d", cells[0]) is None
+        )
     )
 
 
@@ -634,6 +641,10 @@ def _box_item(dp: DocParagraph) -> bool:
         or t.startswith("投资")
         or _LABEL_RE.match(t) is not None
         or (re.match(r"^\d{1,2}[.、](?!\d)", t) is not None and "。" not in t[:30])
+        or (
+            re.match(r"^(?:\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①-⑳])", t) is not None
+            and re.search(r"项目|工程", t.split("。")[0]) is not None
+        )
         or dp.kind in ("caption", "note", "table")
     )
 

@@ -180,7 +180,9 @@ def _column_roles(columns: tuple[str, ...]) -> list[_Col]:
                     if period in c:
                         y = end
             if y is None:
-                roles.append(_Col("other"))
+                # 年均增长(%) without a year: the growth over the plan period (target side)
+                growth_col = bool(re.search(r"增长|增速|增幅", c))
+                roles.append(_Col("value", None, "target", True) if growth_col else _Col("other"))
                 continue
             years.append(y)
             side = ""
@@ -217,8 +219,8 @@ def table_indicators(doc: Document, tbl: Table) -> list[Indicator]:
     roles = _column_roles(tbl.columns)
     if not _is_indicator_table(tbl, roles):
         return []
-    base_years = [r.year for r in roles if r.role == "value" and r.side == "base"]
-    target_years = [r.year for r in roles if r.role == "value" and r.side == "target"]
+    base_years = [r.year for r in roles if r.role == "value" and r.side == "base" and r.year]
+    target_years = [r.year for r in roles if r.role == "value" and r.side == "target" and r.year]
     review = bool(base_years and target_years and max(target_years) <= max(base_years))
     caption = re.sub(r"^专栏\s*[:：]?\s*", "", tbl.caption)
     out: list[Indicator] = []

@@ -33,6 +33,11 @@ _INVEST_RE = re.compile(
     r"^(?:计划|总)?投资\s*(?P<about>约|近|超过)?\s*(?P<num>\d+(?:\.\d+)?)\s*"
     r"(?P<unit>亿元|万元|亿|万)(?:人民币)?(?:的)?"
 )
+#: the amount stated after the name: …工程,总投资12亿元 / …工程(投资3.5亿元)
+_INVEST_TAIL_RE = re.compile(
+    r"[,:(]?\s*(?:计划|项目)?(?:总)?投资(?:额|规模)?\s*(?:为|约|近|达)?\s*"
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|亿|万)\)?$"
+)
 _TAIL_RE = re.compile(
     r"(?:等\s*\d*\s*个?(?:建设)?项目|等?\s*\d+\s*个(?:建设)?项目|等\s*\d+\s*个(?:建设)?|等)$"
 )
@@ -42,6 +47,11 @@ _MEMBERS_RE = re.compile(r"\((?:含|包括)[^()]*\)")
 _SUB_RE = re.compile(r"\(其中:(?P<inner>.*)\)")
 _PLACE_RE = re.compile(
     r"[\u4e00-\u9fff]{2,5}?(?:自治县|市|县|区|镇|乡|街道|村)(?![\u4e00-\u9fff]{0,1}(?:场|级|民|长|政|委))"
+)
+
+
+_AMOUNT_ONLY_RE = re.compile(
+    r"^(?:计划|项目)?(?:总)?投资(?:额|规模)?\s*(?:为|约|近|达)?\s*\d+(?:\.\d+)?\s*(?:亿元|万元|亿|万)\)?$"
 )
 
 
@@ -80,7 +90,11 @@ def _gazetteer() -> Any | None:
         if exc.name == "atlas.gazetteer":
             return None
         raise
-    return mod.default_gazetteer()
+    try:
+        return mod.default_gazetteer()
+    except Exception as exc:  # reference data broken or mid-rebuild: fall back, loudly
+        log.warning("gazetteer unavailable (%s); place words from admin suffixes only", exc)
+        return None
 
 
 def place_words(text: str, scope: str = "") -> tuple[str, ...]:
@@ -124,10 +138,15 @@ def _item(
     inv_text = ""
     m = _INVEST_RE.match(item)
     name = item
+    t = _INVEST_TAIL_RE.search(item) if m is None else None
     if m:
         inv = _to_yi(float(m.group("num")), m.group("unit"))
         inv_text = item[: m.end()].rstrip("的")
         name = item[m.end() :]
+    elif t:
+        inv = _to_yi(float(t.group("num")), t.group("unit"))
+        inv_text = item[t.start() :].strip(",:() ")
+        name = item[: t.start()]
     subs: list[Project] = []
     sm = _SUB_RE.search(name)
     if sm:
@@ -153,6 +172,41 @@ def _item(
     return [main, *subs]
 
 
+_NUMBERED_RE = re.compile(r"^(?:\d{1,2}[.、](?!\d)|\(\d{1,2}\)|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")
+_ANY_INVEST_RE = re.compile(
+    r"(?:计划|项目)?(?:总)?投资(?:额|规模)?\s*(?:为|约|近|达)?\s*"
+    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>亿元|万元|亿|万)"
+)
+
+
+def _numbered_item(
+    doc: Document, dp: DocParagraph, start: int, category: str, box: str
+) -> list[Project]:
+    text = dp.text
+    end = len(text)
+    for stop in "。:;,(":
+        k = text.find(stop, start)
+        if 0 <= k < end:
+            end = k
+    name = _TAIL_RE.sub("", text[start:end].strip()).strip()
+    if not name:
+        return []
+    m = _ANY_INVEST_RE.search(text, start)
+    inv = _to_yi(float(m.group("num")), m.group("unit")) if m else None
+    return [
+        Project(
+            plan_id=doc.plan.plan_id,
+            name=name,
+            source=dp.span(start, len(text)),
+            category=category,
+            places=place_words(text[start:], doc.plan.adcode),
+            investment=inv,
+            box=box,
+            investment_text=m.group(0) if m else "",
+        )
+    ]
+
+
 def box_projects(doc: Document, box_index: int) -> list[Project]:
     """Projects listed in one 专栏 ([] for a box holding only a table)."""
     box = doc.boxes[box_index]
@@ -170,12 +224,24 @@ def box_projects(doc: Document, box_index: int) -> list[Project]:
         text = dp.text
         offset = 0
         category = sub_heading or _short_title(box.title)
+        num = _NUMBERED_RE.match(text)
+        if num:
+            # a numbered entry (1.XX工程。建设…,总投资12亿元。) is one project
+            out.extend(_numbered_item(doc, dp, num.end(), category, box.title))
+            continue
         lm = _LABEL_RE.match(text)
         if lm:
             category = lm.group("label")
             offset = lm.end()
-        for s, e in _split_top(text[offset:]):
-            out.extend(_item(doc, dp, offset + s, offset + e, category, box.title))
+        parts = _split_top(text[offset:])
+        merged: list[tuple[int, int]] = []
+        for a, b in parts:
+            if merged and _AMOUNT_ONLY_RE.match(text[offset + a : offset + b].strip()):
+                merged[-1] = (merged[-1][0], b)  # …工程,总投资12亿元 → one item
+            else:
+                merged.append((a, b))
+        for a, b in merged:
+            out.extend(_item(doc, dp, offset + a, offset + b, category, box.title))
     return out
 
 
