@@ -22,7 +22,9 @@ with st.sidebar:
         state = state.with_(plan=plan, layers=None, feature="", center=None, zoom=None)
     bm_opts = sup.basemap_options()
     bm = state.basemap if state.basemap in bm_opts else "offline"
-    bm = st.radio("底图", list(bm_opts), index=list(bm_opts).index(bm), format_func=bm_opts.get)
+    bm = st.radio(
+        "底图", list(bm_opts), index=list(bm_opts).index(bm), format_func=bm_opts.get, key="map_bm"
+    )
     frames = sup.layers(plan)
     grouped = webmap.groups(frames)
     st.markdown("**图层**")
@@ -41,6 +43,7 @@ with st.sidebar:
         keys,
         index=keys.index(cur[0]) if cur[0] in keys else 0,
         format_func=lambda k: choices.get(k, "（无）") if k else "（无）",
+        key="map_overlay",
     )
     measures = list(webmap.MEASURE_LABELS)
     ov_measure = st.radio(

@@ -304,3 +304,51 @@ def fixture_frames() -> dict[str, gpd.GeoDataFrame]:
     """The fixture features as layer frames (no GeoPackage round trip)."""
     gdf = gpd.GeoDataFrame(feature_rows(), geometry="geometry", crs=4326)
     return {layer: gdf[gdf["layer"] == layer] for layer in gdf["layer"].unique()}
+
+
+# ---------------------------------------------------------------- atlases for the AppTests
+
+_CACHE: dict[str, Path | None] = {}
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def fixture_atlas() -> Path:
+    """The fixture GeoPackage, written once per test process into a temporary folder."""
+    import tempfile
+
+    if "fixture" not in _CACHE:
+        _CACHE["fixture"] = make_fixture_atlas(Path(tempfile.mkdtemp(prefix="atlas-app-fx-")))
+    return _CACHE["fixture"]
+
+
+def real_atlas() -> Path | None:
+    """The real atlas of the seed plans, built once per test process (None: no build module).
+
+    Build errors propagate: a broken build must fail the app tests, not skip them.
+    """
+    import tempfile
+
+    if "real" not in _CACHE:
+        try:
+            from atlas.build import build_atlas
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("atlas"):
+                _CACHE["real"] = None
+                return None
+            raise
+        out = Path(tempfile.mkdtemp(prefix="atlas-app-real-"))
+        build_atlas(None, out=out)
+        _CACHE["real"] = out / "atlas.gpkg"
+    return _CACHE["real"]
+
+
+def app_test(page: str, gpkg: Path, monkeypatch, **params):
+    """An AppTest of ``app.py`` switched to ``pages/<page>.py`` reading ``gpkg``."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ATLAS_GPKG", str(gpkg))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.switch_page(f"pages/{page}.py")
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at
