@@ -28,7 +28,7 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from . import curated, geometry, paths
+from . import curated, geometry, layers, paths
 from .errors import InputError
 from .layers import (
     PLAN_COLUMNS,
@@ -138,6 +138,7 @@ def plan_context(plan: PlanInfo, gazetteer: Any, specs: Sequence[FeatureSpec] = 
                 siblings[s.layout].append(w)
     return Context(
         centre=geometry.main_centre(juris, _seats(plan.adcode)),
+        near=geometry.clean(juris.buffer(layers.NEAR_DEG, quad_segs=2), "polygon"),
         plan_id=plan.plan_id,
         adcode=plan.adcode,
         jurisdiction=juris,

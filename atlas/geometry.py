@@ -239,7 +239,10 @@ def band(line: BaseGeometry, half_width_m: float) -> BaseGeometry | None:
     line = clean(line, "line")
     if line is None:
         return None
-    return clean(to_wgs84(to_metric(line).buffer(half_width_m, quad_segs=8)), "polygon")
+    # a 5 km band does not need 100 m coastline wiggles: simplify first, it makes buffering
+    # the full-resolution GSHHG coast ~20× faster
+    lm = to_metric(line).simplify(half_width_m / 25)
+    return clean(to_wgs84(lm.buffer(half_width_m, quad_segs=8)), "polygon")
 
 
 def belt(

@@ -98,6 +98,9 @@ LINE_ROLES = {"river", "rail", "road", "reach", "pipeline", "route", "line"}
 #: gazetteer candidates below this confidence are not used (a same-named place elsewhere in
 #: China, e.g. 老城 → 洛阳老城区, scores 0.38)
 MIN_CONFIDENCE = 0.4
+#: a point anchor this close to the jurisdiction (degrees, ~2 km) still counts as inside: seats
+#: and ports on a boundary river or coast sit a little off the simplified outline
+NEAR_DEG = 0.02
 MARINE_WORDS = ("滨海", "沿海", "海岸", "海域", "海洋", "近海", "湾", "港", "海上")
 NEIGHBOUR_RE = re.compile(
     r"([东西南北])(?:侧|面|边)(?:紧邻|毗邻|相邻|邻接|邻|临|靠|接)([^,，;；。、]+)"
@@ -146,6 +149,7 @@ class Context:
     marine_region: BaseGeometry | None = None
     siblings: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     centre: Point | None = None  # where schematic items are drawn from (geometry.main_centre)
+    near: BaseGeometry | None = None  # jurisdiction + NEAR_DEG, for reaches ending at the edge
 
     @property
     def origin(self) -> Point:
@@ -314,6 +318,10 @@ def resolve_anchors(
     return found, missing
 
 
+def _near(p: Point, region: BaseGeometry, tol: float) -> bool:
+    return region.covers(p) or region.distance(p) <= tol
+
+
 def _is_marine(spec: FeatureSpec, anchors: Sequence[_Anchor]) -> bool:
     text = spec.name + spec.component + spec.definition
     if spec.role in ("port", "port_area", "bay", "sea_zone"):
@@ -382,7 +390,6 @@ def _place_own_area(
     later anchors of its definition are neighbours and context.
     """
     region = _region(spec, anchors, ctx)
-    near = ctx.jurisdiction.buffer(0.05)
     own = {spec.name, *spec.anchors[:1]} if first_only else {a.name for a in anchors}
     for a in anchors:
         if a.line is not None or a.name not in own:
@@ -391,7 +398,7 @@ def _place_own_area(
             g = geo.clip(a.polygon, region, "polygon")
             if g is not None:
                 return _placed(g, a.place.precision, [a], "named_area")
-        elif a.polygon is None and near.covers(a.point):
+        elif a.polygon is None and _near(a.point, ctx.jurisdiction, NEAR_DEG):
             g = _disc_at(spec, a.place.lon, a.place.lat, region, ctx)
             if g is not None:
                 rule = "equal_area_disc" if spec.area_km2 else "default_disc"
@@ -534,8 +541,7 @@ def _place_axis(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
 
 def _place_point(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed:
     region = _region(spec, anchors, ctx)
-    near = region.buffer(0.02)
-    cands = [a for a in anchors if near.covers(a.point)]
+    cands = [a for a in anchors if _near(a.point, region, NEAR_DEG)]
     if not cands:
         return _unresolved("no anchor place inside the jurisdiction could be located", anchors)
     a = cands[0]
@@ -567,7 +573,8 @@ def _place_line(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
                 start.point if start else None,
                 end.point if end else None,
             )
-            g = geo.clip(g, region.buffer(0.02), "line") if g is not None else None
+            edge = ctx.near if ctx.near is not None else region
+            g = geo.clip(g, edge, "line") if g is not None else None
             if g is not None:
                 used = [a, *(e for e in (start, end) if e is not None)]
                 note = "" if start and end else "one endpoint not located; cut at the line end"
