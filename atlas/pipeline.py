@@ -175,10 +175,12 @@ def detect_jurisdiction(doc: Document) -> PlanInfo:
             chain = _by_usage(doc, gaz)
     if not chain:
         return replace(plan, title=plan.title or title, kind=kind, period=plan.period or period)
+    depth = {"province": 0, "city": 1, "county": 2}
+    chain.sort(key=lambda p: depth.get(p.level, 3))
     place = chain[-1]
     names = [p.name for p in chain]
     # complete the chain upwards (省 > 市 > 县) from the gazetteer's parent codes
-    parent = getattr(place, "parent", "")
+    parent = getattr(chain[0], "parent", "")
     while parent and gaz is not None and parent in gaz and parent not in [p.code for p in chain]:
         up = gaz.get(parent)
         names.insert(0, up.name)

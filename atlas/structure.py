@@ -26,14 +26,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .model import PlanInfo, SourceSpan
-from .text import Paragraph, PlanText, sentence_bounds
+from .text import Paragraph, PlanText, is_chrome, sentence_bounds
 
 _CN = "一二三四五六七八九十百零〇"
 #: (style, rank, regex) — lower rank = higher level; first match wins
 HEADING_STYLES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("part", 0, re.compile(rf"^第[{_CN}\d]+(?:编|篇|部分)")),
     ("chapter", 1, re.compile(rf"^第[{_CN}\d]+章")),
-    ("front", 1, re.compile(r"^(?:前言|序言|引言|附件|附则|结束语|结语)$")),
+    (
+        "front",
+        1,
+        re.compile(
+            r"^(?:附[:、]?)?(?:前言|序言|引言|附件|附则|结束语|结语|名词解释|名词释义|术语解释)$"
+        ),
+    ),
     ("section", 2, re.compile(rf"^第[{_CN}\d]+节")),
     ("cn", 3, re.compile(rf"^[{_CN}]+、")),
     ("cn_paren", 4, re.compile(rf"^\([{_CN}]+\)")),
@@ -753,8 +759,17 @@ def _find_glossary(paras: list[DocParagraph]) -> list[GlossaryEntry]:
 
 def _title(pt: PlanText) -> str:
     """The plan's title: the first line naming a 规划/纲要/报告 near the top of the file."""
-    for p in pt.paragraphs[:15]:
-        t = p.text
-        if re.search(r"规划|纲要|报告", t) and len(t) <= 80 and "。" not in t:
+    cands = [
+        p.text
+        for p in pt.paragraphs[:15]
+        if re.search(r"规划|纲要|报告", p.text)
+        and len(p.text) <= 80
+        and "。" not in p.text
+        and not is_chrome(p.text)
+    ]
+    for t in cands:
+        if re.search(r"国民经济|纲要|工作报告", t):
             return t
+    if cands:
+        return cands[0]
     return pt.paragraphs[0].text[:80] if pt.paragraphs else ""

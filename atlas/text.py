@@ -68,6 +68,16 @@ _PAGE_JUNK_RE = re.compile(
     r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*/?\s*共\s*\d+\s*页)?)$"
 )
 _SENT_END = "。！？!?"
+#: web-portal chrome lines (breadcrumbs, publication data): never part of a sentence
+_CHROME_RE = re.compile(
+    r"^(?:当前位置|您的位置|发布时间|发布日期|信息来源|来源|作者|浏览次数|点击数|字号|分享|打印|关闭)"
+    r"\s*[:：]|>.*>"
+)
+
+
+def is_chrome(text: str) -> bool:
+    """True for web-portal chrome (breadcrumbs ``首页>…>…``, ``发布时间:…``)."""
+    return _CHROME_RE.search(text) is not None
 
 
 def is_cjk(ch: str) -> bool:
@@ -405,7 +415,7 @@ def _open_end(text: str) -> bool:
             return False
     if not t or t[-1] in _TERMINAL:
         return False
-    if text.startswith("|"):
+    if text.startswith("|") or _CHROME_RE.search(text):
         return False
     labelled = ":" in text[:-1]  # 术语:定义 / 标签:内容 runs on
     if (
@@ -446,6 +456,7 @@ def build_paragraphs(raw_lines: list[str], norm: list[tuple[str, list[int]]]) ->
             if (
                 not _NOJOIN_START_RE.match(text)
                 and not text.startswith("|")
+                and not _CHROME_RE.search(text)
                 and (len(text) >= JOIN_MIN_CHARS or _ends_sentence(text))
             ):
                 chunks, lines, pcols = paras[-1]
