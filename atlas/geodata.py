@@ -10,7 +10,8 @@ rely on them without checking:
 * feature frames (:func:`zones`, :func:`coast`, :func:`sea`, :func:`rivers`, :func:`rail`,
   :func:`roads`, :func:`stations`, :func:`ports`, :func:`airports`, :func:`landmarks`):
   ``code, name, level, aliases, precision, source, note, geometry`` (``aliases`` is a
-  ``;``-separated string).
+  ``;``-separated string; a leading ``~`` marks an informal alias, e.g. ``~凌河`` for the
+  大凌河, which the gazetteer ranks low and never matches in running text).
 
 Files are small and read once per process (``lru_cache``) with pyogrio; each call returns a
 shallow copy, so a caller may add columns without touching the cache.
