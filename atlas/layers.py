@@ -767,5 +767,5 @@ def indicator_table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
             "target_value",
             "growth",
         ):
-            df[c] = df[c].fillna("").astype(str)
+            df[c] = df[c].astype(object).where(df[c].notna(), "").astype(str)
     return df
