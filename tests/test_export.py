@@ -1,0 +1,178 @@
+"""Exports: RFC 7946 GeoJSON (winding, precision, byte stability), KML, CSV/XLSX, Shapefile-safe."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import LineString, Point, Polygon
+
+from atlas import export
+from atlas.layers import COLUMNS, frame, indicator_table
+
+# clockwise exterior with a counter-clockwise hole: both must be flipped for RFC 7946
+CW = Polygon(
+    [(121.0, 41.0), (121.0, 41.1234567891), (121.1, 41.1), (121.1, 41.0)],
+    [[(121.02, 41.02), (121.08, 41.02), (121.08, 41.08), (121.02, 41.08)]],
+)
+
+
+def row(name, geom, precision="derived", quote="“南翼”即营口市科技创新产业园"):
+    return {
+        "id": f"p-2021:layout:一核两翼.{name}",
+        "plan_id": "p-2021",
+        "layer": "layout",
+        "layout": "一核两翼",
+        "component": name,
+        "role": "wing",
+        "name": name,
+        "precision": precision,
+        "confidence": 0.7 if geom is not None else 0.0,
+        "anchors": "甲镇",
+        "source_line": 567,
+        "source_quote": quote,
+        "provenance": "extracted",
+        "rule": "equal_area_disc",
+        "note": "",
+        "area_km2": 5.3483,
+        "geometry": geom,
+    }
+
+
+@pytest.fixture(scope="module")
+def gdf():
+    long_quote = "很长的句子。" * 60  # 1080 bytes: longer than a DBF field
+    return frame(
+        [
+            row("南翼", CW),
+            row("北翼", Point(121.123456789, 41.987654321), quote=long_quote),
+            row("一轴", LineString([(121, 41), (121.5, 41.5)])),
+            row("双廊", None, "unresolved"),
+        ]
+    )
+
+
+def _signed_area(ring):
+    return shapely.LinearRing(ring).is_ccw
+
+
+def test_geojson_is_rfc7946(gdf):
+    doc = json.loads(export.geojson_bytes(gdf))
+    assert doc["type"] == "FeatureCollection" and "crs" not in doc
+    ids = [f["id"] for f in doc["features"]]
+    assert ids == sorted(ids)
+    poly = next(f for f in doc["features"] if f["properties"]["name"] == "南翼")["geometry"]
+    assert _signed_area(poly["coordinates"][0]) is True  # exterior counter-clockwise
+    assert _signed_area(poly["coordinates"][1]) is False  # hole clockwise
+    assert [121.0, 41.123457] in poly["coordinates"][0]  # 6 decimals
+    pt = next(f for f in doc["features"] if f["properties"]["name"] == "北翼")["geometry"]
+    assert pt["coordinates"] == [121.123457, 41.987654]
+    unres = next(f for f in doc["features"] if f["properties"]["name"] == "双廊")
+    assert unres["geometry"] is None and unres["properties"]["precision"] == "unresolved"
+    assert list(unres["properties"]) == list(COLUMNS)
+    assert unres["properties"]["area_km2"] == 5.3483
+
+
+def test_geojson_is_byte_stable_and_order_independent(gdf):
+    a = export.geojson_bytes(gdf)
+    b = export.geojson_bytes(gdf.iloc[::-1])
+    assert a == b
+    assert a.decode("utf-8").count("\n") == len(gdf) + 2  # header, one line per feature, end
+
+
+def test_geojson_opens_in_geopandas(gdf, tmp_path):
+    p = export.write_geojson(gdf, tmp_path / "layout.geojson")
+    back = gpd.read_file(p)
+    assert set(COLUMNS) <= set(back.columns)
+    assert len(back) == 4 and back.crs.to_epsg() == 4326
+
+
+def test_kml_has_located_features(gdf, tmp_path):
+    p = export.write_kml(gdf, tmp_path / "layout.kml")
+    text = p.read_text(encoding="utf-8")
+    assert "<name>南翼</name>" in text and "双廊" not in text
+    back = gpd.read_file(p)
+    assert len(back) == 3
+    assert export.kml_bytes(gdf).startswith(b"<?xml")
+
+
+def test_gpkg_bytes_round_trip(gdf, tmp_path):
+    data = export.gpkg_bytes({"layout": gdf})
+    p = tmp_path / "x.gpkg"
+    p.write_bytes(data)
+    back = gpd.read_file(p, layer="layout")
+    assert set(COLUMNS) <= set(back.columns) and len(back) == 4
+
+
+@pytest.fixture(scope="module")
+def indicators():
+    return indicator_table(
+        [
+            {
+                "id": "a:indicator:gdp",
+                "plan_id": "a",
+                "adcode": "210781",
+                "name": "地区生产总值",
+                "unit": "亿元",
+                "base_year": 2020,
+                "base_value": 147.0,
+                "target_year": 2025,
+                "target_value": 200.0,
+                "source_line": 27,
+                "source_quote": "地区生产总值147亿元",
+            },
+            {
+                "id": "b:indicator:pm25",
+                "plan_id": "b",
+                "adcode": "210802",
+                "name": "PM2.5 年平均浓度",
+                "unit": "微克/立方米",
+                "base_value": 38.0,
+                "target_value": 35.0,
+                "attribute": "约束性",
+                "source_line": 523,
+                "source_quote": "PM2.5 年平均浓度",
+            },
+        ]
+    )
+
+
+def test_indicator_csv_and_xlsx(indicators):
+    csv = export.indicators_csv_bytes(indicators)
+    assert csv.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese names
+    back = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")
+    assert list(back.columns)[:4] == ["id", "plan_id", "adcode", "jurisdiction"]
+    assert back.loc[0, "target_value"] == 200.0
+    xlsx = pd.read_excel(io.BytesIO(export.indicators_xlsx_bytes(indicators)), sheet_name=None)
+    assert set(xlsx) == {"all", "a", "b"}
+    assert xlsx["b"].loc[0, "attribute"] == "约束性"
+    with pytest.raises(Exception, match="not an indicator table"):
+        export.indicators_csv_bytes(indicators.drop(columns=["unit"]))
+
+
+def test_shapefile_names_fit_ten_bytes():
+    names = export.shapefile_names([*COLUMNS, "source_line_extra", "标注文字说明"])
+    assert all(len(v.encode("utf-8")) <= 10 for v in names.values())
+    assert len(set(names.values())) == len(names)
+    assert names["source_quote"] == "src_quote"
+
+
+def test_shapefile_safe_export(gdf, tmp_path):
+    files = export.write_shapefiles({"layout": gdf}, tmp_path)
+    names = {p.name for p in files}
+    assert {"layout_pt.shp", "layout_ln.shp", "layout_pg.shp", "layout_unresolved.csv"} <= names
+    assert (tmp_path / "layout_pg.cpg").read_text() == "UTF-8"
+    pt = gpd.read_file(tmp_path / "layout_pt.shp")
+    assert "src_quote" in pt.columns and "src_line" in pt.columns
+    assert pt.loc[0, "name"] == "北翼"
+    assert len(pt.loc[0, "src_quote"].encode("utf-8")) <= export.DBF_TEXT_BYTES
+    fields = pd.read_csv(tmp_path / "fields.csv")
+    assert set(fields["column"]) == set(COLUMNS)
+    assert "254 bytes" in fields.loc[fields["column"] == "source_quote", "note"].iloc[0]
+    zipped = zipfile.ZipFile(io.BytesIO(export.shapefile_zip_bytes({"layout": gdf})))
+    assert "layout_pg.shp" in zipped.namelist() and "fields.csv" in zipped.namelist()
