@@ -6,15 +6,23 @@ are routed to the named page with the remaining query parameters kept.
 
 import streamlit as st
 
+from atlas.appstate import PAGE_PATHS
+
 st.set_page_config(page_title="规划图集 Planning Atlas", page_icon="🗺️", layout="wide")
 
 PAGES = {
-    "map": st.Page("pages/map.py", title="地图", icon="🗺️", url_path="map", default=True),
-    "reader": st.Page("pages/reader.py", title="规划文本", icon="📄", url_path="reader"),
-    "indicators": st.Page("pages/indicators.py", title="指标", icon="📊", url_path="indicators"),
-    "compare": st.Page("pages/compare.py", title="对比", icon="🔀", url_path="compare"),
-    "export": st.Page("pages/export.py", title="导出", icon="📦", url_path="export"),
-    "upload": st.Page("pages/upload.py", title="上传", icon="⬆️", url_path="upload"),
+    "map": st.Page(
+        "pages/map.py", title="地图", icon="🗺️", url_path=PAGE_PATHS["map"], default=True
+    ),
+    "reader": st.Page(
+        "pages/reader.py", title="规划文本", icon="📄", url_path=PAGE_PATHS["reader"]
+    ),
+    "indicators": st.Page(
+        "pages/indicators.py", title="指标", icon="📊", url_path=PAGE_PATHS["indicators"]
+    ),
+    "compare": st.Page("pages/compare.py", title="对比", icon="🔀", url_path=PAGE_PATHS["compare"]),
+    "export": st.Page("pages/export.py", title="导出", icon="📦", url_path=PAGE_PATHS["export"]),
+    "upload": st.Page("pages/upload.py", title="上传", icon="⬆️", url_path=PAGE_PATHS["upload"]),
 }
 
 nav = st.navigation(list(PAGES.values()))

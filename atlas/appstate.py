@@ -22,6 +22,17 @@ BASEMAPS: tuple[str, ...] = ("offline", "osm", "gaode", "tianditu")
 #: what an indicator overlay can show
 MEASURES: tuple[str, ...] = ("base", "target", "growth")
 LAYER_SEP = "~"
+#: URL path of each app page. They differ from the file names in pages/ on purpose: Streamlit
+#: routes a URL equal to a pages/ file stem straight to that file (its v1 multipage mode),
+#: bypassing app.py's st.navigation.
+PAGE_PATHS: dict[str, str] = {
+    "map": "map-view",
+    "reader": "plan-reader",
+    "indicators": "indicator-tables",
+    "compare": "compare-plans",
+    "export": "export-data",
+    "upload": "upload-plan",
+}
 
 
 @dataclass(frozen=True)
@@ -159,13 +170,13 @@ def encode(state: MapState) -> dict[str, str]:
 
 
 def reader_link(plan: str, line: int, feature: str = "") -> str:
-    """Relative URL of the plan reader opened at a line (``reader?plan=…&line=…``)."""
+    """Relative URL of the plan reader opened at a line (``plan-reader?plan=…&line=…``)."""
     from urllib.parse import urlencode
 
     q = {"plan": plan, "line": str(int(line))}
     if feature:
         q["feature"] = feature
-    return "reader?" + urlencode(q)
+    return f"{PAGE_PATHS['reader']}?" + urlencode(q)
 
 
 def map_link(state: MapState) -> str:
@@ -173,4 +184,4 @@ def map_link(state: MapState) -> str:
     from urllib.parse import urlencode
 
     q = encode(state)
-    return "map?" + urlencode(q) if q else "map"
+    return f"{PAGE_PATHS['map']}?" + urlencode(q) if q else PAGE_PATHS["map"]

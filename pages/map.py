@@ -2,6 +2,7 @@
 
 import html
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -111,12 +112,19 @@ with col_side:
     if feat:
         st.html(webmap.popup_html(feat))
     unres = webmap.unresolved(frames)
-    with st.expander(f"未定位要素（{len(unres)}）：文中提及但无法落图", expanded=len(unres) > 0):
-        for _, r in unres.iterrows():
-            comp = f"{r.get('layout') or ''} {r.get('component') or ''}".strip()
-            st.html(
-                f"<div><b>{webmap.esc(r.get('name'))}</b> {webmap.esc(comp)}"
-                f"<br><small>第 {webmap.esc(r.get('source_line'))} 行："
-                f"{webmap.esc(r.get('source_quote'))}</small></div>"
+    with st.expander(f"未定位要素（{len(unres)}）：文中提及但无法落图，未绘制"):
+        if len(unres):
+            comp = unres.get("layout", "").fillna("") + " " + unres.get("component", "").fillna("")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "名称": unres["name"],
+                        "布局/组成": comp.str.strip(),
+                        "行": unres["source_line"],
+                        "原文": unres["source_quote"],
+                    }
+                ),
+                hide_index=True,
+                height=260,
             )
 sup.set_map_state(state)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import pages._support as sup
+from atlas.appstate import PAGE_PATHS
 from atlas.render.webmap import LAYER_LABELS, esc
 
 KIND_COLORS = {
@@ -19,6 +20,8 @@ KIND_COLORS = {
     "admin": "#f5f5f4",
     "indicator": "#fef9c3",
 }
+
+MAP_PATH = PAGE_PATHS["map"]
 
 st.header("规划文本")
 sup.require_atlas()
@@ -66,7 +69,7 @@ for n, text in enumerate(lines, start=1):
         continue
     bg = KIND_COLORS.get(hit[0][0], "#fff") if hit else "transparent"
     links = "".join(
-        f' <a class="fl" href="/map?{esc(urlencode({"plan": plan, "feature": fid}))}" '
+        f' <a class="fl" href="/{MAP_PATH}?{esc(urlencode({"plan": plan, "feature": fid}))}" '
         f'target="_self" title="{esc(name)}">[地图：{esc(name)}]</a>'
         for kind, name, fid in hit
         if fid

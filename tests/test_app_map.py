@@ -20,8 +20,9 @@ def test_map_page_layer_tree_and_unresolved(monkeypatch):
     assert "\u3000空间布局 · 一核两翼一轴（3）" in labels
     assert "园区（2）" in labels and "港口（1）" in labels
     assert all(c.value for c in at.checkbox)
-    body = _html(at)
-    assert "东翼" in body and "两翼中的东翼尚待研究确定。" in body  # unresolved, listed
+    unres = at.dataframe[0].value  # unresolved, listed (dataframe cells are never HTML)
+    assert unres["名称"].tolist() == ["东翼"]
+    assert unres["原文"].tolist() == ["两翼中的东翼尚待研究确定。"] and unres["行"].tolist() == [7]
     assert at.selectbox(key="map_plan").value == "fixture-city"
 
 
@@ -34,16 +35,17 @@ def test_selected_feature_panel_shows_source_escaped(monkeypatch):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;测试园" in body
     assert "<script>alert" not in body and "<img" not in body
     assert "onerror=&quot;alert(2)&quot;" in body  # the verbatim quote, escaped
-    assert "第 11 行" in body and "reader?plan=fixture-city&amp;line=11" in body
+    assert "第 11 行" in body and "plan-reader?plan=fixture-city&amp;line=11" in body
     assert "示意" in body  # precision label
 
 
 def test_panel_for_a_plain_feature(monkeypatch):
-    at = app_test("map", fixture_atlas(), monkeypatch, plan="fixture-city",
-                  feature="fixture-city:port:锦州港")
+    at = app_test(
+        "map", fixture_atlas(), monkeypatch, plan="fixture-city", feature="fixture-city:port:锦州港"
+    )
     at.run()
     body = _html(at)
-    assert "<b class=\"atlas-name\">锦州港</b>" in body
+    assert '<b class="atlas-name">锦州港</b>' in body
     assert "推进锦州港扩能改造，建设区域性枢纽港。" in body and "第 10 行" in body
 
 
@@ -64,8 +66,15 @@ def test_layer_toggle_updates_url_and_is_fast(monkeypatch):
 
 
 def test_url_state_restores_view(monkeypatch):
-    at = app_test("map", fixture_atlas(), monkeypatch, plan="fixture-county",
-                  layers="-", basemap="osm", overlay="gdp:growth")
+    at = app_test(
+        "map",
+        fixture_atlas(),
+        monkeypatch,
+        plan="fixture-county",
+        layers="-",
+        basemap="osm",
+        overlay="gdp:growth",
+    )
     at.run()
     assert not at.exception
     assert at.selectbox(key="map_plan").value == "fixture-county"

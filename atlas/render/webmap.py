@@ -30,6 +30,7 @@ from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
+from ..appstate import PAGE_PATHS
 from ..style import Style, legend_entries, load_spec, style_for
 from .assets import use_local_assets
 from .basemap import OFF_LAND, BaseLayer, minimap_layers, offline_layers
@@ -259,7 +260,7 @@ def popup_html(row: pd.Series, link_base: str = "/") -> str:
     parts.append(f'<blockquote class="atlas-quote">{esc(row.get("source_quote"))}</blockquote>')
     if line_txt:
         q = urlencode({"plan": plan, "line": int(line), "feature": str(row.get("id", ""))})
-        href = f"{link_base.rstrip('/')}/reader?{q}"
+        href = f"{link_base.rstrip('/')}/{PAGE_PATHS['reader']}?{q}"
         parts.append(f'<a href="{esc(href)}" target="_top">在规划文本中查看 →</a>')
     parts.append(f'<div class="atlas-id">编号：{esc(row.get("id"))}</div></div>')
     return "".join(parts)
