@@ -587,8 +587,11 @@ def parse(pt: PlanText, plan: PlanInfo | None = None) -> Document:
                 title, body_start = ht
                 title = re.sub(r"^专栏\s*", "专栏", title)
                 s_style, rank = style
-                while stack and sections[stack[-1]].rank >= rank:
-                    stack.pop()
+                while stack and (
+                    sections[stack[-1]].rank >= rank
+                    or (sections[stack[-1]].style == "front" and s_style != "front")
+                ):
+                    stack.pop()  # front matter (前言) ends at the first numbered heading
                 parent = stack[-1] if stack else -1
                 path = (sections[parent].path if parent >= 0 else ()) + (title,)
                 sec = Section(
