@@ -52,7 +52,7 @@ _STOP = (
     "指|即|为|是|等|包括|包含|重点|主动|联动|发展|一体化|推动|提升|完善|开展|加强|整合|发挥|"
     "利用|毗邻|结合|支持|培育|壮大|做强|全力|积极|大力|东部|西部|南部|北部|中部|西北部|东北部|"
     "东南部|西南部|境内|全市|全县|全区|我市|我县|我区|本市|本县|实现|强化|保障|确定|构筑|"
-    "加大|提高|促进|带动|承接|依靠|通过"
+    "加大|提高|促进|带动|承接|依靠|通过|串联|连接|贯通|途经|经过|自(?!然|治)"
 )
 _CAND_RE = re.compile(
     rf"[\u4e00-\u9fff]{{1,8}}?(?:{_SUFFIX_ALT})(?![\u4e00-\u9fff]*?(?:{_SUFFIX_ALT}))"
@@ -67,7 +67,15 @@ _ELLIPSIS_RE = re.compile(
 )
 _STOP_RE = re.compile(_STOP)
 #: what may follow a one-character suffix inside a longer word (小凌河入海口, 大凌河生态廊道)
-_CONTINUE = "段口岸流沿两上下支水入生文湿景公畔边西东南北中左右库区防治整疏清护堤综"
+_CONTINUE = "段口岸流沿两上下支水入生文湿景公畔边西东南北中左右库区防治整疏清护堤综城"
+#: the same after an admin suffix (县/市/乡/镇/村), where 城/区 would make 新县城, 市区
+_CONTINUE_ADMIN = "段西东南北中"
+#: 周边乡镇, 重点乡镇: towns in general, not a named one (阿尔乡镇 is one)
+_GENERIC_TOWNS = re.compile(
+    r"^(?:周边|各|全县|全市|全区|重点|有关|沿线|贫困|部分|所有|其他|中心|特色)?(?:乡镇|城镇|村镇)$"
+)
+#: numbered national/provincial roads: 国道304线, G102, 102国道
+_ROAD_RE = re.compile(r"(?:国道|省道|[GS])\d{2,4}线?|\d{2,4}(?:国道|省道)")
 #: generic words ending in a place suffix that are no places
 _GENERIC = frozenset(
     [
@@ -191,10 +199,11 @@ def _pattern_hits(text: str) -> list[tuple[int, int]]:
             for m in re.finditer(rf"(?:{_SUFFIX_ALT})", piece):
                 s, e = a, a + m.end()
                 name = word[s:e]
-                nxt = word[e : e + 1]
-                if len(m.group(0)) == 1 and nxt and nxt not in _CONTINUE:
+                nxt = piece[m.end() : m.end() + 1]
+                cont = _CONTINUE_ADMIN if m.group(0) in "县市乡镇村" else _CONTINUE
+                if len(m.group(0)) == 1 and nxt and nxt not in cont:
                     continue  # 新县城, 汤河子, 港产联动: the suffix is inside a word
-                if name.endswith(("城镇", "乡镇", "村镇")):
+                if _GENERIC_TOWNS.match(name) or name.endswith(("城镇", "村镇")):
                     continue
                 # the longest suffix word ending here; skip words nested in a longer one
                 if len(name) < 2 or name in _GENERIC:
@@ -238,6 +247,8 @@ def find_anchors(text: str, scope: str | None = None) -> tuple[str, ...]:
         first = m.group(1)[-size:]
         for k, tok in enumerate([first, *(t[:size] for t in tokens)]):
             extra.append((m.start() + k, tok))
+    for m in _ROAD_RE.finditer(text):
+        extra.append((m.start(), m.group(0)))
     for m in _ELLIPSIS_RE.finditer(text):
         extra.append((m.start(), m.group(1) + m.group(3)))
     gaz = _gazetteer()
@@ -261,10 +272,11 @@ def find_anchors(text: str, scope: str | None = None) -> tuple[str, ...]:
         if s < last_end:
             continue
         name = text[s:e]
-        if name in _GENERIC or len(name) < 2 or re.match(r"[一二两三四五六七八九十多几]个", name):
+        numbered = re.match(r"[一二两三四五六七八九十多几双](?:个|[\u4e00-\u9fff]$)", name)
+        if name in _GENERIC or len(name) < 2 or numbered:
             last_end = e
             continue
-        if not name.endswith("乡镇"):
+        if not _GENERIC_TOWNS.match(name):
             found.append((s, name))
         last_end = e
     found.sort(key=lambda x: x[0])

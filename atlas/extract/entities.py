@@ -95,7 +95,9 @@ _STOP_RE = re.compile(
 )
 #: a water work: what a 工程/项目 works on
 _WATER_WORK = re.compile(r"防洪|治理|整治|除险加固|堤防|河道|水生态|生态修复|清淤|护岸|灌区|水系")
-_TRANSPORT_WORK = re.compile(r"铁路|公路|高速|大桥|桥梁|道路|立交|客运站|枢纽站|航道|机场")
+_TRANSPORT_WORK = re.compile(
+    r"铁路|公路|高速|国道|省道|绕城|\d+线|大桥|桥梁|道路|立交|客运站|枢纽站|航道|机场"
+)
 _SEGMENT_RE = re.compile(
     r"([\u4e00-\u9fff0-9A-Za-z]{1,14}?)(?:至|—|–|~)([\u4e00-\u9fff0-9A-Za-z]{1,14}?)段"
 )
@@ -121,6 +123,7 @@ _SKIP_SUFFIX = re.compile(
     r"(?:服务站|工作站|监测站|基站|泵站|加油站|充电站|换电站|网站|驿站|消防站|卫生站|变电站|站点|公交站)$"
 )
 _MIN_STEM = 2
+_WORKS = ("工程", "项目")
 #: 投资 20 亿元 / 3.72 亿元的 … in front of a project item
 _LEAD_NUM = re.compile(r"^(?:投资)?约?[0-9.]*(?:亿|万|千)?元的?")
 #: roles of point-like features (their 至 names an end point, not a segment)
@@ -161,8 +164,10 @@ def _name_start(text: str, head_start: int, floor: int) -> int:
     left = text[i:head_start]
     cut = 0
     for m in _STOP_RE.finditer(left):
-        # a stop word inside brackets belongs to the name (太子河(含大辽河))
-        if left[: m.start()].count("(") == left[: m.start()].count(")"):
+        # a stop word inside brackets belongs to the name (太子河(含大辽河)); so does a verb
+        # right before a work's head (…绕城段改建工程)
+        inside = left[: m.start()].count("(") != left[: m.start()].count(")")
+        if not inside and not (m.end() == len(left) and text[head_start:].startswith(_WORKS)):
             cut = m.end()
     return i + cut
 
@@ -174,7 +179,8 @@ def _classify(name: str, head: str) -> tuple[str, str] | None:
     if _WATER_WORK.search(name):
         return "water", "reach" if "段" in name else "flood_work"
     if _TRANSPORT_WORK.search(name):
-        return "transport", "road" if re.search(r"公路|道路|大桥|立交|高速", name) else "rail"
+        road = re.search(r"公路|道路|大桥|立交|高速|国道|省道|绕城|\d+线", name)
+        return "transport", "road" if road else "rail"
     return "project", "project"
 
 
@@ -185,11 +191,14 @@ def _attrs(name: str, sentence: str, pos: int, scope: str | None) -> dict[str, s
         left, right = seg.group(1), seg.group(2)
         anchors = find_anchors(left, scope)
         last = left.rfind(anchors[-1]) if anchors else -1
-        out["from"] = left[last:] if last > 0 else left
-        out["to"] = right
+        start = left[last:] if last > 0 else left
         river = re.match(r"[\u4e00-\u9fff]{1,6}?[河江](?![\u4e00-\u9fff]*[河江])", name)
         if river:
             out["river"] = river.group(0)
+            if start.startswith(river.group(0)) and len(start) > len(river.group(0)) + 1:
+                start = start[len(river.group(0)) :]  # 柳河阿尔乡至…: the reach starts at 阿尔乡
+        out["from"] = start
+        out["to"] = right
     after = sentence[pos : pos + len(name) + 14]
     m = _LENGTH_RE.search(after) or _LENGTH_RE.search(name)
     if m:

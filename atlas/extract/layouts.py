@@ -30,6 +30,7 @@ from .members import (
     clean_name,
     sentence_end,
     split_items,
+    unit_end,
 )
 from .passages import Passage, passages
 from .slogans import NUMERALS, PART_PLAIN, UNIT_ROLES, Part, Slogan, find_slogans, parse_parts
@@ -100,7 +101,7 @@ def _subjects(text: str, slogan: Slogan) -> list[_Subject]:
                 out.append(_Subject(m.start(), m.end() + mk.end(), slogan.parts))
     units = {p.unit for p in slogan.parts if p.count != 1}
     for unit in units:
-        pat = rf"[“\"]?([{_COMPASS}]){unit}[”\"]?([\u4e00-\u9fff]{{2,15}}?)?,?(?:即|是指|指)"
+        pat = rf"[“\"]?([{_COMPASS}]){unit}[”\"]?([\u4e00-\u9fff]{{2,15}}?)?,?(?:即|是指|指|为)"
         for m in re.finditer(pat, text):
             named = m.group(1) + unit
             out.append(_Subject(m.start(), m.end(), (), named=named, appos=m.group(2) or ""))
@@ -116,8 +117,8 @@ def _definition_end(text: str, subj: _Subject, nxt: int | None) -> int:
         end2 = sentence_end(text, end) if end < len(text) else end
         if _SUB_RE.match(text[end:end2].strip()):
             end = end2
-    if nxt is not None:
-        end = min(end, nxt) if nxt > subj.body else end
+    if nxt is not None and nxt >= subj.body:
+        end = min(end, nxt)
     return end
 
 
@@ -151,7 +152,9 @@ def _items_from_subject(
         take = members[k:] if (last or part.count == 0) else members[k : k + part.count]
         k += len(take)
         for member in take:
-            name = clean_name(member)
+            first = member.split(",")[0]
+            single = part.count == 1 and first != member and unit_end(first, part.unit)
+            name = clean_name(first if single else member)
             if name:
                 items.append(_Item(comp_of[part.key], part.role, name, member, p, subj.start, end))
     return items
@@ -273,8 +276,7 @@ def _resolve(
     for p, _m in mentions:
         if not p.heading or not todo or _is_toc(ps, p):
             continue
-        for q in _section(ps, p):
-            _from_heading(q, slogan, comp_of, todo, found, add)
+        _from_headings(ps, _section(ps, p), slogan, comp_of, todo, found, add)
         todo = missing()
     # 4. the sentences right after a mention
     for p, m in mentions:
@@ -285,28 +287,56 @@ def _resolve(
     return _assemble(slogan, best_p, comp_of, found, plan)
 
 
-def _from_heading(q, slogan, comp_of, todo, found, add) -> None:
-    """(二)建设“南翼”X → 南翼 = X; (一)打造…核心城区 → 一核; 实施“X”工程。 → member X."""
-    first = q.text[: sentence_end(q.text, 0)] if not q.heading else q.text
-    title = _HEAD_NUM_RE.sub("", first).strip()
+def _from_headings(ps, children, slogan, comp_of, todo, found, add) -> None:
+    """Members from the sections under a slogan heading.
+
+    (二)建设“南翼”X → 南翼 = X; (一)打造…核心城区 → 一核; (二)(三)(四)建设…区 → 三区 when
+    the number of such headings matches; 实施“X”工程。 → a member X of 三大工程.
+    """
+    plural: dict[str, list[_Item]] = {}
+    for q in children:
+        first = q.text[: sentence_end(q.text, 0)] if not q.heading else q.text
+        body = _first_body(ps, q) if q.heading else ""
+        title = _HEAD_NUM_RE.sub("", first).strip()
+        for part in todo:
+            comp = comp_of[part.key]
+            if slogan.da:
+                m = re.search(rf"“([^”]{{2,12}})”{part.unit[-2:]}", title)
+                if m:
+                    add([_Item(comp, part.role, m.group(1), first, q, 0, len(first))])
+                break
+            m = re.search(rf"“([{_COMPASS}]{part.unit})”", title)
+            if m and part.count != 1:
+                name = clean_name(_HEAD_VERB_RE.sub("", title.replace(m.group(0), "")))
+                add([_Item(m.group(1), part.role, _drop_verb_tail(name), first, q, 0, len(first))])
+                break
+            bare = _HEAD_VERB_RE.sub("", title.replace(f"“{comp}”", "")).strip()
+            name = _drop_verb_tail(clean_name(bare))
+            if not q.heading or not name:
+                continue
+            item = _Item(comp, part.role, name, first + body, q, 0, len(first), area_km2(body))
+            if part.count == 1 and part.unit in title and comp not in found:
+                add([item])
+                break
+            if part.count != 1 and name.endswith(part.unit[-1]):
+                plural.setdefault(comp, []).append(item)
+                break
     for part in todo:
-        comp = comp_of[part.key]
-        if slogan.da:
-            tail = part.unit[-2:]
-            m = re.search(rf"“([^”]{{2,12}})”{tail}", title)
-            if m:
-                add([_Item(comp, part.role, m.group(1), first, q, 0, len(first))])
-            return
-        m = re.search(rf"“([{_COMPASS}]{part.unit})”", title)
-        if m and part.count != 1:
-            name = clean_name(_HEAD_VERB_RE.sub("", title.replace(m.group(0), "")))
-            name = re.sub(r"发展$|建设$", "", name)
-            add([_Item(m.group(1), part.role, name, first, q, 0, len(first))])
-            return
-        if part.count == 1 and q.heading and part.unit in title and comp not in found:
-            name = re.sub(r"发展$|建设$", "", _HEAD_VERB_RE.sub("", title))
-            add([_Item(comp, part.role, name, first, q, 0, len(first))])
-            return
+        items = plural.get(comp_of[part.key], [])
+        if items and (part.count == 0 or len(items) == part.count):
+            add(items)
+
+
+def _first_body(ps: Sequence[Passage], head: Passage) -> str:
+    """The first sentence of the text right under a heading (for anchors and areas)."""
+    nxt = ps[head.index + 1] if head.index + 1 < len(ps) else None
+    if nxt is None or nxt.heading:
+        return ""
+    return nxt.text[: sentence_end(nxt.text, 0)]
+
+
+def _drop_verb_tail(name: str) -> str:
+    return re.sub(r"(?<=.)(?:发展|建设)$", "", name)
 
 
 def _from_following(p: Passage, m: Slogan, comp_of, todo, add) -> None:

@@ -88,14 +88,14 @@ _UNITS = "|".join(sorted(UNIT_ROLES, key=len, reverse=True))
 _SUFFIX = "协同|联动|支撑|共建|共治|引领|带动|辐射|驱动|互动|并进|集聚|崛起|振兴|发展|协调"
 #: one part: numeral, optional modifier (一古城, 一主城), unit, optional action suffix
 PART_RE = re.compile(
-    rf"(?P<num>[{_NUM}])(?P<mod>[古主副新老])?(?P<unit>{_UNITS})(?P<suf>{_SUFFIX})?"
+    rf"(?P<num>[{_NUM}])(?P<mod>[古主副新老节])?(?P<unit>{_UNITS})(?P<suf>{_SUFFIX})?"
 )
 #: the same without named groups, for composing longer patterns
 PART_PLAIN = re.sub(r"\(\?P<\w+>", "(?:", PART_RE.pattern)
 _SEP = r"[、,\s]?"
 SLOGAN_RE = re.compile(
-    rf"(?<![{_NUM}第统唯])(?:{PART_RE.pattern}){_SEP}(?:(?:[{_NUM}])(?:[古主副新老])?"
-    rf"(?:{_UNITS})(?:{_SUFFIX})?{_SEP})*(?:[{_NUM}])(?:[古主副新老])?(?:{_UNITS})(?:{_SUFFIX})?"
+    rf"(?<![{_NUM}第统唯])(?:{PART_RE.pattern}){_SEP}(?:(?:[{_NUM}])(?:[古主副新老节])?"
+    rf"(?:{_UNITS})(?:{_SUFFIX})?{_SEP})*(?:[{_NUM}])(?:[古主副新老节])?(?:{_UNITS})(?:{_SUFFIX})?"
 )
 _DA_HEADS = "|".join(sorted(DA_HEADS, key=len, reverse=True))
 DA_RE = re.compile(
