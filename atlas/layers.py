@@ -356,7 +356,7 @@ def _placed(geom, precision, anchors, rule, note="") -> Placed:
     conf = RULE_CONFIDENCE.get(precision, 0.0)
     if anchors:
         conf *= min(a.place.confidence for a in anchors)
-    return Placed(geom, precision, round(conf, 3), tuple(a.name for a in anchors), rule, note)
+    return Placed(geom, precision, round(conf, 3), tuple(a.place.name for a in anchors), rule, note)
 
 
 def _unresolved(reason: str, anchors: Sequence[_Anchor] = ()) -> Placed:
