@@ -493,8 +493,11 @@ def prose_indicators(doc: Document) -> list[Indicator]:
                 ):
                     num = -num
                 qual = _qual(m.group("q1"), m.group("q2"))
-                if not qual and "累计" in said:
+                before = text[max(0, s - 6) : s]
+                if not qual and ("累计" in said or "累计" in before):
                     qual = "累计"
+                elif not qual and "每年" in before + said:
+                    qual = "每年"  # a yearly quota, not a level
                 end = e + m.end()
                 ind = _make(
                     doc, name, key, sent.span(s, end), year, base, num, unit,
@@ -535,11 +538,17 @@ def _with_growth(ind: Indicator, g: float, span: SourceSpan) -> Indicator:
 
 
 def _same(a: Indicator, b: Indicator) -> bool:
-    if a.key != b.key or not a.key or a.kind != b.kind:
+    """True if prose indicator ``a`` states a value that ``b`` already holds."""
+    if a.key != b.key or not a.key:
         return False
-    if a.kind == "actual":
+    if a.kind == "actual":  # an observed value: b's base (a table's 2020 column) or actual
         return a.base_year == b.base_year and a.base_value == b.base_value
-    return a.target_year == b.target_year and a.target_value == b.target_value
+    return (
+        b.kind == "target"
+        and a.target_year == b.target_year
+        and a.target_value == b.target_value
+        and (a.target_value is not None or a.target_text == b.target_text)
+    )
 
 
 def extract_indicators(doc: Document) -> tuple[Indicator, ...]:
