@@ -63,7 +63,7 @@ _CHAIN_RE = re.compile(r"([\u4e00-\u9fff]+)((?:-[\u4e00-\u9fff]+)+)")
 _CHAIN_TAIL_RE = re.compile(r"联动|发展|一体|协同|城镇|经济|方向|走廊|通道|段|轴|带")
 #: 大、小凌河 → 大凌河 (the first member borrows the shared tail)
 _ELLIPSIS_RE = re.compile(
-    r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff])、([\u4e00-\u9fff])([\u4e00-\u9fff]{1,3}?(?:河|江|湖|山))"
+    r"([大小东西南北上下前后内外])、([大小东西南北上下前后内外])([\u4e00-\u9fff]{1,3}?(?:河|江|湖|山))"
 )
 _STOP_RE = re.compile(_STOP)
 #: what may follow a one-character suffix inside a longer word (小凌河入海口, 大凌河生态廊道)

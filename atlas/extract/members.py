@@ -37,6 +37,8 @@ def clean_name(text: str) -> str:
     if verbs and len(t) - verbs[-1].end() >= 2:
         t = t[verbs[-1].end() :]
     t = re.sub(r"^以[\u4e00-\u9fff]{1,8}为(?:核心|中心|主体|重点)的", "", t)
+    if "、" in t and "等" in t and len(t.rsplit("等", 1)[1]) >= 2:
+        t = t.rsplit("等", 1)[1]  # 葡萄、花生、苹果等特色种植带 → 特色种植带
     return strip_tail(t).strip(" ,;:")
 
 
@@ -126,7 +128,8 @@ def split_items(text: str, count: int, unit: str) -> list[str]:
     best: list[str] = []
     best_score = -1.0
     for cand in candidates:
-        cand = [strip_tail(re.sub(r"(?<=.)等[\u4e00-\u9fff]{2,10}$", "", c)) for c in cand]
+        cand = [c if "、" in c else re.sub(r"(?<=.)等[\u4e00-\u9fff]{2,10}$", "", c) for c in cand]
+        cand = [strip_tail(c) for c in cand]
         cand = [c for c in cand if c]
         if len(cand) < 2:
             continue

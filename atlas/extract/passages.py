@@ -114,10 +114,12 @@ def passages(doc: Any) -> tuple[Passage, ...]:
     ----------
     doc : Document or PlanText or sequence of paragraphs
         The reader's structured ``Document`` (paragraphs with ``heading_path``), a
-        :class:`~atlas.text.PlanText`, or any sequence of objects with ``text`` and
-        ``span(start, end)``.
+        :class:`~atlas.text.PlanText`, passages already built, or any sequence of objects
+        with ``text`` and ``span(start, end)``.
     """
     paras = tuple(getattr(doc, "paragraphs", doc))
+    if paras and isinstance(paras[0], Passage):
+        return paras
     if paras and hasattr(paras[0], "heading_path"):
         return _reindex(_from_document(doc))
     return tuple(_from_paragraphs(paras))
