@@ -437,6 +437,13 @@ def _place_beside(spec: FeatureSpec, ctx: Context, region: BaseGeometry) -> Plac
     )
 
 
+def _partition_word(spec: FeatureSpec, ctx: Context) -> str:
+    """The definition's compass word when the layout is split by compass words (≥ 2 zones)."""
+    if spec.role not in ("zone", "area", "district") or len(ctx.siblings.get(spec.layout, ())) < 2:
+        return ""
+    return _compass_word(spec)
+
+
 def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed:
     region = _region(spec, anchors, ctx)
     areas = [a for a in anchors if _usable_area(a, ctx)]
@@ -445,10 +452,14 @@ def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
         own = _place_own_area(spec, anchors, ctx)
         if own is not None:
             return own
-    elif name_word and not areas:
-        z = _compass_zone(spec, ctx, name_word)
+    elif (word := name_word or _partition_word(spec, ctx)) and (not areas or not name_word):
+        # a zone of a compass-partitioned layout (临空港区域: 在南部…) is its sector, even
+        # when the definition also names a focus park inside it
+        z = _compass_zone(spec, ctx, word)
         if z is not None:
-            return _placed(z, "schematic", [], "compass_partition", f"direction {name_word}")
+            return _placed(z, "schematic", [], "compass_partition", f"direction {word}")
+    if spec.role in ("wing", "park_area"):
+        pass  # neighbours and context were tried by _place_own_area; next: its compass word
     elif areas:
         g = geo.clip(geo.union_areas([a.polygon for a in areas]), region, "polygon")
         if g is not None:
@@ -475,6 +486,11 @@ def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
         c = ctx.origin
         g = _disc_at(spec, c.x, c.y, region, ctx)
         return _placed(g, "schematic", [], "centre_disc", "no place named; drawn at the centre")
+    if anchors:
+        names = "、".join(a.place.name for a in anchors)
+        return _unresolved(
+            f"its places ({names}) do not delimit it inside the jurisdiction", anchors
+        )
     return _unresolved("no anchor place could be located", anchors)
 
 
