@@ -93,15 +93,18 @@ def is_cjk(ch: str) -> bool:
     )
 
 
-def _width_fold(ch: str) -> str:
-    o = ord(ch)
-    if 0xFF01 <= o <= 0xFF5E:  # full-width ASCII block
-        return chr(o - 0xFEE0)
-    if ch in "\u00a0\u3000\u2002\u2003\u2009\u200a\u202f\u205f\t\f\v":
-        return " "
-    if ch in "\u200b\u200c\u200d\ufeff\u00ad":
-        return ""
-    return ch
+def _fold_table() -> dict[int, str]:
+    table = {o: chr(o - 0xFEE0) for o in range(0xFF01, 0xFF5F)}  # full-width ASCII block
+    for ch in "\u00a0\u3000\u2002\u2003\u2009\u200a\u202f\u205f\t\f\v":
+        table[ord(ch)] = " "
+    for ch in "\u200b\u200c\u200d\ufeff\u00ad":
+        table[ord(ch)] = "\x00"  # dropped below; translate keeps positions 1:1
+    return table
+
+
+_FOLD = _fold_table()
+_SPACES_RE = re.compile(r" +")
+_LATIN_ZERO_RE = re.compile(r"(?<=[零〇一二三四五六七八九十])[Oo](?=[零〇一二三四五六七八九十])")
 
 
 def normalize_line(raw: str) -> tuple[str, list[int]]:
@@ -119,57 +122,56 @@ def normalize_line(raw: str) -> tuple[str, list[int]]:
     cols : list of int
         For every character of ``text``, its 0-based column in ``raw``.
     """
-    # 1. mark characters that are markup, not text
-    drop = bytearray(len(raw))
-    m = _MD_HEAD_RE.match(raw)
-    if m and raw.lstrip().startswith("#"):
-        for i in range(m.start(), m.end()):
-            drop[i] = 1
-    for rx in (_TAG_RE, _ENTITY_RE):
-        for m in rx.finditer(raw):
-            for i in range(m.start(), m.end()):
-                drop[i] = 1
-    for marker in ("**", "__"):
-        start = 0
-        while (i := raw.find(marker, start)) >= 0:
-            drop[i] = drop[i + 1] = 1
-            start = i + 2
-    # 2. fold widths, map spaces; keep (char, col)
-    chars: list[str] = []
-    cols: list[int] = []
-    for i, ch in enumerate(raw):
-        if drop[i]:
-            if _ENTITY_RE.match(raw, i) and raw.startswith("&nbsp;", i):
-                chars.append(" ")
-                cols.append(i)
-            continue
-        f = _width_fold(ch)
-        if not f:
-            continue
-        chars.append(f)
-        cols.append(i)
-    # 3. spaces: drop next to CJK, collapse runs, trim ends
-    out: list[str] = []
-    ocols: list[int] = []
-    n = len(chars)
-    for k, ch in enumerate(chars):
-        if ch == " ":
-            if not out or out[-1] == " ":
-                continue
-            nxt = next((chars[j] for j in range(k + 1, n) if chars[j] != " "), "")
-            if not nxt or is_cjk(out[-1]) or is_cjk(nxt):
-                continue
-        out.append(ch)
-        ocols.append(cols[k])
-    if out and out[-1] == " ":
-        out.pop()
-        ocols.pop()
-    # 4. Latin O used as zero inside Chinese numerals (二O二一年)
-    for k, ch in enumerate(out):
-        between = 0 < k < len(out) - 1 and out[k - 1] in _CN_NUMERALS
-        if ch in "Oo" and between and out[k + 1] in _CN_NUMERALS:
-            out[k] = "〇"
-    return "".join(out), ocols
+    n = len(raw)
+    folded = raw.translate(_FOLD)
+    keep: list[int] | None = None
+    # 1. markup (markdown heading marks, **/__, <tags>, &entities;) is not text
+    if "#" in raw or "<" in raw or "&" in raw or "**" in raw or "__" in raw:
+        drop = bytearray(n)
+        m = _MD_HEAD_RE.match(raw)
+        if m and raw.lstrip().startswith("#"):
+            drop[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+        for rx in (_TAG_RE, _ENTITY_RE):
+            for m in rx.finditer(raw):
+                drop[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+                if m.group(0) == "&nbsp;":
+                    drop[m.start()] = 0  # keep one position for the space
+                    folded = folded[: m.start()] + " " + folded[m.start() + 1 :]
+        for marker in ("**", "__"):
+            start = 0
+            while (k := raw.find(marker, start)) >= 0:
+                drop[k] = drop[k + 1] = 1
+                start = k + 2
+        if any(drop):
+            keep = [k for k in range(n) if not drop[k] and folded[k] != "\x00"]
+    if keep is None and "\x00" in folded:
+        keep = [k for k in range(n) if folded[k] != "\x00"]
+    if keep is None:
+        text, cols = folded, list(range(n))
+    else:
+        text, cols = "".join(folded[k] for k in keep), keep
+    # 2. spaces: drop next to CJK and at the ends, collapse runs to one
+    if " " in text:
+        parts: list[str] = []
+        pcols: list[int] = []
+        last = 0
+        for m in _SPACES_RE.finditer(text):
+            a, b = m.span()
+            parts.append(text[last:a])
+            pcols.extend(cols[last:a])
+            prev = text[a - 1] if a else ""
+            nxt = text[b] if b < len(text) else ""
+            if prev and nxt and not is_cjk(prev) and not is_cjk(nxt):
+                parts.append(" ")
+                pcols.append(cols[a])
+            last = b
+        parts.append(text[last:])
+        pcols.extend(cols[last:])
+        text, cols = "".join(parts), pcols
+    # 3. Latin O used as zero inside Chinese numerals (二O二一年)
+    if "O" in text or "o" in text:
+        text = _LATIN_ZERO_RE.sub("〇", text)
+    return text, cols
 
 
 @dataclass(frozen=True)

@@ -302,6 +302,7 @@ _QUALITATIVE_RE = re.compile(
     r"^(?P<gap>[^,;。0-9]{0,8}?)(?P<text>(?:增长|增速)?(?:与经济增长同步|与经济同步增长|同步增长|"
     r"(?:高于|不低于|快于|超过)(?:全国|全省|全市|沿海[^,;。]{0,4})[^,;。]{0,6}?平均(?:水平|增速)?))"
 )
+_HAS_VALUE_RE = re.compile(r"\d|同步|平均")
 _REVIEW_RE = re.compile(r"回顾|发展基础|成就|主要成绩|十三五|完成情况|工作总结")
 _GROWTH_VERBS = {"增长", "增速", "增速为", "增幅", "增幅为", "下降", "降低", "减少"}
 
@@ -425,6 +426,8 @@ def prose_indicators(doc: Document) -> list[Indicator]:
         if sent.box >= 0:
             continue  # 专栏 project lists: investments, not indicators
         text = sent.text
+        if not _HAS_VALUE_RE.search(text):
+            continue  # no number and no qualitative comparison: nothing to extract
         names = find_names(text)
         if not names:
             continue

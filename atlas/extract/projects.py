@@ -245,28 +245,33 @@ def box_projects(doc: Document, box_index: int) -> list[Project]:
     return out
 
 
-def _bigrams(s: str) -> set[str]:
+def _bigrams(s: str) -> frozenset[str]:
     s = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", s)
-    return {s[i : i + 2] for i in range(len(s) - 1)}
+    return frozenset(s[i : i + 2] for i in range(len(s) - 1))
 
 
-def _similar(a: str, b: str) -> bool:
+def _similar(a: str, b: str, ba: frozenset[str], bb: frozenset[str]) -> bool:
     if a == b or (len(a) >= 4 and a in b) or (len(b) >= 4 and b in a):
         return True
-    ba, bb = _bigrams(a), _bigrams(b)
     return bool(ba and bb) and len(ba & bb) / min(len(ba), len(bb)) >= 0.6
 
 
 def flag_duplicates(projects: list[Project]) -> list[Project]:
-    """Mark items that repeat an earlier item of *another* 专栏 (``duplicate_of``)."""
+    """Mark items that repeat an earlier item of *another* 专栏 (``duplicate_of``).
+
+    Same investment (or none stated) and near-identical names: one contains the other, or
+    they share at least 60 % of the shorter name's character bigrams.
+    """
+    grams = [_bigrams(p.name) for p in projects]
     out: list[Project] = []
-    for p in projects:
+    for k, p in enumerate(projects):
         dup = ""
-        for q in out:
+        for j, q in enumerate(out):
             if q.box == p.box or q.duplicate_of:
                 continue
-            same_money = p.investment is not None and p.investment == q.investment
-            if _similar(p.name, q.name) and (same_money or p.investment is None):
+            if p.investment is not None and p.investment != q.investment:
+                continue
+            if _similar(p.name, q.name, grams[k], grams[j]):
                 dup = f"{q.box}: {q.name}"
                 break
         out.append(replace(p, duplicate_of=dup) if dup else p)
