@@ -1,28 +1,25 @@
 """Planning Atlas — Streamlit entry point: navigation over the pages in pages/.
 
-Run with ``atlas serve`` (or ``streamlit run app.py``). Links such as ``?page=reader&plan=…``
-are routed to the named page with the remaining query parameters kept.
+Run with ``atlas serve`` (or ``streamlit run app.py``). The map is the default page at the app
+root; other pages have URL paths that differ from their file names (see
+``atlas.appstate.PAGE_PATHS``). Links such as ``?page=reader&plan=…&line=…`` are routed to the
+named page with the remaining query parameters kept. Pages carry no icons on purpose: a page
+icon becomes the favicon, and Material-icon favicons are fetched from a Google CDN.
 """
 
 import streamlit as st
 
 from atlas.appstate import PAGE_PATHS
 
-st.set_page_config(page_title="规划图集 Planning Atlas", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="规划图集 Planning Atlas", layout="wide")
 
 PAGES = {
-    "map": st.Page(
-        "pages/map.py", title="地图", icon="🗺️", url_path=PAGE_PATHS["map"], default=True
-    ),
-    "reader": st.Page(
-        "pages/reader.py", title="规划文本", icon="📄", url_path=PAGE_PATHS["reader"]
-    ),
-    "indicators": st.Page(
-        "pages/indicators.py", title="指标", icon="📊", url_path=PAGE_PATHS["indicators"]
-    ),
-    "compare": st.Page("pages/compare.py", title="对比", icon="🔀", url_path=PAGE_PATHS["compare"]),
-    "export": st.Page("pages/export.py", title="导出", icon="📦", url_path=PAGE_PATHS["export"]),
-    "upload": st.Page("pages/upload.py", title="上传", icon="⬆️", url_path=PAGE_PATHS["upload"]),
+    "map": st.Page("pages/map.py", title="地图", default=True),
+    "reader": st.Page("pages/reader.py", title="规划文本", url_path=PAGE_PATHS["reader"]),
+    "indicators": st.Page("pages/indicators.py", title="指标", url_path=PAGE_PATHS["indicators"]),
+    "compare": st.Page("pages/compare.py", title="对比", url_path=PAGE_PATHS["compare"]),
+    "export": st.Page("pages/export.py", title="导出", url_path=PAGE_PATHS["export"]),
+    "upload": st.Page("pages/upload.py", title="上传", url_path=PAGE_PATHS["upload"]),
 }
 
 nav = st.navigation(list(PAGES.values()))

@@ -25,8 +25,9 @@ LAYER_SEP = "~"
 #: URL path of each app page. They differ from the file names in pages/ on purpose: Streamlit
 #: routes a URL equal to a pages/ file stem straight to that file (its v1 multipage mode),
 #: bypassing app.py's st.navigation.
+#: The map is the default page, served at the app root ("").
 PAGE_PATHS: dict[str, str] = {
-    "map": "map-view",
+    "map": "",
     "reader": "plan-reader",
     "indicators": "indicator-tables",
     "compare": "compare-plans",
@@ -184,4 +185,4 @@ def map_link(state: MapState) -> str:
     from urllib.parse import urlencode
 
     q = encode(state)
-    return f"{PAGE_PATHS['map']}?" + urlencode(q) if q else PAGE_PATHS["map"]
+    return f"{PAGE_PATHS['map']}?" + urlencode(q) if q else (PAGE_PATHS["map"] or "/")

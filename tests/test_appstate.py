@@ -63,7 +63,7 @@ def test_links_carry_plan_and_line():
     q = parse_qs(urlparse(link).query)
     assert link.startswith("plan-reader?")
     assert q == {"plan": ["jinzhou-2021"], "line": ["123"], "feature": ["jinzhou-2021:park:x"]}
-    assert map_link(MapState(plan="a", zoom=7)) == "map-view?plan=a&zoom=7"
+    assert map_link(MapState(plan="a", zoom=7)) == "?plan=a&zoom=7"
 
 
 names = (

@@ -597,7 +597,7 @@ def _swatch(st: Style) -> str:
 
 def legend_html(pairs: list[tuple[str, str]], choropleth: Choropleth | None = None) -> str:
     """Legend HTML: symbology of the (layer, role) pairs shown, precision classes, overlay."""
-    parts = ["<h4>图例</h4>"]
+    parts = ["<details open><summary><b>图例</b></summary>"]
     for st in legend_entries(pairs):
         parts.append(f"<div>{_swatch(st)}{esc(st.label)}</div>")
     parts.append("<h4>精度</h4>")
@@ -617,6 +617,7 @@ def legend_html(pairs: list[tuple[str, str]], choropleth: Choropleth | None = No
                 f"{esc(label)}</div>"
             )
         parts.append(f'<div style="color:#6b7280">分级：{esc(choropleth.scheme)}</div>')
+    parts.append("</details>")
     return "".join(parts)
 
 
