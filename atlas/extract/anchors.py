@@ -51,7 +51,7 @@ _STOP = (
     "依托|沿着|沿|围绕|以|在|和|与|及|的|构建|形成|打造|建设|推进|加快|实施|位于|向|至|邻|侧|"
     "指|即|为|是|等|包括|包含|重点|主动|联动|发展|一体化|推动|提升|完善|开展|加强|整合|发挥|"
     "利用|毗邻|结合|支持|培育|壮大|做强|全力|积极|大力|东部|西部|南部|北部|中部|西北部|东北部|"
-    "东南部|西南部|境内|全市|全县|全区|我市|我县|我区|本市|本县|实现|强化|保障|确定|构筑|"
+    "东南部|西南部|境内|全市|全县|全区|我市|我县|我区|本市|本县|实现|强化|保障|确定|构筑|城区|市区|"
     "加大|提高|促进|带动|承接|依靠|通过|串联|连接|贯通|途经|经过|自(?!然|治)"
 )
 _CAND_RE = re.compile(
@@ -94,6 +94,9 @@ _GENERIC = frozenset(
         "全县",
         "全市",
         "内河",
+        "大型水库",
+        "中型水库",
+        "小型水库",
         "农村",
         "北山",
         "南山",
@@ -196,8 +199,12 @@ def _pattern_hits(text: str) -> list[tuple[int, int]]:
             pieces.append((pos, len(word)))
         for a, b in pieces:
             piece = word[a:b]
+            prev = 0  # end of the previous suffix word in this piece
             for m in re.finditer(rf"(?:{_SUFFIX_ALT})", piece):
-                s, e = a, a + m.end()
+                # a one-character suffix names the word since the last suffix (城区营口港 → 营口港)
+                s, e = a + (prev if len(m.group(0)) == 1 else 0), a + m.end()
+                if not re.match(rf"(?:{_SUFFIX_ALT})", piece[m.end() :]):
+                    prev = m.end()  # 阿尔乡镇: 乡 before 镇 is part of the name
                 name = word[s:e]
                 nxt = piece[m.end() : m.end() + 1]
                 cont = _CONTINUE_ADMIN if m.group(0) in "县市乡镇村" else _CONTINUE

@@ -85,11 +85,11 @@ _NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z()#·\-—]")
 #: words that cannot be part of a name: the name starts after the last of them
 _STOP_RE = re.compile(
     r"依托|推进|推动|加快|打造|做强|加强|建设|实施|打造|重点|积极|大力|完善|提升|支持|培育|发挥|利用|围绕|"
-    r"开展|启动|谋划|规划|新建|改建|扩建|续建|改造|全力|着力|争创|创建|申报|落实|形成|构建|"
+    r"开展|启动|谋划|规划|新建|改建|扩建|续建|改造|全力|着力|争创|创建|申报|落实|形成|构建|修建|依法|清理|推行|继续|不忘|共建|进|设立|"
     r"提高|整合|保护|承接|做好|做强|做大|发展|服务|促进|实现|完成|建成|开工|引进|组织|"
     r"以下简称|简称|即|指|位于|邻|侧|逐步|由|探索|允许|改善|增强|进一步|努力|力争|不断|持续|深入|"
     r"全面|主动|加速|优化|强化|规范|鼓励|引导|带动|拓展|深化|融入|对接|聚焦|突出|坚持|推广|打通|"
-    r"协调|配合|争取|确保|参与|谋求|实行|筹建|健全|配备|设立|成立|获批|获评|晋升|列入|纳入|"
+    r"协调|配合|争取|确保|参与|谋求|实行|健全|配备|设立|成立|获批|获评|晋升|列入|纳入|"
     r"落户|一批|壮大|辐射|建立|封闭|投资|到\d{4}年|\d{4}年|[\d.\-]+(?:亿|万)?元的?|[\d\-]+[个座条家处项]|"
     r"沿(?=\d)|以|在|和|与|及|的|为|是|将|把|向|从|于|等|、|其中|包括|含|其|本|该|这|各|全市|全县|全区"
 )
@@ -117,12 +117,17 @@ _GENERIC_STEM = re.compile(
     r"专业|现有|周边|沿线|骨干|主要|大型|小型|中型|农村|城市|城乡|乡村|交通|基础设施|民生|"
     r"重大|公共|公益|生态|环保|水利|能源|信息|在建|续建|新开工|储备|招商|建设|开发|旅游|文化|"
     r"高速|高铁|客运|货运|铁路|公路|港口|国际|国内|智慧|数字|绿色|安全|便捷|高效|时期|普通|快速|"
-    r"港区|新增|生产性|首末|中途|场|快递|分拨|干线|国省|国省干线|县乡|应急|上|级|通|全)*$"
+    r"港区|新增|生产性|首末|中途|场|快递|分拨|干线|国省|国省干线|县乡|应急|上|级|通|全|"
+    r"境内|河流|通村|县乡通村|普通国|国|新县城|高标准|标准|两个|考核)*$"
 )
 _SKIP_SUFFIX = re.compile(
-    r"(?:服务站|工作站|监测站|基站|泵站|加油站|充电站|换电站|网站|驿站|消防站|卫生站|变电站|站点|公交站)$"
+    r"(?:宅基地|服务站|工作站|监测站|基站|泵站|加油站|充电站|换电站|网站|驿站|消防站|卫生站|变电站|站点|公交站)$"
 )
 _MIN_STEM = 2
+#: heads whose two-character stems are mostly verbs or functions (探索园区, 直播基地)
+_GENERIC_HEADS = frozenset({"园区", "产业园", "工业园", "物流园", "基地", "集聚区", "湿地", "站"})
+#: regional qualifiers that make a base a named designation (中国北方能源基地)
+_REGIONAL = re.compile(r"^(?:中国|国家|北方|东北|辽西|辽东|辽宁|京津冀|环渤海)")
 _WORKS = ("工程", "项目")
 #: 投资 20 亿元 / 3.72 亿元的 … in front of a project item
 _LEAD_NUM = re.compile(r"^(?:投资)?约?[0-9.]*(?:亿|万|千)?元的?")
@@ -167,7 +172,8 @@ def _name_start(text: str, head_start: int, floor: int) -> int:
         # a stop word inside brackets belongs to the name (太子河(含大辽河)); so does a verb
         # right before a work's head (…绕城段改建工程)
         inside = left[: m.start()].count("(") != left[: m.start()].count(")")
-        if not inside and not (m.end() == len(left) and text[head_start:].startswith(_WORKS)):
+        verb_of_work = len(m.group(0)) > 1 and text[head_start:].startswith(_WORKS)
+        if not inside and not (m.end() == len(left) and verb_of_work):
             cut = m.end()
     return i + cut
 
@@ -199,7 +205,7 @@ def _attrs(name: str, sentence: str, pos: int, scope: str | None) -> dict[str, s
                 start = start[len(river.group(0)) :]  # 柳河阿尔乡至…: the reach starts at 阿尔乡
         out["from"] = start
         out["to"] = right
-    after = sentence[pos : pos + len(name) + 14]
+    after = sentence[pos : pos + len(name) + 24]
     m = _LENGTH_RE.search(after) or _LENGTH_RE.search(name)
     if m:
         out["length_km"] = m.group(1)
@@ -250,14 +256,27 @@ def _scan(p: Passage, scope: str | None) -> list[_Hit]:
             stem_places = find_anchors(stem, scope) if stem else ()
             if head in ("工程", "项目") and not stem_places:
                 continue  # a project counts only where it names a place
-            if len(stem) == 2 and not stem_places and layer != "transport":
+            if role in ("base", "cluster") and not stem_places and not _REGIONAL.match(stem):
+                continue  # 农产品基地, 实践创新基地: a function, not a named place
+            if _HEAD_RE.search(stem[-3:]) and stem[-1] in "园区":
+                continue  # 柳城经济开发区园区: the head repeated
+            if (
+                layer == "transport"
+                and not stem_places
+                and (len(stem) > 4 or stem[0] in "一二两三四五六七八九十")
+            ):
+                continue  # 新县城公路, 四好农村公路: no named route
+            if len(stem) == 2 and not stem_places and head in _GENERIC_HEADS:
                 continue  # 探索园区, 直播基地: a bare two-character stem is rarely a name
             if m.start() < taken_end and layer == "project":
                 continue
             taken_end = max(taken_end, m.end())
             hits.append(_Hit(name, layer, role, p, (s, e), _attrs(name, sent, start, scope)))
             # 京沈、锦赤高铁: a short member before 、 shares the head
-            pre = re.search(r"([\u4e00-\u9fff]{2,3})、$", sent[:start])
+            pre = None
+            if sent[:start].endswith("、"):
+                k = _name_start(sent, start - 1, 0)
+                pre = re.fullmatch(r"([\u4e00-\u9fff]{2,3})", sent[k : start - 1])
             twin_ok = pre and layer in _TWIN_LAYERS and len(stem) <= 3
             if twin_ok and not _HEAD_RE.search(pre.group(1)) and not _STOP_RE.search(pre.group(1)):
                 hits.append(_Hit(pre.group(1) + head, layer, role, p, (s, e), {}))
