@@ -15,12 +15,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from test_layouts import OWN_PLANS, SEEDS, plan_doc
 
 from atlas.extract.anchors import find_anchors
 from atlas.extract.entities import extract_entities
 from atlas.extract.passages import passages_from_text
 from atlas.model import PlanInfo
-from test_layouts import OWN_PLANS, SEEDS, plan_doc
 
 GOLDEN = Path(__file__).parent / "golden" / "entities"
 REGEN = os.environ.get("ATLAS_REGEN_GOLDEN") == "1"
