@@ -85,7 +85,7 @@ _NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z()#·\-—]")
 #: words that cannot be part of a name: the name starts after the last of them
 _STOP_RE = re.compile(
     r"依托|推进|推动|加快|打造|做强|加强|建设|实施|打造|重点|积极|大力|完善|提升|支持|培育|发挥|利用|围绕|"
-    r"开展|启动|谋划|规划|新建|改建|扩建|续建|改造|全力|着力|争创|创建|申报|落实|形成|构建|修建|依法|清理|推行|继续|不忘|共建|进|设立|"
+    r"开展|启动|谋划|规划|新建|改建|扩建|续建|改造|全力|着力|争创|创建|申报|落实|形成|构建|修建|依法|清理|推行|继续|不忘|共建|进|设立|依据|时期|"
     r"提高|整合|保护|承接|做好|做强|做大|发展|服务|促进|实现|完成|建成|开工|引进|组织|"
     r"以下简称|简称|即|指|位于|邻|侧|逐步|由|探索|允许|改善|增强|进一步|努力|力争|不断|持续|深入|"
     r"全面|主动|加速|优化|强化|规范|鼓励|引导|带动|拓展|深化|融入|对接|聚焦|突出|坚持|推广|打通|"
@@ -118,7 +118,7 @@ _GENERIC_STEM = re.compile(
     r"重大|公共|公益|生态|环保|水利|能源|信息|在建|续建|新开工|储备|招商|建设|开发|旅游|文化|"
     r"高速|高铁|客运|货运|铁路|公路|港口|国际|国内|智慧|数字|绿色|安全|便捷|高效|时期|普通|快速|"
     r"港区|新增|生产性|首末|中途|场|快递|分拨|干线|国省|国省干线|县乡|应急|上|级|通|全|"
-    r"境内|河流|通村|县乡通村|普通国|国|新县城|高标准|标准|两个|考核)*$"
+    r"境内|河流|通村|县乡通村|普通国|国|新县城|高标准|标准|两个|考核|国省道|大型海)*$"
 )
 _SKIP_SUFFIX = re.compile(
     r"(?:宅基地|服务站|工作站|监测站|基站|泵站|加油站|充电站|换电站|网站|驿站|消防站|卫生站|变电站|站点|公交站)$"
@@ -172,6 +172,8 @@ def _name_start(text: str, head_start: int, floor: int) -> int:
         # a stop word inside brackets belongs to the name (太子河(含大辽河)); so does a verb
         # right before a work's head (…绕城段改建工程)
         inside = left[: m.start()].count("(") != left[: m.start()].count(")")
+        if len(m.group(0)) == 1 and re.match(r"[区县市镇乡]", left[m.end() :]):
+            continue  # 太和区, 和平区: the character belongs to a place name
         verb_of_work = len(m.group(0)) > 1 and text[head_start:].startswith(_WORKS)
         if not inside and not (m.end() == len(left) and verb_of_work):
             cut = m.end()
@@ -243,6 +245,9 @@ def _scan(p: Passage, scope: str | None) -> list[_Hit]:
                 continue  # 首末站, 中途站: no named station
             if head != "河长制" and (len(stem) < _MIN_STEM or _GENERIC_STEM.match(stem)):
                 continue
+            bracket = re.search(r"\(([^)]*)\)", name)
+            if bracket and len(bracket.group(1)) > 10:
+                continue  # 交叉(铁路在上公路在下…)铁路: an explanation, not a name
             if (
                 len(name) > _MAX_NAME
                 or _SKIP_SUFFIX.search(name)
@@ -277,7 +282,12 @@ def _scan(p: Passage, scope: str | None) -> list[_Hit]:
             if sent[:start].endswith("、"):
                 k = _name_start(sent, start - 1, 0)
                 pre = re.fullmatch(r"([\u4e00-\u9fff]{2,3})", sent[k : start - 1])
-            twin_ok = pre and layer in _TWIN_LAYERS and len(stem) <= 3
+            twin_ok = (
+                pre
+                and layer in _TWIN_LAYERS
+                and len(stem) <= 3
+                and pre.group(1)[-1] not in "路线道港站河"
+            )
             if twin_ok and not _HEAD_RE.search(pre.group(1)) and not _STOP_RE.search(pre.group(1)):
                 hits.append(_Hit(pre.group(1) + head, layer, role, p, (s, e), {}))
     return hits
