@@ -501,6 +501,8 @@ def prose_indicators(doc: Document) -> list[Indicator]:
                     qual = "累计"
                 elif not qual and "每年" in before + said:
                     qual = "每年"  # a yearly quota, not a level
+                elif not qual and re.search(r"新增|净增", text[max(0, s - 4) : s] + said):
+                    qual = "新增"  # a flow (新增…家), not a stock (达到…家)
                 end = e + m.end()
                 ind = _make(
                     doc, name, key, sent.span(s, end), year, base, num, unit,
