@@ -246,7 +246,11 @@ def _scan(p: Passage, scope: str | None) -> list[_Hit]:
             if head != "河长制" and (len(stem) < _MIN_STEM or _GENERIC_STEM.match(stem)):
                 continue
             bracket = re.search(r"\(([^)]*)\)", name)
-            if bracket and len(bracket.group(1)) > 10:
+            if (
+                bracket
+                and len(bracket.group(1)) > 10
+                and not re.search(r"段|至|—", bracket.group(1))
+            ):
                 continue  # 交叉(铁路在上公路在下…)铁路: an explanation, not a name
             if (
                 len(name) > _MAX_NAME
