@@ -21,8 +21,10 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
 
 from . import geometry as geo
 from .errors import SchemaError
@@ -94,7 +96,9 @@ RULE_CONFIDENCE = {"admin": 1.0, "surveyed": 0.9, "derived": 0.7, "schematic": 0
 
 AREA_ROLES = {"core", "cluster", "city", "zone", "wing", "district", "area", "park_area"}
 BAND_ROLES = {"belt", "corridor", "ring", "barrier", "greenway"}
-LINE_ROLES = {"river", "rail", "road", "reach", "pipeline", "route", "line"}
+LINE_ROLES = {"river", "rail", "road", "reach", "pipeline", "route", "line", "flood_work"}
+#: point roles of the park layer that show their zone's polygon when the gazetteer has one
+ZONE_ROLES = {"dev_zone", "new_area", "park", "base", "zone"}
 #: gazetteer candidates below this confidence are not used (a same-named place elsewhere in
 #: China, e.g. 老城 → 洛阳老城区, scores 0.38)
 MIN_CONFIDENCE = 0.4
@@ -303,18 +307,25 @@ def resolve_anchors(
         if not name or name in seen:
             continue
         seen.add(name)
+        floor = MIN_CONFIDENCE if min_confidence is None else min_confidence
         full = expand_abbreviation(name)
         cands = gaz.geocode(full, scope=ctx.adcode) if gaz is not None else []
-        if not cands:
+        if cands and cands[0].confidence >= floor:
+            hits = [cands[0]]
+        elif gaz is not None and hasattr(gaz, "find_in_text"):
+            # a compound the extractor kept whole (凌海市小凌河, 绕阳河黑山县): the known places
+            # inside it, most specific (last) first
+            hits = [p for _, _, p in gaz.find_in_text(name, ctx.adcode) if p.confidence >= floor]
+            hits = [p for p in reversed(hits) if p.code != ctx.adcode]
+        else:
+            hits = []
+        if not hits:
             missing.append(name)
             continue
-        p = cands[0]
-        if p.confidence < (MIN_CONFIDENCE if min_confidence is None else min_confidence):
-            missing.append(name)
-            continue
-        poly = gaz.polygon(p.code)
-        line = gaz.line(p.code)
-        found.append(_Anchor(name, p, geo.clean(poly, "polygon"), geo.clean(line, "line")))
+        for p in hits:
+            poly = gaz.polygon(p.code)
+            line = gaz.line(p.code)
+            found.append(_Anchor(name, p, geo.clean(poly, "polygon"), geo.clean(line, "line")))
     return found, missing
 
 
@@ -561,6 +572,15 @@ def _place_point(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Pla
     if not cands:
         return _unresolved("no anchor place inside the jurisdiction could be located", anchors)
     a = cands[0]
+    if (
+        spec.layer == "park"
+        and spec.role in ZONE_ROLES
+        and a.place.level == "zone"
+        and (_usable_area(a, ctx))
+    ):
+        g = geo.clip(a.polygon, region, "polygon")
+        if g is not None:  # the development zone's own outline
+            return _placed(g, a.place.precision, [a], "named_area")
     # a point standing for a polygon (an admin unit's interior point) is derived, not surveyed
     prec = _worst("derived", a.place.precision) if a.polygon is not None else a.place.precision
     prec = prec if prec in PRECISIONS[:-1] else "derived"
@@ -570,36 +590,57 @@ def _place_point(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Pla
     return _placed(a.point, prec, [a], "point")
 
 
+def _endpoint(e: _Anchor | None, river: BaseGeometry) -> Point | None:
+    """Where a reach endpoint meets the river: a crossing road/rail cuts it where they cross."""
+    if e is None:
+        return None
+    if e.line is None:
+        return e.point
+    cross = e.line.intersection(river)
+    if not cross.is_empty:
+        return shapely.get_parts(cross)[0].representative_point()
+    return nearest_points(river, e.line)[0]
+
+
 def _place_line(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed:
     lines = [a for a in anchors if a.line is not None]
     region = _region(spec, anchors, ctx)
+    watery = spec.layer == "water" or spec.role in ("reach", "flood_work")
+    if watery:  # a water work follows its river, not the railway its reach ends at
+        named = spec.attr("river")
+        if named:
+            lines = [a for a in resolve_anchors([named], ctx)[0] if a.line is not None] + lines
+        lines = [a for a in lines if a.place.level == "river"]
     if not lines:
         if spec.role == "reach":
             return _unresolved("the river of this reach could not be located", anchors)
         return _place_point(spec, anchors, ctx)
     a = lines[0]
-    if spec.role == "reach" and (spec.attr("from") or spec.attr("to")):
+    if watery and (spec.attr("from") or spec.attr("to")):
         ends, _ = resolve_anchors([spec.attr("from"), spec.attr("to")], ctx)
         by = {e.name: e for e in ends}
         start = by.get(spec.attr("from"))
         end = by.get(spec.attr("to"))
         if start is not None or end is not None:
-            g = geo.reach(
-                a.line,
-                start.point if start else None,
-                end.point if end else None,
-            )
+            g = geo.reach(a.line, _endpoint(start, a.line), _endpoint(end, a.line))
             edge = ctx.near if ctx.near is not None else region
             g = geo.clip(g, edge, "line") if g is not None else None
             if g is not None:
                 used = [a, *(e for e in (start, end) if e is not None)]
                 note = "" if start and end else "one endpoint not located; cut at the line end"
                 return _placed(g, _worst("derived", a.place.precision), used, "reach_cut", note)
+    units = [u for u in anchors if _usable_area(u, ctx) and u.place.level != "river"]
+    if watery and units and "段" in spec.name:
+        # 绕阳河黑山县段: the river within the named unit
+        g = geo.clip(a.line, geo.union_areas([u.polygon for u in units]), "line")
+        if g is not None:
+            prec = _worst("derived", a.place.precision)
+            return _placed(g, prec, [a, *units], "reach_in_unit")
     g = geo.clip(a.line, region, "line")
     if g is None:
         return _unresolved(f"{a.name} does not cross the jurisdiction", [a])
     prec = a.place.precision if spec.role != "reach" else _worst("derived", a.place.precision)
-    note = "whole river within the jurisdiction" if spec.role == "reach" else ""
+    note = "the whole line within the jurisdiction" if spec.role in ("reach", "flood_work") else ""
     return _placed(g, prec if prec in PRECISIONS[:-1] else "derived", [a], "line_clip", note)
 
 

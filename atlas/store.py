@@ -64,18 +64,31 @@ def write_atlas(path: Path | str, frames: Mapping[str, pd.DataFrame]) -> Path:
             if name not in FEATURE_LAYERS:
                 raise SchemaError(f"unknown layer {name!r}")
             validate(df)
+            # the Arrow path writes ~8× faster than the row-by-row one
             pyogrio.write_dataframe(
-                df, tmp, layer=name, driver="GPKG", geometry_type="Unknown", promote_to_multi=False
+                df,
+                tmp,
+                layer=name,
+                driver="GPKG",
+                geometry_type="Unknown",
+                promote_to_multi=False,
+                use_arrow=True,
             )
         ind = frames.get(INDICATORS, frames.get("indicator"))
         if ind is not None:
             if tuple(ind.columns) != INDICATOR_COLUMNS:
                 raise SchemaError(f"indicator columns {list(ind.columns)} differ from schema")
-            pyogrio.write_dataframe(pd.DataFrame(ind), tmp, layer=INDICATORS, driver="GPKG")
+            pyogrio.write_dataframe(
+                pd.DataFrame(ind), tmp, layer=INDICATORS, driver="GPKG", use_arrow=True
+            )
         plans = frames.get(PLANS)
         if plans is not None:
             pyogrio.write_dataframe(
-                pd.DataFrame(plans)[list(PLAN_COLUMNS)], tmp, layer=PLANS, driver="GPKG"
+                pd.DataFrame(plans)[list(PLAN_COLUMNS)],
+                tmp,
+                layer=PLANS,
+                driver="GPKG",
+                use_arrow=True,
             )
         os.replace(tmp, path)
     finally:
