@@ -459,11 +459,16 @@ def _cell_table(
             if _STATUS_RE.match(dp.text):
                 raw_rows.append(cur)
                 cur = []
-        else:
-            if has_no and re.fullmatch(r"\d{1,3}", dp.text) and cur and len(cur) > 2:
+        elif has_no:
+            if re.fullmatch(r"\d{1,3}", dp.text) and cur and len(cur) > 2:
                 raw_rows.append(cur)
                 cur = []
             cur.append(dp)
+        else:  # no row terminator: fixed width (cells must all be there)
+            cur.append(dp)
+            if len(cur) == len(header):
+                raw_rows.append(cur)
+                cur = []
     if cur:
         raw_rows.append(cur)
     name_col = next((j for j, h in enumerate(header) if "指标" in h or "名称" in h), 0)

@@ -378,6 +378,9 @@ def _strict(data: bytes, enc: str, label: str) -> tuple[str, str]:
 def _check_text(text: str) -> None:
     if not text.strip():
         raise PlanFormatError("plan file is empty")
+    head = text.lstrip("\ufeff \t\r\n")[:200].lower()
+    if head.startswith(("<!doctype html", "<html", "<?xml")):
+        raise PlanFormatError("this looks like an HTML/XML page; save the plan as plain text first")
     sample = text[:100000]
     ctrl = sum(1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f\v")
     if ctrl / max(len(sample), 1) > 0.01:

@@ -130,7 +130,18 @@ def as_json(projects) -> list[dict]:
     return out
 
 
-@pytest.mark.parametrize("plan_id", ["jinzhou-2021", "changtu-2021", "zhenxing-2021"])
+ALL = [
+    "linghai-2021",
+    "zhanqian-2021",
+    "jinzhou-2021",
+    "jinzhou-2024-report",
+    "chaoyang-county-2021",
+    "changtu-2021",
+    "zhenxing-2021",
+]
+
+
+@pytest.mark.parametrize("plan_id", ALL)
 def test_golden(plan_id):
     got = as_json(projects_of(plan_id))
     path = GOLDEN / f"{plan_id}.json"

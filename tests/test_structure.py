@@ -198,3 +198,16 @@ def test_unknown_text_parses():
     doc = parse(read_text("一、总体要求\n到2025年,全县森林覆盖率达到40%。\n", "t"))
     assert [s.title for s in doc.sections] == ["一、总体要求"]
     assert [s.text for s in doc.sentences()] == ["到2025年,全县森林覆盖率达到40%。"]
+
+
+def test_cell_table_fixed_width_without_terminator():
+    cells = ["表3 主要指标", "指标名称", "单位", "2020年", "2025年"]
+    cells += ["森林覆盖率", "%", "30", "35", "地区生产总值", "亿元", "100", "150"]
+    text = "\n".join(cells) + "\n"
+    doc = parse(read_text(text, "t"))
+    (tbl,) = doc.tables
+    assert [r.cells for r in tbl.rows] == [
+        ("", "森林覆盖率", "%", "30", "35"),
+        ("", "地区生产总值", "亿元", "100", "150"),
+    ]
+    assert [r.source.line for r in tbl.rows] == [6, 10]

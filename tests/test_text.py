@@ -65,6 +65,11 @@ def test_read_text_refuses_control_characters():
         read_text("规划\x01\x02\x03\x04\x05\x06" * 10, "x")
 
 
+def test_read_text_refuses_html_page():
+    with pytest.raises(PlanFormatError, match="HTML"):
+        read_text("<!DOCTYPE html><html><body><script>x()</script>规划</body></html>".encode(), "x")
+
+
 def test_load_plan_missing_file(tmp_path):
     with pytest.raises(PlanFormatError, match="no such plan file"):
         load_plan(tmp_path / "nope.txt")
