@@ -1,0 +1,39 @@
+"""AppTest of the 导出 page: downloads of the selection; snapshot/deck availability."""
+
+import json
+
+from app_fixture import app_test, fixture_atlas
+
+
+def test_export_selection_downloads(monkeypatch):
+    at = app_test("export", fixture_atlas(), monkeypatch, plan="fixture-city")
+    at.run()
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert labels[:4] == ["GeoJSON", "GeoPackage", "KML", "指标 CSV"]
+    assert "已选 3 个图层、7 个要素" in at.markdown[0].value
+    at.multiselect[0].set_value(["port"]).run()
+    assert "已选 1 个图层、1 个要素" in at.markdown[0].value
+    assert at.get("download_button")[0].proto.label == "GeoJSON"
+
+
+def test_export_geojson_content():
+    import geopandas as gpd
+    import pandas as pd
+
+    from atlas import export, store
+
+    fr = store.read_layers(fixture_atlas(), "fixture-city")
+    data = json.loads(export.geojson_bytes(gpd.GeoDataFrame(pd.concat(fr.values()), crs=4326)))
+    names = {f["properties"]["name"] for f in data["features"]}
+    assert {"锦州港", "锦州中心城区", "东翼"} <= names
+
+
+def test_export_says_plainly_what_is_not_available(monkeypatch):
+    import pages._support as sup
+
+    monkeypatch.setattr(sup, "renderer", lambda name: None)
+    at = app_test("export", fixture_atlas(), monkeypatch, plan="fixture-city")
+    at.run()
+    infos = [i.value for i in at.info]
+    assert any("快照" in i and "尚不可用" in i for i in infos)
