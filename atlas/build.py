@@ -529,6 +529,7 @@ def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
         "layers": {k: len(v) for k, v in sorted(layers_out.items())},
     }
     out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)  # stage beside ``out``: renames stay on one disk
     stage = Path(
         tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent if out.parent.exists() else None)
     )

@@ -147,6 +147,19 @@ def read_indicators(path: Path | str, plan_id: str | None = None) -> pd.DataFram
     return indicator_table(df.to_dict("records"))
 
 
+def read_indicator_overlay(path: Path | str, plan_id: str | None = None) -> gpd.GeoDataFrame:
+    """Indicators joined to their jurisdiction polygon (``admin`` layer) for choropleths.
+
+    One row per indicator with the jurisdiction's geometry; indicators whose jurisdiction has
+    no polygon in the atlas keep an empty geometry.
+    """
+    ind = read_indicators(path, plan_id)
+    adm = read_layer(path, "admin", plan_id)
+    polys = adm[adm["role"] == "jurisdiction"][["plan_id", "geometry"]]
+    out = ind.merge(polys, on="plan_id", how="left")
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=4326)
+
+
 def list_plans(path: Path | str) -> pd.DataFrame:
     """The plans table: plan metadata and the plan text path, one row per plan."""
     _check_store(Path(path))

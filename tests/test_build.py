@@ -82,6 +82,10 @@ def test_outputs_exist_and_open_with_the_schema(seed_build):
     assert (
         list(ind.columns) == list(INDICATOR_COLUMNS) and len(ind) == report["totals"]["indicators"]
     )
+    overlay = store.read_indicator_overlay(out / "atlas.gpkg", "jinzhou-2021")
+    assert len(overlay) == len(store.read_indicators(out / "atlas.gpkg", "jinzhou-2021"))
+    assert overlay.geometry.notna().all()
+    assert geo.area_km2(overlay.geometry.iloc[0]) == pytest.approx(10035, rel=0.02)
     plans = store.list_plans(out / "atlas.gpkg")
     assert sorted(plans["plan_id"]) == sorted(SEEDS)
     assert all((build.paths.ROOT / p).is_file() for p in plans["text_path"])
