@@ -129,8 +129,11 @@ _GENERIC_HEADS = frozenset({"园区", "产业园", "工业园", "物流园", "�
 #: regional qualifiers that make a base a named designation (中国北方能源基地)
 _REGIONAL = re.compile(r"^(?:中国|国家|北方|东北|辽西|辽东|辽宁|京津冀|环渤海)")
 _WORKS = ("工程", "项目")
-#: 投资 20 亿元 / 3.72 亿元的 … in front of a project item
-_LEAD_NUM = re.compile(r"^(?:投资)?约?[0-9.]*(?:亿|万|千)?元的?")
+#: a list marker ((2), 3.) and 投资 20 亿元 / 3.72 亿元的 … in front of a project item
+_LEAD_NUM = re.compile(
+    r"^(?:\(\d{1,2}\)|\d{1,2}[.、)]|\([一二三四五六七八九十]{1,3}\))?"
+    r"(?:(?:投资)?约?[0-9.]*(?:亿|万|千)?元的?)?"
+)
 #: roles of point-like features (their 至 names an end point, not a segment)
 _POINT_ROLES = frozenset({"dev_zone", "new_area", "park", "base", "cluster", "port", "airport"})
 #: heads that are also ordinary words (高速发展, 站在): they end a name only at a boundary
