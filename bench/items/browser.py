@@ -1,0 +1,174 @@
+"""Item 4b: time to first map paint in headless Chromium against ``streamlit run app.py``.
+
+Offline by construction: every request to a host other than localhost is aborted (and
+counted). The clock starts before navigation and stops when the folium map inside the
+component iframe has drawn vector features (a path or canvas in Leaflet's overlay pane, or a
+marker). Each repeat starts a fresh server, then measures the first visit (the server fills
+its caches) and a second visit in a fresh browser context (caches warm).
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bench.items import Context, NotAvailable, load1, require
+from bench.machine import ROOT
+from bench.report import Row, Target, failed
+
+ITEM = "4 app"
+PLAN = "jinzhou-2021"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PAINTED = (
+    ".leaflet-overlay-pane path, .leaflet-overlay-pane canvas, "
+    ".leaflet-marker-pane .leaflet-marker-icon"
+)
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(ctx: Context, gpkg: Path, timeout: float = 90.0):
+    """Run ``streamlit run app.py`` on a free port; yield (base URL, seconds until healthy)."""
+    port = free_port()
+    cmd = [
+        ctx.python,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--server.fileWatcherType=none",
+        "--browser.gatherUsageStats=false",
+    ]
+    log = (ctx.work / f"streamlit-{port}.log").open("wb")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=ctx.env(ATLAS_GPKG=str(gpkg)), stdout=log, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode} (see {log.name})")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.perf_counter() - t0 > timeout:
+                raise RuntimeError("streamlit did not become healthy")
+            time.sleep(0.1)
+        yield base, time.perf_counter() - t0
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _painted(page) -> bool:
+    for frame in page.frames:
+        try:
+            if frame.query_selector(PAINTED) is not None:
+                return True
+        except Exception:  # a frame navigating away while we look
+            continue
+    return False
+
+
+def first_paint(browser, url: str, timeout: float = 60.0) -> tuple[float, list[str]]:
+    """Seconds from navigation to the first drawn map feature, and the blocked remote hosts."""
+    blocked: list[str] = []
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+
+    def gate(route) -> None:
+        host = urlparse(route.request.url).hostname or ""
+        if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            blocked.append(host)
+            route.abort()
+
+    context.route("**/*", gate)
+    page = context.new_page()
+    try:
+        t0 = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        while not _painted(page):
+            if time.perf_counter() - t0 > timeout:
+                raise TimeoutError(f"no map paint within {timeout:.0f} s")
+            page.wait_for_timeout(25)
+        return time.perf_counter() - t0, sorted(set(blocked))
+    finally:
+        context.close()
+
+
+def browser_rows(ctx: Context) -> list[Row]:
+    """First-visit and warm-visit paint times over fresh servers (one per repeat)."""
+    require("playwright", "streamlit", "streamlit_folium")
+    if not CHROMIUM.exists():
+        raise NotAvailable(f"{CHROMIUM} not installed (apt-get install -y chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    gpkg = ctx.seed_build() / "atlas.gpkg"
+    lo = load1()
+    starts, first, warm, hosts = [], [], [], set()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for i in range(ctx.repeats):
+                ctx.say(f"item 4: browser repeat {i + 1}/{ctx.repeats}")
+                with streamlit_server(ctx, gpkg) as (base, started):
+                    url = f"{base}/?plan={PLAN}"
+                    starts.append(started)
+                    s, b = first_paint(browser, url)
+                    first.append(s)
+                    hosts.update(b)
+                    s, b = first_paint(browser, url)
+                    warm.append(s)
+                    hosts.update(b)
+        except Exception as exc:  # report, keep the other items running
+            return [failed(ITEM, "first map paint (Chromium)", f"{type(exc).__name__}: {exc}")]
+        finally:
+            browser.close()
+    note = f"blocked remote hosts: {', '.join(sorted(hosts))}" if hosts else "no remote requests"
+    return [
+        Row(ITEM, "streamlit server start until healthy", "s", starts, load=lo),
+        Row(
+            ITEM,
+            f"first map paint, first visit after start, {PLAN} (Chromium)",
+            "s",
+            first,
+            Target("<=", 3.0),
+            load=lo,
+            note=note,
+        ),
+        Row(
+            ITEM,
+            f"first map paint, warm server, fresh browser, {PLAN}",
+            "s",
+            warm,
+            Target("<=", 3.0),
+            load=lo,
+            note=note,
+        ),
+    ]
