@@ -376,7 +376,7 @@ def _assemble(slogan, p, comp_of, found, plan) -> tuple[Layout, list[Unresolved]
     src = p.span(slogan.start, slogan.end)
     ctx = re.match(
         r"[”\"]?的?([\u4e00-\u9fff]{0,10}?(?:格局|布局|体系|网络|战略|工程))", p.text[slogan.end :]
-    )
+    ) or re.match(r"^—*([\u4e00-\u9fff]{2,10}(?:格局|布局))[。:]", p.text)  # ——生态保护格局。…
     elements: list[LayoutElement] = []
     unresolved: list[Unresolved] = []
     named_units = {c[-1] for c in found if c not in comp_of.values()}
