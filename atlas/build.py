@@ -365,7 +365,9 @@ def build_extraction(extraction: Extraction, **kwargs: Any) -> dict[str, pd.Data
     """In-memory frames for one plan (for the app's upload page); no files are written.
 
     Returns layer name → GeoDataFrame for every feature layer with rows, plus ``"indicators"``
-    and ``"plans"`` DataFrames. Keyword arguments go to :func:`build_plan`.
+    and ``"plans"`` DataFrames. Keyword arguments go to :func:`build_plan`; an upload should
+    pass ``lines=`` (the uploaded text's lines) so admin rows can cite where the plan names
+    its units. The unresolved features are the rows with ``precision == "unresolved"``.
     """
     return build_plan(extraction, **kwargs)[0]
 

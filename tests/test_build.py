@@ -156,14 +156,24 @@ def _located(gdf):
     return gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty]
 
 
+MARINE_RULES = {"buffer_coast"}
+
+
 def test_every_resolved_feature_lies_in_its_jurisdiction(seed_layers, jurisdictions):
+    checked = 0
     for name, gdf in seed_layers.items():
         for r in _located(gdf).itertuples():
             region = jurisdictions[r.plan_id]
-            if not r.geometry.intersects(region):
-                # marine items may lie off the land boundary, within the sea strip
-                d = geo.distance_m(r.geometry, region)
-                assert d <= geo.SEA_BUFFER_M, (name, r.id, d)
+            checked += 1
+            if r.geometry.intersects(region):
+                continue
+            d = geo.distance_m(r.geometry, region)
+            if name == "port" or r.rule in MARINE_RULES:
+                assert d <= geo.SEA_BUFFER_M, (name, r.id, d)  # marine: within the sea strip
+            else:
+                # a seat or station on the boundary may sit just off the simplified outline
+                assert r.geometry.geom_type == "Point" and d <= 2500, (name, r.id, d)
+    assert checked > 100
 
 
 def test_unresolved_rows_have_no_geometry_and_a_reason(seed_layers):
