@@ -8,7 +8,10 @@
   发展。牢牢把握…``) open a section whose title is the lead sentence. A table of contents
   (目录) is recognised and kept out of the tree.
 - **paragraphs** each know their heading path and ``kind``: ``text``, ``heading``,
-  ``table`` (rows/cells of a table), ``toc``, ``caption``, ``box`` (a 专栏 title) or ``note``.
+  ``table`` (rows/cells of a table), ``toc``, ``caption``, ``box`` (a 专栏 title), ``note``
+  (table notes, ``(责任部门:…)`` lines), ``glossary`` or ``chrome`` (web-portal header/footer
+  boilerplate: breadcrumbs, 发布时间, share widgets, and everything from a footer line such as
+  责任编辑/版权所有/温馨提示 on — a footer's address is not a place of the plan).
 - **glossary**: entries of a 名词解释 section, ``term → definition`` with source spans.
 - **boxes**: 专栏 blocks. They have no end marker: a box runs over the following table
   rows, arabic-numbered sub-headings (``1. 航道项目``), labelled items (``精细化工:…``) and
@@ -56,6 +59,17 @@ _GLOSS_ENTRY_RE = re.compile(r"^(?:\d{1,3}[.、]\s*)?([^:。,;]{1,30}?)\s*:\s*(.
 _INVEST_RE = re.compile(r"投资\s*(?:约|总额)?\s*\d[\d.]*\s*(?:亿|万)")
 _LABEL_RE = re.compile(r"^[^。,;:]{2,20}:")
 _TABLE_NOTE_RE = re.compile(r"^(?:注|说明|备注)\s*[:：]")
+#: web-portal footers: everything from such a line to the end is boilerplate (an address in
+#: a footer must never become a map feature)
+_FOOTER_RE = re.compile(
+    r"^(?:责任编辑|版权所有|主办单位|温馨提示|扫一扫|网站标识码|ICP备|.{0,6}公网安备)"
+)
+#: single portal lines (header chrome, share/print widgets, attachment links)
+_CHROME_LINE_RE = re.compile(
+    r"^(?:【\s*(?:字体|字号)|收藏|详情|分享|打印|关闭|•?\s*(?:附件|视频)\s*:$|微信公众号$|政务微博$)|【下载附件】"
+)
+#: responsibility notes after paragraphs: (责任部门:商务局、住建局)
+_RESPONSIBLE_RE = re.compile(r"^\((?:责任|牵头|配合)(?:部门|单位)\s*:[^()]*\)$")
 
 
 @dataclass(frozen=True)
@@ -560,12 +574,22 @@ def parse(pt: PlanText, plan: PlanInfo | None = None) -> Document:
     in_toc = False
     toc_seen: set[str] = set()
     glossary_rank: int | None = None
+    in_footer = False
     for p in pt.paragraphs:
         raw = pt.raw_lines[p.line - 1]
         text = p.text
         md = _md_level(raw)
         kind = "text"
         body_start = 0
+        in_footer = in_footer or (len(text) <= 200 and _FOOTER_RE.match(text) is not None)
+        if in_footer or (
+            len(text) <= 80 and (is_chrome(text) or _CHROME_LINE_RE.search(text) is not None)
+        ):
+            paras.append(_dp(p, "chrome", sections, stack))
+            continue
+        if _RESPONSIBLE_RE.match(text):
+            paras.append(_dp(p, "note", sections, stack))
+            continue
         if text in ("目录", "目 录"):
             in_toc = True
             toc_seen.clear()

@@ -422,6 +422,8 @@ def _open_end(text: str) -> bool:
         return False
     if text.startswith("|") or _CHROME_RE.search(text):
         return False
+    if text[0] in "([【" and text[-1] in ")]】":
+        return False  # a whole bracketed line: (责任部门:…), [注释]
     labelled = ":" in text[:-1]  # 术语:定义 / 标签:内容 runs on
     if (
         _NOJOIN_START_RE.match(text)

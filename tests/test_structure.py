@@ -211,3 +211,28 @@ def test_cell_table_fixed_width_without_terminator():
         ("", "地区生产总值", "亿元", "100", "150"),
     ]
     assert [r.source.line for r in tbl.rows] == [6, 10]
+
+
+def test_portal_chrome_and_notes():
+    report = doc_of("jinzhou-2024-report.txt")
+    chrome = [p.line for p in report.paragraphs if p.kind == "chrome"]
+    assert chrome == [3, 4, 5, 155, 156, 157, 161, 163]  # the footer address (L157) included
+    assert not any("皇姑区" in s.text for s in report.sentences())
+    linghai = doc_of("linghai-2021.txt")
+    # the site's disclaimer (温馨提示 1.-4.) is boilerplate, not numbered headings
+    assert [p.line for p in linghai.paragraphs if p.kind == "chrome"][-6:] == [
+        427,
+        428,
+        429,
+        430,
+        431,
+        432,
+    ]
+    assert not any(s.source.line >= 427 for s in linghai.sections)
+    zhanqian = doc_of("zhanqian-2021.txt")
+    notes = [p for p in zhanqian.paragraphs if p.kind == "note"]
+    assert sum(p.text.startswith("(责任部门") for p in notes) == 61
+    assert (
+        next(p for p in zhanqian.paragraphs if p.line == 559).text
+        == "(责任部门:商务局、住建局、金融局)"
+    )
