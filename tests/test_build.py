@@ -296,3 +296,52 @@ def test_golden_feature_tables(seed_layers, plan_id):
             pytest.fail(f"golden table {path.name} was missing and has been written; review it")
     golden = pd.read_csv(path, dtype=str, keep_default_na=False)
     pd.testing.assert_frame_equal(table, golden, check_dtype=False)
+
+
+# what the plans define (research notes seeds_000_001.md, seed_002.md, seeds_003_004.md):
+# layout → (component, a distinctive part of the element's name)
+EXPECTED_ELEMENTS = {
+    ("zhanqian-2021", "一核两翼"): [
+        ("一核", "城区"), ("南翼", "营口市科技创新产业园"), ("北翼", "辽河沿岸经济带")],
+    ("jinzhou-2021", "一核一带三轴三片区"): [
+        ("一核", "锦州-凌海"), ("一带", "滨海发展带"), ("三轴", "京沈"), ("三轴", "锦-阜-盘"),
+        ("三轴", "锦-朝"), ("三片区", "南部滨海"), ("三片区", "北部山林"),
+        ("三片区", "东部现代农业")],
+    ("jinzhou-2021", "双城三组团"): [
+        ("双城", "主城区"), ("双城", "滨海新区"), ("三组团", "南站"), ("三组团", "汤河子"),
+        ("三组团", "双凌")],
+    ("jinzhou-2021", "一湾两港三廊四区"): [
+        ("一湾", "滨海休闲活力湾"), ("两港", "锦州港"), ("两港", "龙栖湾"), ("三廊", "小凌河"),
+        ("三廊", "大凌河"), ("三廊", "七里河"), ("四区", "港口作业区"), ("四区", "滨海休闲娱乐区"),
+        ("四区", "近海养殖区"), ("四区", "海洋生态保护")],
+    ("jinzhou-2021", "一屏一带三脉多廊多点"): [
+        ("一屏", "医巫闾山"), ("一带", "滨海生态海岸带"), ("三脉", "大凌河"), ("三脉", "小凌河"),
+        ("三脉", "绕阳河"), ("多廊", "西沙河"), ("多廊", "羊肠河"), ("多廊", "东沙河"),
+        ("多廊", "医巫闾山余脉")],
+    ("jinzhou-2021", "五区协同两带联动多点支撑"): [
+        ("五区", "东部粮食"), ("五区", "中部粮食"), ("五区", "西北部粮油"), ("五区", "西部都市"),
+        ("五区", "南部滨海"), ("两带", "农副产品生产及加工带"), ("两带", "葡萄")],
+    ("jinzhou-2021", "三山三河两环一带"): [
+        ("三山", "北普陀山"), ("三山", "南山"), ("三山", "紫荆山"), ("三河", "小凌河"),
+        ("三河", "女儿河"), ("三河", "百股河"), ("两环", "中环路"), ("两环", "外环路"),
+        ("一带", "沿海经济带")],
+    ("chaoyang-county-2021", "一城两带"): [
+        ("一城", "新县城"), ("两带", "大凌河文旅观光带"), ("两带", "小凌河文旅观光带")],
+    ("chaoyang-county-2021", "一心四核"): [
+        ("一心", "新县城商贸物流中心"), ("四核", "二十家子"), ("四核", "大庙"),
+        ("四核", "木头城子"), ("四核", "瓦房子")],
+}  # fmt: skip
+
+
+def test_extraction_alone_gets_most_layout_elements_right(seed_layers):
+    lay = seed_layers["layout"]
+    lay = lay[lay["provenance"] == "extracted"]
+    hits = total = 0
+    for (pid, layout), wanted in EXPECTED_ELEMENTS.items():
+        got = lay[(lay["plan_id"] == pid) & (lay["layout"] == layout)]
+        pairs = list(zip(got["component"], got["name"], strict=True))
+        for comp, part in wanted:
+            total += 1
+            hits += any(c == comp and part in n for c, n in pairs)
+    assert total == 59
+    assert hits / total >= 0.8, f"{hits}/{total}"
