@@ -171,3 +171,8 @@ def test_golden_table(plan_id):
         f"no golden table {path.name}: run with ATLAS_REGEN_GOLDEN=1 and review it"
     )
     assert got == json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_empty_and_markup_input():
+    assert ents("") == ()
+    assert ents("<b>加快</b>推进<script>x</script>一体化。") == ()

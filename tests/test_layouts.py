@@ -336,3 +336,10 @@ def test_golden_table(plan_id):
         f"no golden table {path.name}: run with ATLAS_REGEN_GOLDEN=1 and review it"
     )
     assert got == json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_no_slogans_no_layouts():
+    plan = PlanInfo("t", "t")
+    assert extract_layouts((), plan) == ((), ())
+    text = "<script>alert(1)</script>\n第一章 总则\n坚持一体化发展,培育一批龙头企业。"
+    assert extract_layouts(passages_from_text(text), plan) == ((), ())
