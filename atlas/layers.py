@@ -557,6 +557,14 @@ def _place_band(
 
 def _place_axis(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed:
     pts = [a for a in anchors if a.line is None]
+    lines = [a for a in anchors if a.line is not None]
+    if len(pts) < 2 and lines:
+        # an axis along a named road or railway (沿国道304线): the line itself
+        g = geo.clip(lines[0].line, ctx.jurisdiction, "line")
+        if g is not None:
+            return _placed(
+                g, _worst("derived", lines[0].place.precision), lines[:1], "axis_along_line"
+            )
     if not pts:
         return _unresolved("an axis needs named places; none could be located", anchors)
     line = geo.axis_line([(a.place.lon, a.place.lat) for a in pts], ctx.jurisdiction)

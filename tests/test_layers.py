@@ -198,6 +198,13 @@ def test_axis_through_places_in_order(ctx):
         assert geo.distance_m(p.geometry, Point(a)) < 10_000
 
 
+def test_axis_along_a_named_line(ctx):
+    p = place(spec("axis", "清河发展轴", ["清河"], "一轴"), ctx)
+    assert p.rule == "axis_along_line" and p.anchors == ("清河",)
+    assert geo.distance_m(p.geometry, Point(121.0, 41.25)) < 100
+    assert geo.distance_m(p.geometry, Point(121.48, 41.25)) < 100
+
+
 def test_unresolved_element_keeps_its_row_without_geometry(ctx):
     s = spec("corridor", "双廊", [], "双廊", resolved=False, reason="never defined")
     p = place(s, ctx)
