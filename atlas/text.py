@@ -291,7 +291,11 @@ def _plausible(text: str) -> float:
     if not text:
         return 0.0
     sample = text[:20000]
-    good = sum(1 for c in sample if c.isprintable() or c in "\n\r\t" or is_cjk(c))
+    good = sum(
+        1
+        for c in sample
+        if c.isprintable() or c.isspace() or is_cjk(c) or c in "\u200b\ufeff\u00ad"
+    )
     bad = sum(1 for c in sample if 0xD800 <= ord(c) <= 0xDFFF or c == "\ufffd")
     return (good - bad) / len(sample)
 
