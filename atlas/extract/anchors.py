@@ -57,7 +57,7 @@ _STOP = (
 _CAND_RE = re.compile(
     rf"[\u4e00-\u9fff]{{1,8}}?(?:{_SUFFIX_ALT})(?![\u4e00-\u9fff]*?(?:{_SUFFIX_ALT}))"
 )
-_TOKEN_RE = re.compile(r"[\u4e00-\u9fff]+")
+_TOKEN_RE = re.compile(r"[\u4e00-\u9fff]+(?:\([\u4e00-\u9fff]{1,4}\)[\u4e00-\u9fff]+)*")
 #: 锦-阜-盘: a chain of short place abbreviations (an axis through those cities)
 _CHAIN_RE = re.compile(r"([\u4e00-\u9fff]+)((?:-[\u4e00-\u9fff]+)+)")
 _CHAIN_TAIL_RE = re.compile(r"联动|发展|一体|协同|城镇|经济|方向|走廊|通道|段|轴|带")
@@ -67,9 +67,9 @@ _ELLIPSIS_RE = re.compile(
 )
 _STOP_RE = re.compile(_STOP)
 #: what may follow a one-character suffix inside a longer word (小凌河入海口, 大凌河生态廊道)
-_CONTINUE = "段口岸流沿两上下支水入生文湿景公畔边西东南北中左右库区防治整疏清护堤综城"
+_CONTINUE = "段口岸流沿两上下支水入生文湿景公畔边西东南北中左右库区防治整疏清护堤综城("
 #: the same after an admin suffix (县/市/乡/镇/村), where 城/区 would make 新县城, 市区
-_CONTINUE_ADMIN = "段西东南北中"
+_CONTINUE_ADMIN = "段西东南北中("
 #: 周边乡镇, 重点乡镇: towns in general, not a named one (阿尔乡镇 is one)
 _GENERIC_TOWNS = re.compile(
     r"^(?:周边|各|全县|全市|全区|重点|有关|沿线|贫困|部分|所有|其他|中心|特色)?(?:乡镇|城镇|村镇)$"
@@ -203,6 +203,8 @@ def _pattern_hits(text: str) -> list[tuple[int, int]]:
             for m in re.finditer(rf"(?:{_SUFFIX_ALT})", piece):
                 # a one-character suffix names the word since the last suffix (城区营口港 → 营口港)
                 s, e = a + (prev if len(m.group(0)) == 1 else 0), a + m.end()
+                while s < e and word[s] in "()":
+                    s += 1  # 太子河(含大辽河)营口市: a name does not start at a bracket
                 if not re.match(rf"(?:{_SUFFIX_ALT})", piece[m.end() :]):
                     prev = m.end()  # 阿尔乡镇: 乡 before 镇 is part of the name
                 name = word[s:e]
