@@ -65,7 +65,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_geocode(args: argparse.Namespace) -> int:
     geocode = _lazy("gazetteer", "geocode_json")
+    if not args.name.strip():
+        raise InputError("a place name is required")
     doc = geocode(args.name, scope=args.scope)
+    if args.scope and doc.get("scope_code") is None:
+        raise InputError(f"unknown scope {args.scope!r} (give an adcode or a place name)")
+    if not doc["candidates"]:
+        raise InputError(f"no place named {args.name!r} in the gazetteer")
     if args.json:
         _emit_json(doc)
     else:
