@@ -70,7 +70,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     doc = geocode(args.name, scope=args.scope)
     if args.scope and doc.get("scope_code") is None:
         raise InputError(f"unknown scope {args.scope!r} (give an adcode or a place name)")
-    if not doc["candidates"]:
+    if not doc["candidates"] and not args.json:  # JSON callers get an empty list, exit 0
         raise InputError(f"no place named {args.name!r} in the gazetteer")
     if args.json:
         _emit_json(doc)
