@@ -176,3 +176,13 @@ def test_golden_table(plan_id):
 def test_empty_and_markup_input():
     assert ents("") == ()
     assert ents("<b>加快</b>推进<script>x</script>一体化。") == ()
+
+
+def test_counted_list_gives_one_entity_per_member():
+    got = ents(
+        "实施李家湾大桥、松岭门2个断面水质改善工程。整体提升黑山庞河、北镇沟帮子两个农产品加工集聚区。"
+    )
+    names = [e.name for e in got]
+    assert names[:2] == ["李家湾大桥断面", "松岭门断面"]
+    assert {"黑山庞河农产品加工集聚区", "北镇沟帮子农产品加工集聚区"} <= set(names)
+    assert all(e.role == "section" for e in got[:2])

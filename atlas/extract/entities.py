@@ -21,6 +21,7 @@ from ..model import Entity, PlanInfo
 from ..text import sentence_bounds
 from .anchors import find_anchors
 from .passages import Passage, passages
+from .slogans import NUMERALS
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +184,26 @@ def _name_start(text: str, head_start: int, floor: int) -> int:
     return i + cut
 
 
+_COUNTED_RE = re.compile(
+    r"((?:[\u4e00-\u9fff]{2,10}、)+[\u4e00-\u9fff]{2,10})等?([一二两三四五六七八九十]|\d{1,2})个$"
+)
+
+
+def _counted_members(before: str) -> list[str]:
+    """The members of ``A、B、C三个`` right before a name, when the count matches."""
+    m = _COUNTED_RE.search(before)
+    if not m:
+        return []
+    items = m.group(1).split("、")
+    first = items[0]
+    cut = 0
+    for sm in _STOP_RE.finditer(first):
+        cut = sm.end()
+    items[0] = first[cut:]
+    count = int(m.group(2)) if m.group(2).isdigit() else NUMERALS[m.group(2)]
+    return items if len(items) == count and all(len(x) >= 2 for x in items) else []
+
+
 def _classify(name: str, head: str) -> tuple[str, str] | None:
     layer, role = HEADS[head]
     if layer != "project":
@@ -235,6 +256,13 @@ def _scan(p: Passage, scope: str | None) -> list[_Hit]:
             name = _LEAD_NUM.sub("", sent[start : m.end()]).strip("()-— ")
             if "至" in name and HEADS[head][1] in _POINT_ROLES:
                 name = name.rsplit("至", 1)[1]  # 龙栖湾至滨海新区: the place is the end point
+            members = _counted_members(sent[:start])
+            if members and HEADS[head][0] in ("park", "water", "port", "ecology"):
+                # 黑山庞河、北镇沟帮子、凌海大有、义县七里河四个农产品加工集聚区 → 4 entities
+                layer, role = HEADS[head]
+                for member in members:
+                    hits.append(_Hit(member + name, layer, role, p, (s, e), {}))
+                continue
             if head in ("工程", "项目") and hits and hits[-1].sent == (s, e):
                 prev = hits[-1].name
                 if sent[max(0, m.start() - len(prev)) : m.start()] == prev:
