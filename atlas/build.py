@@ -35,7 +35,6 @@ from .layers import (
     Context,
     FeatureSpec,
     feature_rows,
-    frame,
     indicator_frame,
     indicator_table,
     specs_from_extraction,
@@ -54,10 +53,10 @@ from .model import (
     SourceSpan,
     Unresolved,
 )
+from .report import REPORT_VERSION, format_report, plan_report, totals  # noqa: F401
 
 log = logging.getLogger(__name__)
 
-REPORT_VERSION = 1
 INDICATORS = "indicators"
 PLANS = "plans"
 
@@ -129,7 +128,7 @@ def plan_context(plan: PlanInfo, gazetteer: Any, specs: Sequence[FeatureSpec] = 
     if coast is not None and geometry.distance_m(juris, coast) < geometry.SEA_BUFFER_M:
         marine = geometry.clip_region(juris, marine=True, sea=sea)
     siblings: dict[str, list[str]] = {}
-    from .layers import _compass_word  # the same reading of compass words as placement
+    from .placement import _compass_word  # the same reading of compass words as placement
 
     for s in specs:
         if s.layer == "layout" and s.resolved:
@@ -357,7 +356,7 @@ def build_plan(
     frames[INDICATORS] = indicator_frame(ex)
     frames[PLANS] = pd.DataFrame([_plan_row(ex.plan)], columns=list(PLAN_COLUMNS))
     ops = Counter(ch["op"] for ch in (doc or {}).get("changes") or [])
-    report = plan_report(ex, frames, n_extracted, ops)
+    report = plan_report(ex, frames, n_extracted, ops, _rel(ex.plan.path))
     return frames, report
 
 
@@ -390,88 +389,6 @@ def _rel(path: str) -> str:
         return Path(path).resolve().relative_to(paths.ROOT).as_posix()
     except (ValueError, OSError):
         return str(path)
-
-
-def plan_report(
-    ex: Extraction, frames: dict[str, pd.DataFrame], n_extracted: int, ops: Counter
-) -> dict[str, Any]:
-    """The report.json entry of a plan (layouts, precision counts, unresolved, provenance)."""
-    lay = frames.get("layout")
-    layouts = []
-    if lay is not None:
-        for name, part in lay.groupby("layout", sort=False):
-            first = int(part["source_line"].min())
-            layouts.append(
-                {
-                    "name": name,
-                    "source_line": first,
-                    "elements": len(part),
-                    "by_precision": _counts(part["precision"]),
-                }
-            )
-        layouts.sort(key=lambda d: (d["source_line"], d["name"]))
-    ents = [f for k, f in frames.items() if k in LAYERS and k not in ("layout", "admin")]
-    ent = pd.concat(ents) if ents else frame([])
-    unresolved = []
-    for k in ("layout", *(x for x in LAYERS if x not in ("layout", "admin"))):
-        f = frames.get(k)
-        if f is None:
-            continue
-        for r in f[f["precision"] == "unresolved"].itertuples():
-            unresolved.append(
-                {
-                    "layer": k,
-                    "layout": r.layout,
-                    "component": r.component,
-                    "name": r.name,
-                    "source_line": int(r.source_line),
-                    "reason": r.note,
-                }
-            )
-    for u in ex.unresolved:
-        if u.kind not in ("layout", "element"):
-            unresolved.append(
-                {
-                    "layer": u.kind,
-                    "layout": u.layout,
-                    "component": u.component,
-                    "name": u.name,
-                    "source_line": u.source.line if u.source else None,
-                    "reason": u.reason,
-                }
-            )
-    prov = Counter()
-    for k, f in frames.items():
-        if k in LAYERS and k != "admin":
-            prov.update(f["provenance"])
-    lay_prov = _counts(lay["provenance"]) if lay is not None else {}
-    return {
-        "plan_id": ex.plan_id,
-        "jurisdiction": ex.plan.jurisdiction,
-        "adcode": ex.plan.adcode,
-        "text_path": _rel(ex.plan.path),
-        "layouts": layouts,
-        "elements": len(lay) if lay is not None else 0,
-        "elements_by_precision": _counts(lay["precision"]) if lay is not None else {},
-        "entities": len(ent),
-        "entities_by_layer": _counts(ent["layer"]),
-        "entities_by_precision": _counts(ent["precision"]),
-        "indicators": len(frames[INDICATORS]),
-        "unresolved": unresolved,
-        "provenance": {
-            "extracted_specs": n_extracted,
-            "features": {k: int(v) for k, v in sorted(prov.items())},
-            "layout_elements": lay_prov,
-            "curated_changes": {k: int(v) for k, v in sorted(ops.items())},
-        },
-    }
-
-
-def _counts(s: pd.Series) -> dict[str, int]:
-    c = Counter(s)
-    order = [p for p in (*PRECISIONS, *LAYERS, "extracted", "curated", "reference") if p in c]
-    order += sorted(k for k in c if k not in order)
-    return {k: int(c[k]) for k in order}
 
 
 # --- the whole atlas -------------------------------------------------------------------------
@@ -527,7 +444,7 @@ def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
     report = {
         "version": REPORT_VERSION,
         "plans": reports,
-        "totals": _totals(reports),
+        "totals": totals(reports),
         "layers": {k: len(v) for k, v in sorted(layers_out.items())},
     }
     out = Path(out)
@@ -562,61 +479,3 @@ def _publish(stage: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
     os.replace(stage / "atlas.gpkg", out / "atlas.gpkg")
     os.replace(stage / "report.json", out / "report.json")
-
-
-def _totals(reports: list[dict[str, Any]]) -> dict[str, Any]:
-    prec: Counter = Counter()
-    prov: Counter = Counter()
-    for r in reports:
-        prec.update(r["elements_by_precision"])
-        prov.update(r["provenance"]["layout_elements"])
-    total = sum(prov.values())
-    return {
-        "plans": len(reports),
-        "layouts": sum(len(r["layouts"]) for r in reports),
-        "elements": sum(r["elements"] for r in reports),
-        "elements_by_precision": {k: int(prec[k]) for k in PRECISIONS if k in prec},
-        "entities": sum(r["entities"] for r in reports),
-        "indicators": sum(r["indicators"] for r in reports),
-        "unresolved": sum(len(r["unresolved"]) for r in reports),
-        "layout_elements_extracted": int(prov.get("extracted", 0)),
-        "layout_elements_curated": int(prov.get("curated", 0)),
-        "extracted_share": round(prov.get("extracted", 0) / total, 3) if total else None,
-    }
-
-
-def format_report(report: dict[str, Any]) -> str:
-    """Human-readable summary of a build report (what ``atlas build`` prints)."""
-    out = []
-    for r in report["plans"]:
-        out.append(
-            f"{r['plan_id']} ({r['jurisdiction'] or r['adcode']}): {len(r['layouts'])} layouts, "
-            f"{r['elements']} elements, {r['entities']} entities, {r['indicators']} indicators"
-        )
-        for lay in r["layouts"]:
-            prec = ", ".join(f"{k} {v}" for k, v in lay["by_precision"].items())
-            out.append(f"  {lay['name']} (line {lay['source_line']}): {prec}")
-        lp = r["provenance"]["layout_elements"]
-        out.append(
-            f"  elements: extracted {lp.get('extracted', 0)}, curated {lp.get('curated', 0)}"
-        )
-        if r["unresolved"]:
-            out.append(f"  unresolved ({len(r['unresolved'])}):")
-            for u in r["unresolved"]:
-                label = "/".join(x for x in (u["layout"], u["component"], u["name"]) if x)
-                out.append(f"    - {label} (line {u['source_line']}): {u['reason']}")
-    t = report["totals"]
-    share = t["extracted_share"]
-    out.append(
-        f"total: {t['plans']} plans, {t['layouts']} layouts, {t['elements']} elements "
-        f"({', '.join(f'{k} {v}' for k, v in t['elements_by_precision'].items())}), "
-        f"{t['entities']} entities, {t['indicators']} indicators, {t['unresolved']} unresolved"
-    )
-    out.append(
-        f"layout elements: extracted {t['layout_elements_extracted']}, curated "
-        f"{t['layout_elements_curated']}"
-        + (f" ({share:.0%} from extraction alone)" if share is not None else "")
-    )
-    if "seconds" in report:
-        out.append(f"built in {report['seconds']} s")
-    return "\n".join(out)

@@ -1,25 +1,18 @@
-"""Layer assembly: extraction → specs → placed rows → validated frames, on a synthetic ground.
-
-The ground is a 40 × 44 km square county ``219901`` near 锦州 with two townships (甲镇, 乙镇),
-a river 清河 crossing it west–east, a coast on its southern edge and a port; a duck-typed fake
-gazetteer answers look-ups, so these tests do not depend on the bundled reference data.
-"""
+"""Layer assembly: extraction → specs → placed rows → validated frames (synthetic ground)."""
 
 from __future__ import annotations
 
-import pytest
-from shapely.geometry import LineString, Point, box
+import importlib.util
+from pathlib import Path
 
-from atlas import geometry as geo
+import pytest
+
 from atlas.errors import SchemaError
 from atlas.layers import (
     COLUMNS,
-    Context,
-    FeatureSpec,
     feature_rows,
     frame,
     indicator_frame,
-    place,
     slug,
     specs_from_extraction,
     split_layers,
@@ -31,214 +24,23 @@ from atlas.model import (
     Indicator,
     Layout,
     LayoutElement,
-    Place,
     PlanInfo,
     SourceSpan,
     Unresolved,
 )
 
-JURIS = box(121.0, 41.0, 121.48, 41.4)
-WEST = box(121.0, 41.0, 121.24, 41.4)
-EAST = box(121.24, 41.0, 121.48, 41.4)
-RIVER = LineString([(120.9, 41.25), (121.6, 41.25)])
-COAST = LineString([(120.9, 41.0), (121.6, 41.0)])
-SEA = box(120.9, 40.7, 121.6, 41.0)
-
-
-class FakeGazetteer:
-    """The few look-ups placement needs: geocode, polygon, line, get, find_in_text."""
-
-    def __init__(self) -> None:
-        self.places = {
-            "219901": (Place("测试县", "219901", "county", 121.24, 41.2), JURIS),
-            "219901001": (Place("甲区", "219901001", "county", 121.12, 41.2), WEST),
-            "219901002": (Place("乙区", "219901002", "county", 121.36, 41.2), EAST),
-            "t1": (Place("甲镇", "t1", "township", 121.1, 41.3, precision="surveyed"), None),
-            "t2": (Place("乙镇", "t2", "township", 121.4, 41.1, precision="schematic"), None),
-            "r1": (Place("清河", "r1", "river", 121.2, 41.25, precision="surveyed"), RIVER),
-            "p1": (Place("测试港", "p1", "port", 121.3, 41.0, precision="surveyed"), None),
-            "c1": (Place("外市", "219800", "city", 121.9, 41.9), box(121.8, 41.8, 122.0, 42.0)),
-            "x1": (Place("远处", "x1", "township", 110.0, 30.0, confidence=0.3), None),
-        }
-
-    def geocode(self, name, scope=None, levels=None):
-        return [p for p, _ in self.places.values() if p.name == name]
-
-    def _geom(self, code):
-        for p, g in self.places.values():
-            if p.code == code:
-                return g
-        return None
-
-    def polygon(self, code):
-        g = self._geom(code)
-        return g if g is not None and g.geom_type.endswith("Polygon") else None
-
-    def line(self, code):
-        g = self._geom(code)
-        return g if g is not None and g.geom_type.endswith("LineString") else None
-
-    def get(self, code):
-        return next(p for p, _ in self.places.values() if p.code == code)
-
-    def find_in_text(self, text, scope=None):
-        out = []
-        for p, _ in self.places.values():
-            i = text.find(p.name)
-            if i >= 0:
-                out.append((i, i + len(p.name), p))
-        return sorted(out, key=lambda t: t[0])
+_spec = importlib.util.spec_from_file_location(
+    "build_ground", Path(__file__).parent / "fixtures" / "build" / "ground.py"
+)
+ground = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ground)
+spec = ground.spec
+JURIS, RIVER, COAST, SEA, WEST = ground.JURIS, ground.RIVER, ground.COAST, ground.SEA, ground.WEST
 
 
 @pytest.fixture(scope="module")
-def ctx() -> Context:
-    return Context(
-        plan_id="test-2021",
-        adcode="219901",
-        jurisdiction=JURIS,
-        gazetteer=FakeGazetteer(),
-        coast=COAST,
-        sea=SEA,
-        marine_region=geo.clip_region(JURIS, marine=True, sea=SEA),
-        siblings={"一核两翼三片区": ("南部", "北部", "东部")},
-    )
-
-
-def spec(role, name, anchors=(), component="", layout="一核两翼三片区", **kw) -> FeatureSpec:
-    return FeatureSpec(
-        "test-2021",
-        kw.pop("layer", "layout"),
-        role,
-        name,
-        SourceSpan(kw.pop("line", 10), kw.pop("quote", name)),
-        layout=layout,
-        component=component or name,
-        anchors=tuple(anchors),
-        **kw,
-    )
-
-
-def test_core_from_one_admin_unit_is_admin(ctx):
-    p = place(spec("core", "甲区核心", ["甲区"], "一核"), ctx)
-    assert p.precision == "admin" and p.rule == "union_of_areas"
-    assert geo.area_km2(p.geometry) == pytest.approx(geo.area_km2(WEST), rel=1e-3)
-    assert p.anchors == ("甲区",)
-
-
-def test_core_from_two_units_is_derived_union(ctx):
-    p = place(spec("core", "核心", ["甲区", "乙区"], "一核"), ctx)
-    assert p.precision == "derived"
-    assert geo.area_km2(p.geometry) == pytest.approx(geo.area_km2(JURIS), rel=1e-3)
-
-
-def test_parent_or_own_unit_is_not_an_area_anchor(ctx):
-    # the plan's own county as anchor would make the core the whole territory
-    p = place(spec("core", "核心", ["测试县", "甲镇"], "一核"), ctx)
-    assert p.rule == "default_disc" and p.precision == "derived"
-    assert p.geometry.contains(Point(121.1, 41.3))
-
-
-def test_core_without_place_is_a_schematic_centre_disc(ctx):
-    p = place(spec("core", "核心城区", [], "一核"), ctx)
-    assert p.precision == "schematic" and p.rule == "centre_disc"
-    assert p.geometry.contains(JURIS.centroid)
-
-
-def test_wing_with_area_is_an_equal_area_disc(ctx):
-    p = place(spec("wing", "甲镇产业园", ["甲镇"], "北翼", area_km2=5.3483), ctx)
-    assert p.rule == "equal_area_disc" and p.precision == "derived"
-    assert geo.area_km2(p.geometry) == pytest.approx(5.3483, rel=1e-4)
-
-
-def test_unknown_wing_falls_back_to_its_compass_word(ctx):
-    north = place(spec("wing", "无名园", ["无名园"], "北翼"), ctx)
-    south = place(spec("wing", "另一园", [], "南翼", area_km2=4.0), ctx)
-    assert north.precision == south.precision == "schematic"
-    assert north.geometry.centroid.y > JURIS.centroid.y > south.geometry.centroid.y
-    assert geo.area_km2(south.geometry) == pytest.approx(4.0, rel=1e-3)
-
-
-def test_wing_placed_beside_its_neighbours(ctx):
-    quote = "“东翼”产业带,西侧邻甲镇,南侧邻清河甲镇,规划面积3平方公里。"
-    p = place(spec("wing", "产业带", ["不存在园"], "东翼", quote=quote, area_km2=3.0), ctx)
-    assert p.rule == "beside_neighbours"
-    c = p.geometry.centroid
-    assert c.x > 121.1 and c.y > 41.3  # east of and north of 甲镇
-
-
-def test_compass_zones_use_sibling_directions(ctx):
-    zones = {
-        n: place(spec("zone", n, [], "三片区"), ctx).geometry
-        for n in ("南部滨海区", "北部山林区", "东部农业区")
-    }
-    assert zones["南部滨海区"].centroid.y < zones["北部山林区"].centroid.y
-    assert zones["东部农业区"].centroid.x > zones["北部山林区"].centroid.x
-    assert zones["南部滨海区"].intersection(zones["北部山林区"]).area < 1e-9
-
-
-def test_belt_along_river(ctx):
-    p = place(spec("belt", "清河生态带", ["清河"], "一带"), ctx)
-    assert p.rule == "buffer_belt" and p.precision == "derived"
-    assert geo.distance_m(p.geometry.boundary, RIVER) <= geo.WIDTHS_M["belt"] * 1.01
-    assert JURIS.buffer(1e-7).covers(p.geometry)
-
-
-def test_coastal_belt_follows_the_coast_into_the_sea_strip(ctx):
-    p = place(spec("belt", "滨海发展带", [], "一带"), ctx)
-    assert p.rule == "buffer_coast"
-    assert p.geometry.intersects(SEA)  # marine: the sea strip is kept
-    assert geo.distance_m(p.geometry.boundary, COAST) <= 15_000
-
-
-def test_axis_through_places_in_order(ctx):
-    p = place(spec("axis", "甲外联动轴", ["甲镇", "外市"], "一轴"), ctx)
-    assert p.rule == "axis_through_places"
-    assert p.geometry.coords[-1] == pytest.approx((121.9, 41.9))
-    for a in ((121.1, 41.3), (121.9, 41.9)):
-        assert geo.distance_m(p.geometry, Point(a)) < 10_000
-
-
-def test_axis_along_a_named_line(ctx):
-    p = place(spec("axis", "清河发展轴", ["清河"], "一轴"), ctx)
-    assert p.rule == "axis_along_line" and p.anchors == ("清河",)
-    assert geo.distance_m(p.geometry, Point(121.0, 41.25)) < 100
-    assert geo.distance_m(p.geometry, Point(121.48, 41.25)) < 100
-
-
-def test_unresolved_element_keeps_its_row_without_geometry(ctx):
-    s = spec("corridor", "双廊", [], "双廊", resolved=False, reason="never defined")
-    p = place(s, ctx)
-    assert p.geometry is None and p.precision == "unresolved" and p.note == "never defined"
-
-
-def test_unknown_place_is_unresolved_with_a_reason(ctx):
-    p = place(spec("node", "某节点", ["火星站"], "多点"), ctx)
-    assert p.precision == "unresolved"
-    assert "火星站" in p.note
-
-
-def test_low_confidence_candidates_are_not_used(ctx):
-    p = place(spec("node", "远处", ["远处"], "多点"), ctx)
-    assert p.precision == "unresolved"
-
-
-def test_port_point_and_river_reach(ctx):
-    port = place(spec("port", "测试港", ["测试港"], layer="port", layout=""), ctx)
-    assert port.geometry.equals(Point(121.3, 41.0)) and port.precision == "surveyed"
-    reach = place(
-        spec(
-            "reach",
-            "清河甲镇至乙镇段",
-            ["清河"],
-            layer="water",
-            layout="",
-            attrs=(("from", "甲镇"), ("to", "乙镇")),
-        ),
-        ctx,
-    )
-    assert reach.rule == "reach_cut" and reach.precision == "derived"
-    xs = [x for x, _ in reach.geometry.coords]
-    assert min(xs) == pytest.approx(121.1, abs=1e-3) and max(xs) == pytest.approx(121.4, abs=1e-3)
+def ctx():
+    return ground.make_ctx()
 
 
 def _extraction() -> Extraction:

@@ -1,0 +1,526 @@
+"""Placement: a feature spec and the gazetteer → a geometry with a precision class.
+
+Each :class:`FeatureSpec` (a layout element or entity, before placement) has its anchor names
+resolved against the gazetteer in the plan's jurisdiction scope; then a DESIGN §5 rule from
+:mod:`atlas.geometry`, chosen by the spec's role and what the anchors turned out to be
+(polygons, lines, points, compass words, neighbours), makes the geometry. What no rule can place
+comes back as ``precision=unresolved`` with the reason. docs/geometry.md lists the rules.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import shapely
+from shapely.geometry import LineString, Point
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import nearest_points
+
+from . import geometry as geo
+from .model import PRECISIONS, Place, SourceSpan
+
+log = logging.getLogger(__name__)
+
+RULE_CONFIDENCE = {"admin": 1.0, "surveyed": 0.9, "derived": 0.7, "schematic": 0.4}
+
+AREA_ROLES = {"core", "cluster", "city", "zone", "wing", "district", "area", "park_area"}
+BAND_ROLES = {"belt", "corridor", "ring", "barrier", "greenway"}
+LINE_ROLES = {"river", "rail", "road", "reach", "pipeline", "route", "line", "flood_work"}
+#: point roles of the park layer that show their zone's polygon when the gazetteer has one
+ZONE_ROLES = {"dev_zone", "new_area", "park", "base", "zone"}
+#: gazetteer candidates below this confidence are not used (a same-named place elsewhere in
+#: China, e.g. 老城 → 洛阳老城区, scores 0.38)
+MIN_CONFIDENCE = 0.4
+#: a point anchor this close to the jurisdiction (degrees, ~2 km) still counts as inside: seats
+#: and ports on a boundary river or coast sit a little off the simplified outline
+NEAR_DEG = 0.02
+MARINE_WORDS = ("滨海", "沿海", "海岸", "海域", "海洋", "近海", "湾", "港", "海上")
+NEIGHBOUR_RE = re.compile(
+    r"([东西南北])(?:侧|面|边)(?:紧邻|毗邻|相邻|邻接|邻|临|靠|接)([^,，;；。、]+)"
+)
+COMPASS_RE = re.compile(r"(中?(?:东北|西北|东南|西南|东|西|南|北)|中)(?:部|翼|侧)")
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """One thing to map: a layout element or an entity, before placement.
+
+    ``resolved=False`` means the plan names it but never defines it. ``precision`` forces a
+    precision class (curated specs only).
+    """
+
+    plan_id: str
+    layer: str
+    role: str
+    name: str
+    source: SourceSpan | None
+    layout: str = ""
+    component: str = ""
+    anchors: tuple[str, ...] = ()
+    definition: str = ""
+    area_km2: float | None = None
+    attrs: tuple[tuple[str, str], ...] = ()
+    resolved: bool = True
+    reason: str = ""
+    provenance: str = "extracted"
+    precision: str = ""
+
+    def attr(self, key: str, default: str = "") -> str:
+        return dict(self.attrs).get(key, default)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What placement needs to know about a plan's ground (WGS-84 geometries)."""
+
+    plan_id: str
+    adcode: str
+    jurisdiction: BaseGeometry
+    gazetteer: Any  # atlas.gazetteer.Gazetteer (duck-typed: geocode, polygon, line)
+    coast: BaseGeometry | None = None
+    sea: BaseGeometry | None = None
+    marine_region: BaseGeometry | None = None
+    siblings: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    centre: Point | None = None  # where schematic items are drawn from (geometry.main_centre)
+    near: BaseGeometry | None = None  # jurisdiction + NEAR_DEG, for reaches ending at the edge
+
+    @property
+    def origin(self) -> Point:
+        return self.centre if self.centre is not None else geo.centre(self.jurisdiction)
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A spec's placement: geometry (None when unresolved) and how it was made."""
+
+    geometry: BaseGeometry | None
+    precision: str
+    confidence: float
+    anchors: tuple[str, ...]
+    rule: str
+    note: str = ""
+
+
+def _worst(*precisions: str) -> str:
+    return max(precisions, key=PRECISIONS.index)
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    name: str
+    place: Place
+    polygon: BaseGeometry | None
+    line: BaseGeometry | None
+
+    @property
+    def point(self) -> Point:
+        return Point(self.place.lon, self.place.lat)
+
+
+@lru_cache(maxsize=1)
+def _city_names() -> tuple[str, ...]:
+    from . import geodata
+
+    return tuple(geodata.cities()["name"])
+
+
+def expand_abbreviation(name: str) -> str:
+    """One-character city abbreviations of axis chains (锦-阜-盘): the 辽宁 city it starts.
+
+    Returns the full name when exactly one prefecture city of 辽宁 starts with the character
+    (锦 → 锦州市, 阜 → 阜新市, 盘 → 盘锦市, 朝 → 朝阳市), else ``name`` unchanged.
+    """
+    if len(name) != 1:
+        return name
+    hits = [c for c in _city_names() if c.startswith(name)]
+    return hits[0] if len(hits) == 1 else name
+
+
+def resolve_anchors(
+    names: Iterable[str], ctx: Context, min_confidence: float | None = None
+) -> tuple[list[_Anchor], list[str]]:
+    """Resolve names against the gazetteer (jurisdiction scope first): (found, missing)."""
+    found: list[_Anchor] = []
+    missing: list[str] = []
+    seen: set[str] = set()
+    gaz = ctx.gazetteer
+    for name in names:
+        if not name or name in seen:
+            continue
+        seen.add(name)
+        floor = MIN_CONFIDENCE if min_confidence is None else min_confidence
+        full = expand_abbreviation(name)
+        cands = gaz.geocode(full, scope=ctx.adcode) if gaz is not None else []
+        if cands and cands[0].confidence >= floor:
+            hits = [cands[0]]
+        elif gaz is not None and hasattr(gaz, "find_in_text"):
+            # a compound the extractor kept whole (凌海市小凌河, 绕阳河黑山县): the known places
+            # inside it, most specific (last) first
+            hits = [p for _, _, p in gaz.find_in_text(name, ctx.adcode) if p.confidence >= floor]
+            hits = [p for p in reversed(hits) if p.code != ctx.adcode]
+        else:
+            hits = []
+        if not hits:
+            missing.append(name)
+            continue
+        for p in hits:
+            poly = gaz.polygon(p.code)
+            line = gaz.line(p.code)
+            found.append(_Anchor(name, p, geo.clean(poly, "polygon"), geo.clean(line, "line")))
+    return found, missing
+
+
+def _near(p: Point, region: BaseGeometry, tol: float) -> bool:
+    return region.covers(p) or region.distance(p) <= tol
+
+
+def _is_marine(spec: FeatureSpec, anchors: Sequence[_Anchor]) -> bool:
+    text = spec.name + spec.component + spec.definition
+    if spec.role in ("port", "port_area", "bay", "sea_zone"):
+        return True
+    if any(a.place.level in ("coast", "sea", "bay", "port", "port_area") for a in anchors):
+        return True
+    return any(w in text for w in MARINE_WORDS)
+
+
+def _compass_word(spec: FeatureSpec, *, in_definition: bool = True) -> str:
+    m = COMPASS_RE.search(spec.component + spec.name) or (
+        COMPASS_RE.search(spec.definition) if in_definition else None
+    )
+    if not m:
+        return ""
+    word = m.group(1)
+    return word + "部"
+
+
+def _usable_area(a: _Anchor, ctx: Context) -> bool:
+    """An area anchor that is not the jurisdiction itself or a parent of it."""
+    if a.polygon is None:
+        return False
+    if a.place.code and ctx.adcode and ctx.adcode.startswith(a.place.code.rstrip("0")):
+        return False  # the plan's own unit or its parent (锦州 in a 凌海 plan)
+    j = ctx.jurisdiction
+    inter = a.polygon.intersection(j)
+    return not inter.is_empty and geo.area_km2(inter) > 0.01
+
+
+def _placed(geom, precision, anchors, rule, note="") -> Placed:
+    conf = RULE_CONFIDENCE.get(precision, 0.0)
+    if anchors:
+        conf *= min(a.place.confidence for a in anchors)
+    return Placed(geom, precision, round(conf, 3), tuple(a.place.name for a in anchors), rule, note)
+
+
+def _unresolved(reason: str, anchors: Sequence[_Anchor] = ()) -> Placed:
+    return Placed(None, "unresolved", 0.0, tuple(a.name for a in anchors), "none", reason)
+
+
+def _region(spec: FeatureSpec, anchors: Sequence[_Anchor], ctx: Context) -> BaseGeometry:
+    if _is_marine(spec, anchors) and ctx.marine_region is not None:
+        return ctx.marine_region
+    return ctx.jurisdiction
+
+
+def _compass_zone(spec: FeatureSpec, ctx: Context, word: str) -> BaseGeometry | None:
+    words = ctx.siblings.get(spec.layout, ()) or (word,)
+    if word not in words:
+        words = (*words, word)
+    return geo.compass_partition(ctx.jurisdiction, words, ctx.origin).get(word)
+
+
+def _disc_at(spec: FeatureSpec, lon: float, lat: float, region: BaseGeometry, ctx: Context):
+    r = geo.default_radius_m(spec.role, ctx.jurisdiction)
+    return geo.clip(geo.disc(lon, lat, area_km2=spec.area_km2, radius_m=r), region, "polygon")
+
+
+def _place_own_area(
+    spec: FeatureSpec, anchors: list[_Anchor], ctx: Context, first_only: bool = True
+) -> Placed | None:
+    """The first place an element names: its own polygon, or a disc around its point.
+
+    For a wing or park only the place the element *is* counts (its name or first anchor); the
+    later anchors of its definition are neighbours and context.
+    """
+    region = _region(spec, anchors, ctx)
+    own = {spec.name, *spec.anchors[:1]} if first_only else {a.name for a in anchors}
+    for a in anchors:
+        if a.line is not None or a.name not in own:
+            continue
+        if a.polygon is not None and _usable_area(a, ctx):
+            g = geo.clip(a.polygon, region, "polygon")
+            if g is not None:
+                return _placed(g, a.place.precision, [a], "named_area")
+        elif a.polygon is None and _near(a.point, ctx.jurisdiction, NEAR_DEG):
+            g = _disc_at(spec, a.place.lon, a.place.lat, region, ctx)
+            if g is not None:
+                rule = "equal_area_disc" if spec.area_km2 else "default_disc"
+                return _placed(g, _worst("derived", a.place.precision), [a], rule)
+    return _place_beside(spec, ctx, region)
+
+
+def _place_beside(spec: FeatureSpec, ctx: Context, region: BaseGeometry) -> Placed | None:
+    """An area located only by its neighbours (西侧邻X, 南侧邻Y, 东侧邻Z)."""
+    text = spec.definition or (spec.source.quote if spec.source else "")
+    sides: list[tuple[str, Point]] = []
+    used: list[_Anchor] = []
+    for side, phrase in NEIGHBOUR_RE.findall(text):
+        hits = ctx.gazetteer.find_in_text(phrase, ctx.adcode) if ctx.gazetteer else []
+        pts = [p for _, _, p in hits if ctx.gazetteer.line(p.code) is None]
+        if pts and pts[-1].confidence >= MIN_CONFIDENCE:
+            p = pts[-1]  # 大辽河营口老港区: the last, most specific place of the phrase
+            sides.append((side, Point(p.lon, p.lat)))
+            used.append(_Anchor(p.name, p, None, None))
+    if not sides:
+        return None
+    r = geo.default_radius_m(spec.role, ctx.jurisdiction)
+    if spec.area_km2:
+        r = (spec.area_km2 * 1e6 / 3.141592653589793) ** 0.5
+    c = geo.beside(sides, r)
+    if c is None:
+        return None
+    g = _disc_at(spec, c.x, c.y, region, ctx)
+    if g is None:
+        return None
+    note = "placed beside its named neighbours: " + "、".join(
+        f"{s}侧 {a.name}" for (s, _), a in zip(sides, used, strict=True)
+    )
+    return _placed(
+        g, _worst("derived", *(a.place.precision for a in used)), used, "beside_neighbours", note
+    )
+
+
+def _partition_word(spec: FeatureSpec, ctx: Context) -> str:
+    """The definition's compass word when the layout is split by compass words (≥ 2 zones)."""
+    if spec.role not in ("zone", "area", "district") or len(ctx.siblings.get(spec.layout, ())) < 2:
+        return ""
+    return _compass_word(spec)
+
+
+def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed:
+    region = _region(spec, anchors, ctx)
+    areas = [a for a in anchors if _usable_area(a, ctx)]
+    name_word = _compass_word(spec, in_definition=False)
+    if spec.role in ("wing", "park_area"):
+        own = _place_own_area(spec, anchors, ctx)
+        if own is not None:
+            return own
+    elif (word := name_word or _partition_word(spec, ctx)) and (not areas or not name_word):
+        # a zone of a compass-partitioned layout (临空港区域: 在南部…) is its sector, even
+        # when the definition also names a focus park inside it
+        z = _compass_zone(spec, ctx, word)
+        if z is not None:
+            return _placed(z, "schematic", [], "compass_partition", f"direction {word}")
+    if spec.role in ("wing", "park_area"):
+        pass  # neighbours and context were tried by _place_own_area; next: its compass word
+    elif areas:
+        g = geo.clip(geo.union_areas([a.polygon for a in areas]), region, "polygon")
+        if g is not None:
+            single = len(areas) == 1 and areas[0].place.precision == "admin"
+            prec = "admin" if single else _worst("derived", *(a.place.precision for a in areas))
+            return _placed(g, prec, areas, "union_of_areas")
+    else:
+        own = _place_own_area(spec, anchors, ctx, first_only=False)
+        if own is not None:
+            return own
+    word = name_word or _compass_word(spec)
+    if word:
+        z = _compass_zone(spec, ctx, word)
+        if z is not None:
+            if spec.role in ("wing", "core", "cluster", "park_area"):
+                c = geo.centre(z)
+                g = _disc_at(spec, c.x, c.y, region, ctx)
+                return _placed(g, "schematic", [], "compass_disc", f"placed in the {word} sector")
+            return _placed(z, "schematic", [], "compass_partition", f"direction {word}")
+    lines = [a for a in anchors if a.line is not None]
+    if lines:  # a zone organised along a river (以大凌河为中轴)
+        return _place_band(spec, lines, ctx, role="belt")
+    if spec.role == "core" and not anchors:
+        c = ctx.origin
+        g = _disc_at(spec, c.x, c.y, region, ctx)
+        return _placed(g, "schematic", [], "centre_disc", "no place named; drawn at the centre")
+    if anchors:
+        names = "、".join(a.place.name for a in anchors)
+        return _unresolved(
+            f"its places ({names}) do not delimit it inside the jurisdiction", anchors
+        )
+    return _unresolved("no anchor place could be located", anchors)
+
+
+def _coast_line(ctx: Context) -> BaseGeometry | None:
+    if ctx.coast is None or ctx.marine_region is None:
+        return None
+    return geo.clip(ctx.coast, ctx.marine_region, "line")
+
+
+def _place_band(
+    spec: FeatureSpec, anchors: list[_Anchor], ctx: Context, role: str | None = None
+) -> Placed:
+    role = role or spec.role
+    lines = [a for a in anchors if a.line is not None]
+    text = spec.name + spec.definition
+    coastal = any(w in text for w in ("滨海", "沿海", "海岸")) or any(
+        a.place.level == "coast" for a in anchors
+    )
+    region = _region(spec, anchors, ctx)
+    if lines:
+        parts = [geo.band(a.line, geo.WIDTHS_M.get(role, geo.WIDTHS_M["belt"])) for a in lines]
+        g = geo.clip(geo.union_areas([p for p in parts if p is not None]), region, "polygon")
+        if g is not None:
+            prec = _worst("derived", *(a.place.precision for a in lines))
+            return _placed(g, prec, lines, f"buffer_{role}")
+    if coastal:
+        coast = _coast_line(ctx)
+        if coast is not None:
+            g = geo.belt(coast, region, geo.WIDTHS_M["coast_belt"])
+            if g is not None:
+                return _placed(g, "derived", [], "buffer_coast", "along the coastline")
+    pts = [a for a in anchors if a.line is None]
+    if len(pts) >= 2:  # a range or chain of named places (松岭—医巫闾山)
+        line = LineString([(a.place.lon, a.place.lat) for a in pts])
+        g = geo.belt(line, region, None, role)
+        if g is not None:
+            prec = _worst("derived", *(a.place.precision for a in pts))
+            return _placed(g, prec, pts, f"buffer_{role}_through_places")
+    areas = [a for a in anchors if _usable_area(a, ctx)]
+    if areas:
+        g = geo.clip(geo.union_areas([a.polygon for a in areas]), region, "polygon")
+        if g is not None:
+            return _placed(
+                g, _worst("derived", *(a.place.precision for a in areas)), areas, "union_of_areas"
+            )
+    word = _compass_word(spec)
+    if word:
+        z = _compass_zone(spec, ctx, word)
+        if z is not None:
+            return _placed(z, "schematic", [], "compass_partition", f"direction {word}")
+    return _unresolved("no anchoring line (river, coast, road, rail) could be located")
+
+
+def _place_axis(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed:
+    pts = [a for a in anchors if a.line is None]
+    lines = [a for a in anchors if a.line is not None]
+    if len(pts) < 2 and lines:
+        # an axis along a named road or railway (沿国道304线): the line itself
+        g = geo.clip(lines[0].line, ctx.jurisdiction, "line")
+        if g is not None:
+            return _placed(
+                g, _worst("derived", lines[0].place.precision), lines[:1], "axis_along_line"
+            )
+    if not pts:
+        return _unresolved("an axis needs named places; none could be located", anchors)
+    line = geo.axis_line([(a.place.lon, a.place.lat) for a in pts], ctx.jurisdiction)
+    if line is None:
+        return _unresolved("an axis needs two distinct places", pts)
+    prec = _worst("derived", *(a.place.precision for a in pts))
+    return _placed(line, prec, pts, "axis_through_places")
+
+
+def _place_point(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed:
+    region = _region(spec, anchors, ctx)
+    cands = [a for a in anchors if _near(a.point, region, NEAR_DEG)]
+    if not cands:
+        return _unresolved("no anchor place inside the jurisdiction could be located", anchors)
+    a = cands[0]
+    if (
+        spec.layer == "park"
+        and spec.role in ZONE_ROLES
+        and a.place.level == "zone"
+        and (_usable_area(a, ctx))
+    ):
+        g = geo.clip(a.polygon, region, "polygon")
+        if g is not None:  # the development zone's own outline
+            return _placed(g, a.place.precision, [a], "named_area")
+    # a point standing for a polygon (an admin unit's interior point) is derived, not surveyed
+    prec = _worst("derived", a.place.precision) if a.polygon is not None else a.place.precision
+    prec = prec if prec in PRECISIONS[:-1] else "derived"
+    if spec.area_km2:
+        g = geo.clip(geo.disc(a.place.lon, a.place.lat, area_km2=spec.area_km2), region, "polygon")
+        return _placed(g, _worst("derived", prec), [a], "equal_area_disc")
+    return _placed(a.point, prec, [a], "point")
+
+
+def _endpoint(e: _Anchor | None, river: BaseGeometry) -> Point | None:
+    """Where a reach endpoint meets the river: a crossing road/rail cuts it where they cross."""
+    if e is None:
+        return None
+    if e.line is None:
+        return e.point
+    cross = e.line.intersection(river)
+    if not cross.is_empty:
+        return shapely.get_parts(cross)[0].representative_point()
+    return nearest_points(river, e.line)[0]
+
+
+def _place_line(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed:
+    lines = [a for a in anchors if a.line is not None]
+    region = _region(spec, anchors, ctx)
+    watery = spec.layer == "water" or spec.role in ("reach", "flood_work")
+    if watery:  # a water work follows its river, not the railway its reach ends at
+        named = spec.attr("river")
+        if named:
+            lines = [a for a in resolve_anchors([named], ctx)[0] if a.line is not None] + lines
+        lines = [a for a in lines if a.place.level == "river"]
+    if not lines:
+        if spec.role == "reach":
+            return _unresolved("the river of this reach could not be located", anchors)
+        return _place_point(spec, anchors, ctx)
+    a = lines[0]
+    if watery and (spec.attr("from") or spec.attr("to")):
+        ends, _ = resolve_anchors([spec.attr("from"), spec.attr("to")], ctx)
+        by = {e.name: e for e in ends}
+        start = by.get(spec.attr("from"))
+        end = by.get(spec.attr("to"))
+        if start is not None or end is not None:
+            g = geo.reach(a.line, _endpoint(start, a.line), _endpoint(end, a.line))
+            edge = ctx.near if ctx.near is not None else region
+            g = geo.clip(g, edge, "line") if g is not None else None
+            if g is not None:
+                used = [a, *(e for e in (start, end) if e is not None)]
+                note = "" if start and end else "one endpoint not located; cut at the line end"
+                return _placed(g, _worst("derived", a.place.precision), used, "reach_cut", note)
+    units = [u for u in anchors if _usable_area(u, ctx) and u.place.level != "river"]
+    if watery and units and "段" in spec.name:
+        # 绕阳河黑山县段: the river within the named unit
+        g = geo.clip(a.line, geo.union_areas([u.polygon for u in units]), "line")
+        if g is not None:
+            prec = _worst("derived", a.place.precision)
+            return _placed(g, prec, [a, *units], "reach_in_unit")
+    g = geo.clip(a.line, region, "line")
+    if g is None:
+        return _unresolved(f"{a.name} does not cross the jurisdiction", [a])
+    prec = a.place.precision if spec.role != "reach" else _worst("derived", a.place.precision)
+    note = "the whole line within the jurisdiction" if spec.role in ("reach", "flood_work") else ""
+    return _placed(g, prec if prec in PRECISIONS[:-1] else "derived", [a], "line_clip", note)
+
+
+def place(spec: FeatureSpec, ctx: Context) -> Placed:
+    """Turn a spec into a geometry with a precision class (DESIGN §5 rules)."""
+    if not spec.resolved:
+        return _unresolved(spec.reason or "named but never defined in the plan")
+    names = list(spec.anchors) or ([spec.name] if spec.layer != "layout" else [])
+    if spec.layer == "layout" and not spec.anchors and spec.name and spec.name != spec.component:
+        names = [spec.name]
+    # a reviewer's anchors are vetted: keep places outside 辽宁 (北京 in 京沈) a look-up ranks low
+    floor = 0.0 if spec.provenance == "curated" else None
+    anchors, missing = resolve_anchors(names, ctx, floor)
+    if spec.role in AREA_ROLES:
+        out = _place_area(spec, anchors, ctx)
+    elif spec.role in BAND_ROLES:
+        out = _place_band(spec, anchors, ctx)
+    elif spec.role == "axis":
+        out = _place_axis(spec, anchors, ctx)
+    elif spec.role in LINE_ROLES:
+        out = _place_line(spec, anchors, ctx)
+    else:
+        out = _place_point(spec, anchors, ctx)
+    if out.precision == "unresolved" and missing:
+        note = f"{out.note}; not in the gazetteer: {'、'.join(missing)}"
+        out = Placed(None, "unresolved", 0.0, out.anchors, out.rule, note)
+    if spec.precision and out.geometry is not None:
+        out = Placed(out.geometry, spec.precision, out.confidence, out.anchors, out.rule, out.note)
+    return out

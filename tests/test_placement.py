@@ -1,0 +1,148 @@
+"""Placement rules (atlas.placement) on a synthetic ground (tests/fixtures/build/ground.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from shapely.geometry import Point
+
+from atlas import geometry as geo
+from atlas.layers import place
+
+_spec = importlib.util.spec_from_file_location(
+    "build_ground", Path(__file__).parent / "fixtures" / "build" / "ground.py"
+)
+ground = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ground)
+spec = ground.spec
+JURIS, RIVER, COAST, SEA, WEST = ground.JURIS, ground.RIVER, ground.COAST, ground.SEA, ground.WEST
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return ground.make_ctx()
+
+
+def test_core_from_one_admin_unit_is_admin(ctx):
+    p = place(spec("core", "甲区核心", ["甲区"], "一核"), ctx)
+    assert p.precision == "admin" and p.rule == "union_of_areas"
+    assert geo.area_km2(p.geometry) == pytest.approx(geo.area_km2(WEST), rel=1e-3)
+    assert p.anchors == ("甲区",)
+
+
+def test_core_from_two_units_is_derived_union(ctx):
+    p = place(spec("core", "核心", ["甲区", "乙区"], "一核"), ctx)
+    assert p.precision == "derived"
+    assert geo.area_km2(p.geometry) == pytest.approx(geo.area_km2(JURIS), rel=1e-3)
+
+
+def test_parent_or_own_unit_is_not_an_area_anchor(ctx):
+    # the plan's own county as anchor would make the core the whole territory
+    p = place(spec("core", "核心", ["测试县", "甲镇"], "一核"), ctx)
+    assert p.rule == "default_disc" and p.precision == "derived"
+    assert p.geometry.contains(Point(121.1, 41.3))
+
+
+def test_core_without_place_is_a_schematic_centre_disc(ctx):
+    p = place(spec("core", "核心城区", [], "一核"), ctx)
+    assert p.precision == "schematic" and p.rule == "centre_disc"
+    assert p.geometry.contains(JURIS.centroid)
+
+
+def test_wing_with_area_is_an_equal_area_disc(ctx):
+    p = place(spec("wing", "甲镇产业园", ["甲镇"], "北翼", area_km2=5.3483), ctx)
+    assert p.rule == "equal_area_disc" and p.precision == "derived"
+    assert geo.area_km2(p.geometry) == pytest.approx(5.3483, rel=1e-4)
+
+
+def test_unknown_wing_falls_back_to_its_compass_word(ctx):
+    north = place(spec("wing", "无名园", ["无名园"], "北翼"), ctx)
+    south = place(spec("wing", "另一园", [], "南翼", area_km2=4.0), ctx)
+    assert north.precision == south.precision == "schematic"
+    assert north.geometry.centroid.y > JURIS.centroid.y > south.geometry.centroid.y
+    assert geo.area_km2(south.geometry) == pytest.approx(4.0, rel=1e-3)
+
+
+def test_wing_placed_beside_its_neighbours(ctx):
+    quote = "“东翼”产业带,西侧邻甲镇,南侧邻清河甲镇,规划面积3平方公里。"
+    p = place(spec("wing", "产业带", ["不存在园"], "东翼", quote=quote, area_km2=3.0), ctx)
+    assert p.rule == "beside_neighbours"
+    c = p.geometry.centroid
+    assert c.x > 121.1 and c.y > 41.3  # east of and north of 甲镇
+
+
+def test_compass_zones_use_sibling_directions(ctx):
+    zones = {
+        n: place(spec("zone", n, [], "三片区"), ctx).geometry
+        for n in ("南部滨海区", "北部山林区", "东部农业区")
+    }
+    assert zones["南部滨海区"].centroid.y < zones["北部山林区"].centroid.y
+    assert zones["东部农业区"].centroid.x > zones["北部山林区"].centroid.x
+    assert zones["南部滨海区"].intersection(zones["北部山林区"]).area < 1e-9
+
+
+def test_belt_along_river(ctx):
+    p = place(spec("belt", "清河生态带", ["清河"], "一带"), ctx)
+    assert p.rule == "buffer_belt" and p.precision == "derived"
+    assert geo.distance_m(p.geometry.boundary, RIVER) <= geo.WIDTHS_M["belt"] * 1.01
+    assert JURIS.buffer(1e-7).covers(p.geometry)
+
+
+def test_coastal_belt_follows_the_coast_into_the_sea_strip(ctx):
+    p = place(spec("belt", "滨海发展带", [], "一带"), ctx)
+    assert p.rule == "buffer_coast"
+    assert p.geometry.intersects(SEA)  # marine: the sea strip is kept
+    assert geo.distance_m(p.geometry.boundary, COAST) <= 15_000
+
+
+def test_axis_through_places_in_order(ctx):
+    p = place(spec("axis", "甲外联动轴", ["甲镇", "外市"], "一轴"), ctx)
+    assert p.rule == "axis_through_places"
+    assert p.geometry.coords[-1] == pytest.approx((121.9, 41.9))
+    for a in ((121.1, 41.3), (121.9, 41.9)):
+        assert geo.distance_m(p.geometry, Point(a)) < 10_000
+
+
+def test_axis_along_a_named_line(ctx):
+    p = place(spec("axis", "清河发展轴", ["清河"], "一轴"), ctx)
+    assert p.rule == "axis_along_line" and p.anchors == ("清河",)
+    assert geo.distance_m(p.geometry, Point(121.0, 41.25)) < 100
+    assert geo.distance_m(p.geometry, Point(121.48, 41.25)) < 100
+
+
+def test_unresolved_element_keeps_its_row_without_geometry(ctx):
+    s = spec("corridor", "双廊", [], "双廊", resolved=False, reason="never defined")
+    p = place(s, ctx)
+    assert p.geometry is None and p.precision == "unresolved" and p.note == "never defined"
+
+
+def test_unknown_place_is_unresolved_with_a_reason(ctx):
+    p = place(spec("node", "某节点", ["火星站"], "多点"), ctx)
+    assert p.precision == "unresolved"
+    assert "火星站" in p.note
+
+
+def test_low_confidence_candidates_are_not_used(ctx):
+    p = place(spec("node", "远处", ["远处"], "多点"), ctx)
+    assert p.precision == "unresolved"
+
+
+def test_port_point_and_river_reach(ctx):
+    port = place(spec("port", "测试港", ["测试港"], layer="port", layout=""), ctx)
+    assert port.geometry.equals(Point(121.3, 41.0)) and port.precision == "surveyed"
+    reach = place(
+        spec(
+            "reach",
+            "清河甲镇至乙镇段",
+            ["清河"],
+            layer="water",
+            layout="",
+            attrs=(("from", "甲镇"), ("to", "乙镇")),
+        ),
+        ctx,
+    )
+    assert reach.rule == "reach_cut" and reach.precision == "derived"
+    xs = [x for x, _ in reach.geometry.coords]
+    assert min(xs) == pytest.approx(121.1, abs=1e-3) and max(xs) == pytest.approx(121.4, abs=1e-3)
