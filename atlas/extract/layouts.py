@@ -253,7 +253,7 @@ def _resolve(
     if slogan.da and missing():
         part = slogan.parts[0]
         for p, m in mentions:
-            head = re.split(r"[。;:!?,]", p.text[: m.start].rstrip('“"'))[-1]
+            head = re.split(r"[。;:!?,“]", p.text[: m.start].rstrip('”"'))[-1]
             members = split_items(re.sub(r"等$", "", head), part.count, "")
             if len(members) == part.count:
                 add(

@@ -80,6 +80,7 @@ DA_HEADS: dict[str, str] = {
     "经济区": "zone",
     "产业带": "belt",
     "带": "belt",
+    "廊道": "corridor",
     "区": "zone",
 }
 
@@ -99,7 +100,7 @@ SLOGAN_RE = re.compile(
 )
 _DA_HEADS = "|".join(sorted(DA_HEADS, key=len, reverse=True))
 DA_RE = re.compile(
-    rf"(?<![{_NUM}第])(?P<num>[一二三四五六七八九十两])大(?P<mod>[\u4e00-\u9fff]{{0,6}}?)"
+    rf"(?<![{_NUM}第])(?P<num>[一二三四五六七八九十两])[大条](?P<mod>[\u4e00-\u9fff]{{0,6}}?)"
     rf"(?P<head>{_DA_HEADS})(?=[^\u4e00-\u9fff]|$|的|格局|布局|空间|总体|协调|建设|即|指|是|为)"
 )
 #: text right after a slogan that marks it as being defined (glossary entry, 即/指 ...)
@@ -210,7 +211,7 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 def _list_before(text: str, start: int, count: int) -> bool:
     """True when an enumeration of ``count`` items ends right before ``start``."""
-    head = re.split(r"[。;:!?,“”]", text[:start])[-1]
+    head = re.split(r"[。;:!?,“]", text[:start].rstrip('”"'))[-1]
     head = re.sub(r"等$", "", head)
     items = [x for x in re.split(r"、|和|及|与", head) if x]
     return count > 1 and len(items) == count
