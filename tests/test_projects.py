@@ -149,3 +149,26 @@ def test_golden(plan_id):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     assert got == json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_project_table():
+    text = "\n".join(
+        [
+            "三、重点项目",
+            "专栏4 “十四五”重大基础设施项目",
+            "| 序号 | 项目名称 | 建设地点 | 建设内容 | 总投资（万元） |",
+            "|---|---|---|---|---|",
+            "| **交通** |  |  |  |  |",
+            "| 1 | 彰武至新民高速公路 | 彰武县 | 新建高速公路45公里 | 280000 |",
+            "| 2 | 阿尔乡镇污水处理厂 | 阿尔乡镇 | 日处理0.5万吨 | 3500 |",
+            "四、保障措施",
+        ]
+    )
+    doc = parse(read_text(text, "t"), PlanInfo(plan_id="t", path="<t>", adcode="210922"))
+    ps = extract_projects(doc)
+    assert [(p.name, p.investment, p.category, p.source.line) for p in ps] == [
+        ("彰武至新民高速公路", 28.0, "交通", 6),
+        ("阿尔乡镇污水处理厂", 0.35, "交通", 7),
+    ]
+    assert ps[0].places == ("彰武县",) and ps[1].places == ("阿尔乡镇",)
+    assert ps[0].box == "“十四五”重大基础设施项目"

@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..model import Project
-from ..structure import DocParagraph, Document
+from ..structure import DocParagraph, Document, Table
 
 log = logging.getLogger(__name__)
 
@@ -278,9 +278,67 @@ def flag_duplicates(projects: list[Project]) -> list[Project]:
     return out
 
 
+def _column(columns: tuple[str, ...], pattern: str) -> int:
+    return next((j for j, c in enumerate(columns) if re.search(pattern, c)), -1)
+
+
+def table_projects(doc: Document, tbl: Table) -> list[Project]:
+    """Projects from a project table (a 项目名称 column plus 投资/建设内容/地点 columns).
+
+    The investment column's unit comes from its header (``总投资(万元)``; 亿元 by default);
+    the 建设地点 column, when present, gives the places (else the name's place words).
+    """
+    cols = tbl.columns
+    name_col = _column(cols, r"项目(?:名称)?$|项目名称|工程名称")
+    inv_col = _column(cols, r"投资")
+    where_col = _column(cols, r"地点|位置|所在地|选址")
+    if name_col < 0 or (inv_col < 0 and where_col < 0 and _column(cols, r"建设内容|规模") < 0):
+        return []
+    unit = "万元" if inv_col >= 0 and "万元" in cols[inv_col] else "亿元"
+    box = doc.boxes[tbl.box].title if tbl.box >= 0 else tbl.caption
+    out: list[Project] = []
+    for row in tbl.rows:
+        name = _TAIL_RE.sub("", row.cells[name_col]).strip()
+        if not name:
+            continue
+        inv = None
+        inv_text = ""
+        if inv_col >= 0 and (m := re.search(r"\d+(?:\.\d+)?", row.cells[inv_col])):
+            inv = _to_yi(float(m.group(0)), unit)
+            inv_text = f"{row.cells[inv_col]}{unit}"
+        where = row.cells[where_col] if where_col >= 0 else ""
+        places = place_words(where, doc.plan.adcode) or place_words(name, doc.plan.adcode)
+        if where and not places:
+            places = (where,)  # the table says where, even if no admin unit is named
+        out.append(
+            Project(
+                plan_id=doc.plan.plan_id,
+                name=name,
+                source=row.source,
+                category=_clean_group(row.group) or _short_title(box),
+                places=places,
+                investment=inv,
+                box=box,
+                investment_text=inv_text,
+            )
+        )
+    return out
+
+
+def _clean_group(group: str) -> str:
+    return re.sub(r"^[一二三四五六七八九十]+、\s*", "", group).strip()
+
+
 def extract_projects(doc: Document) -> tuple[Project, ...]:
-    """All 专栏 project items of a plan, in document order, duplicates flagged."""
+    """All 专栏 project items and project-table rows of a plan, duplicates flagged.
+
+    Items come in document order: each box's text items, then project tables in order of
+    their first line.
+    """
     items: list[Project] = []
     for b in doc.boxes:
         items.extend(box_projects(doc, b.index))
+    for tbl in doc.tables:
+        items.extend(table_projects(doc, tbl))
+    items.sort(key=lambda p: p.source.line)
     return tuple(flag_duplicates(items))
