@@ -1,0 +1,31 @@
+"""Documented input limits of the atlas (see docs/robustness.md).
+
+One place for the numbers that bound what a single request may cost: the loaders, the CLI and
+the upload page read them from here, and tests check that they agree.
+
+Real plans are well under 1 MB of text (the largest seed plan is 156 kB); the limits leave a
+wide margin while keeping one build or upload bounded in time and memory on a shared server.
+"""
+
+from __future__ import annotations
+
+#: largest plan file the loaders accept, in bytes (measured: a 20 MB plan, i.e. 130 copies of
+#: the 锦州 plan, extracts with a peak RSS of a few hundred MB; see docs/robustness.md)
+MAX_PLAN_BYTES = 20 * 1024 * 1024
+MAX_PLAN_MB = MAX_PLAN_BYTES // (1024 * 1024)
+
+#: largest upload the app accepts (Streamlit's ``server.maxUploadSize`` is set to the same
+#: number of MB in .streamlit/config.toml, so the browser refuses bigger files up front)
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_MB = MAX_UPLOAD_BYTES // (1024 * 1024)
+
+#: upload file types the app offers (plain text only; PDF/DOCX must be exported to .txt)
+UPLOAD_TYPES = ("txt", "md")
+
+#: characters of an upload's plan id (derived from the file name, or typed)
+MAX_PLAN_ID_CHARS = 64
+
+
+def human_size(n: int) -> str:
+    """``n`` bytes as the message text the loaders use (``52.4 MB``)."""
+    return f"{n / 1e6:.1f} MB"
