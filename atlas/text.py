@@ -28,12 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import PlanFormatError
+from .limits import MAX_PLAN_BYTES, MAX_PLAN_MB, human_size
 from .model import SourceSpan
 
 log = logging.getLogger(__name__)
 
-#: largest plan file accepted (bytes); real plans are well under 1 MB of text
-MAX_BYTES = 20 * 1024 * 1024
+#: largest plan file accepted (bytes; documented in atlas/limits.py and docs/robustness.md)
+MAX_BYTES = MAX_PLAN_BYTES
+#: what the loaders read, said in every refusal of another format
+SUPPORTED = "plain text (.txt) in UTF-8, GBK/GB18030 or UTF-16"
 
 #: a paragraph broken by a page break is re-joined only if its text so far is at least this
 #: long (or contains a clause comma): short unterminated lines are headings, captions or
@@ -324,13 +327,13 @@ def decode(data: bytes) -> tuple[str, str]:
     """
     if len(data) > MAX_BYTES:
         raise PlanFormatError(
-            f"plan file is {len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB"
+            f"plan file is {human_size(len(data))}; the limit is {MAX_PLAN_MB} MB"
         )
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
         raise PlanFormatError("plan file is empty")
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise PlanFormatError(f"this looks like {what}")
+            raise PlanFormatError(f"this looks like {what} (the atlas reads {SUPPORTED})")
     if data.startswith(b"\xef\xbb\xbf"):
         return _strict(data[3:], "utf-8", "utf-8-sig")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -369,7 +372,7 @@ def decode(data: bytes) -> tuple[str, str]:
                 return t16, enc
     if text and _plausible(text) > 0.97:
         return text, "gb18030"
-    raise PlanFormatError("cannot decode the plan file (not UTF-8, UTF-16 or GB18030 text)")
+    raise PlanFormatError(f"cannot decode the plan file (the atlas reads {SUPPORTED})")
 
 
 def _strict(data: bytes, enc: str, label: str) -> tuple[str, str]:
@@ -540,8 +543,9 @@ def read_text(data: bytes | str, plan_id: str, path: str = "<upload>") -> PlanTe
         Empty, binary, oversized or undecodable input, or a PDF/DOCX/ZIP/image file.
     """
     if isinstance(data, str):
-        if len(data.encode("utf-8")) > MAX_BYTES:
-            raise PlanFormatError(f"plan text is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        size = len(data.encode("utf-8"))
+        if size > MAX_BYTES:
+            raise PlanFormatError(f"plan text is {human_size(size)}; the limit is {MAX_PLAN_MB} MB")
         text, enc = data.lstrip("\ufeff"), "str"
     else:
         text, enc = decode(data)
@@ -577,7 +581,5 @@ def load_plan(path: Path, plan_id: str | None = None) -> PlanText:
         raise PlanFormatError(f"not a file: {path}")
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise PlanFormatError(
-            f"{path.name} is {size / 1e6:.1f} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB"
-        )
+        raise PlanFormatError(f"{path.name} is {human_size(size)}; the limit is {MAX_PLAN_MB} MB")
     return read_text(path.read_bytes(), plan_id or path.stem, str(path))
