@@ -265,7 +265,13 @@ def extract_document(doc: Document) -> Extraction:
         indicators=tuple(indicators),
         projects=tuple(projects),
         unresolved=tuple(unresolved),
-        extra={"timings": timings, "encoding": doc.text.encoding, "title": doc.title},
+        extra={
+            "timings": timings,
+            "encoding": doc.text.encoding,
+            "title": doc.title,
+            # the original lines, so ``atlas.build`` quotes them without reading the file again
+            "raw_lines": tuple(doc.text.raw_lines),
+        },
     )
 
 
