@@ -115,24 +115,46 @@ def indicators(plan_id: str | None = None) -> pd.DataFrame:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _payloads(path: str, mtime: float, plan_id: str, gcj: bool) -> dict[str, str]:
-    frames = _layers(path, mtime, plan_id)
-    return {k: webmap.group_payload(g, gcj=gcj) for k, g in webmap.groups(frames).items()}
+def _prepared(path: str, mtime: float, plan_id: str, gcj: bool) -> dict[str, webmap.Group]:
+    return webmap.prepare(_layers(path, mtime, plan_id), gcj=gcj)
 
 
-def payloads(plan_id: str, gcj: bool = False) -> dict[str, str]:
-    """Encoded map payload of each layer group of a plan (cached per plan and datum)."""
+def prepared(plan_id: str, gcj: bool = False) -> dict[str, webmap.Group]:
+    """Encoded layer groups of a plan for the web map (cached per plan and datum)."""
     up = uploads().get(plan_id)
     if up is not None:
-        key = f"payloads_{int(gcj)}"
+        key = f"prepared_{int(gcj)}"
         if key not in up:
-            up[key] = {
-                k: webmap.group_payload(g, gcj=gcj) for k, g in webmap.groups(up["frames"]).items()
-            }
+            up[key] = webmap.prepare(up["frames"], gcj=gcj)
         return up[key]
     if not atlas_ready():
         return {}
-    return _payloads(*_stamp(), plan_id, gcj)
+    return _prepared(*_stamp(), plan_id, gcj)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _tables(path: str, mtime: float, plan_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frames = _layers(path, mtime, plan_id)
+    parts = [pd.DataFrame(g.drop(columns="geometry")) for g in frames.values() if len(g)]
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return table, webmap.unresolved(frames)
+
+
+def feature_table(plan_id: str) -> pd.DataFrame:
+    """Every feature of a plan (all layers, geometry dropped) for lists and look-ups."""
+    up = uploads().get(plan_id)
+    if up is None and atlas_ready():
+        return _tables(*_stamp(), plan_id)[0]
+    parts = [pd.DataFrame(g.drop(columns="geometry")) for g in layers(plan_id).values() if len(g)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def unresolved(plan_id: str) -> pd.DataFrame:
+    """Features of a plan that could not be placed (listed, never drawn)."""
+    up = uploads().get(plan_id)
+    if up is None and atlas_ready():
+        return _tables(*_stamp(), plan_id)[1]
+    return webmap.unresolved(layers(plan_id))
 
 
 @st.cache_resource(show_spinner=False)
@@ -201,12 +223,6 @@ def set_map_state(state: appstate.MapState) -> None:
     new = appstate.encode(state)
     if new != st.query_params.to_dict():
         st.query_params.from_dict(new)
-
-
-def feature_table(plan_id: str) -> pd.DataFrame:
-    """Every feature of a plan (all layers, geometry dropped) for lists and look-ups."""
-    parts = [pd.DataFrame(g.drop(columns="geometry")) for g in layers(plan_id).values() if len(g)]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def feature_by_id(plan_id: str, fid: str) -> dict[str, Any] | None:

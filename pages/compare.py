@@ -31,7 +31,7 @@ zoom = max(6, min(12, int(9 - (span > 1) - (span > 2) - (span > 4))))
 for col, pid, fr, key in ((c1, a, fa, "cmp_a"), (c2, b, fb, "cmp_b")):
     with col:
         m = webmap.build_map(
-            fr, center=center, zoom=zoom, payloads=sup.payloads(pid), controls=False, height=480
+            fr, center=center, zoom=zoom, prepared=sup.prepared(pid), controls=False, height=480
         )
         st_folium(m, key=key, height=480, use_container_width=True, returned_objects=[])
 st.caption("两幅地图使用相同的中心和缩放级别，便于在同一地域上比较两份规划的布局。")

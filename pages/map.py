@@ -26,15 +26,14 @@ with st.sidebar:
     bm = st.radio(
         "底图", list(bm_opts), index=list(bm_opts).index(bm), format_func=bm_opts.get, key="map_bm"
     )
-    frames = sup.layers(plan)
-    grouped = webmap.groups(frames)
+    grouped = sup.prepared(plan)
     st.markdown("**图层**")
     shown = set(grouped) if state.layers is None else set(state.layers)
     visible = []
     for key in grouped:
         indent = "　" if key.startswith("layout:") else ""
-        n = len(grouped[key])
-        if st.checkbox(f"{indent}{webmap.group_label(key)}（{n}）", key in shown, key=f"lyr_{key}"):
+        g = grouped[key]
+        if st.checkbox(f"{indent}{g.label}（{len(g.ids)}）", key in shown, key=f"lyr_{key}"):
             visible.append(key)
     choices = sup.indicator_choices()
     cur = state.overlay.rsplit(":", 1) if state.overlay else ["", ""]
@@ -70,14 +69,13 @@ elif query:
 
 ch, ch_payload = sup.overlay(state.overlay, gcj=gcj)
 m = webmap.build_map(
-    frames,
     basemap=bm,
     overlay=ch,
     overlay_payload=ch_payload,
     center=state.center,
     zoom=state.zoom,
     visible=visible,
-    payloads=sup.payloads(plan, gcj=gcj),
+    prepared=sup.prepared(plan, gcj=gcj),
     tianditu_key=sup.tianditu_key(),
 )
 col_map, col_side = st.columns([3, 1])
@@ -97,7 +95,7 @@ if clicked.get("id") and not str(clicked["id"]).startswith("overlay:"):
 
 with col_side:
     table = sup.feature_table(plan)
-    drawn = table[table["id"].isin([i for k in visible for i in grouped[k]["id"]])]
+    drawn = table[table["id"].isin([i for k in visible for i in grouped[k].ids])]
     ids_f = ["", *drawn["id"].tolist()]
     names = dict(zip(drawn["id"], drawn["name"], strict=True))
     fid = st.selectbox(
@@ -111,7 +109,7 @@ with col_side:
     feat = sup.feature_by_id(plan, state.feature) if state.feature else None
     if feat:
         st.html(webmap.popup_html(feat))
-    unres = webmap.unresolved(frames)
+    unres = sup.unresolved(plan)
     with st.expander(f"未定位要素（{len(unres)}）：文中提及但无法落图，未绘制"):
         if len(unres):
             comp = unres.get("layout", "").fillna("") + " " + unres.get("component", "").fillna("")

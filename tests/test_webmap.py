@@ -179,3 +179,27 @@ def test_offline_basemap_layers():
     assert names[0] == "省域" and "市界" in names and "区县界" in names
     labels = [t for lay in offline_layers() for _, _, t in lay.labels]
     assert "锦州市" in labels
+
+
+def test_template_syntax_in_plan_text_is_not_evaluated():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    row = {
+        "id": "p:park:x",
+        "plan_id": "p",
+        "layer": "park",
+        "layout": "",
+        "component": "",
+        "role": "park",
+        "name": "{{ 7*7 }}园",
+        "precision": "surveyed",
+        "confidence": 0.9,
+        "anchors": "",
+        "source_line": 3,
+        "source_quote": "{% for x in range(3) %}坏{% endfor %}",
+    }
+    gdf = gpd.GeoDataFrame([row], geometry=[Point(121.1, 41.1)], crs=4326)
+    html = webmap.build_map({"park": gdf}).get_root().render()
+    assert "{{ 7*7 }}园" in html and "49园" not in html
+    assert "{% for x in range(3) %}坏{% endfor %}" in html and "坏坏坏" not in html

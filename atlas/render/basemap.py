@@ -7,6 +7,7 @@ and city labels, drawn as simplified GeoJSON in the colours of ``layers/style.ya
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +37,15 @@ class BaseLayer:
     data: dict[str, Any]
     style: dict[str, Any]
     labels: list[tuple[float, float, str]] = field(default_factory=list)  # (lat, lon, text)
+
+    @property
+    def text(self) -> str:
+        """The GeoJSON as text, encoded once per layer (safe inside ``<script>``)."""
+        cached = self.__dict__.get("_text")
+        if cached is None:
+            cached = json.dumps(self.data, ensure_ascii=False).replace("<", "\\u003c")
+            object.__setattr__(self, "_text", cached)
+        return cached
 
 
 def _load(loader: str) -> gpd.GeoDataFrame | None:
@@ -171,6 +181,7 @@ def offline_layers(gcj: bool = False) -> tuple[BaseLayer, ...]:
     return tuple(layers)
 
 
+@lru_cache(maxsize=1)
 def minimap_layers() -> tuple[BaseLayer, ...]:
     """Coarse layers for the overview minimap (province, sea and cities only)."""
     out = []

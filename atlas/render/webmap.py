@@ -404,7 +404,32 @@ def group_payload(
 # ---------------------------------------------------------------- folium elements
 
 
-class FeatureLayer(MacroElement):
+class _Raw(Element):
+    """Pre-rendered script text, returned as is (never compiled as a Jinja template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__("")
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _RawScript:
+    """Render an element's ``script`` macro into the page without re-compiling the output.
+
+    branca wraps every rendered script in a new Jinja template. For our elements that output
+    holds megabytes of GeoJSON (slow to tokenize on every rerun) and plan text (a quote
+    containing ``{{ … }}`` would otherwise be evaluated as a template expression).
+    """
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_Raw(script(self, kwargs)), name=self.get_name())
+
+
+class FeatureLayer(_RawScript, MacroElement):
     """A Leaflet GeoJSON layer whose features carry precomputed style, popup and icon."""
 
     _template = Template(
@@ -434,7 +459,7 @@ class FeatureLayer(MacroElement):
         self.layer_name = name
 
 
-class StaticGeoJson(MacroElement):
+class StaticGeoJson(_RawScript, MacroElement):
     """A non-interactive styled GeoJSON layer (basemap and overview map)."""
 
     _template = Template(
@@ -447,15 +472,15 @@ class StaticGeoJson(MacroElement):
         """
     )
 
-    def __init__(self, data: dict, style: dict, name: str = "") -> None:
+    def __init__(self, data: str, style: dict, name: str = "") -> None:
         super().__init__()
         self._name = "StaticGeoJson"
-        self.data = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+        self.data = data  # GeoJSON text (trusted: built from bundled geodata)
         self.style = json.dumps(style)
         self.layer_name = name
 
 
-class OfflineMiniMap(JSCSSMixin, MacroElement):
+class OfflineMiniMap(JSCSSMixin, _RawScript, MacroElement):
     """Leaflet MiniMap whose overview layer is the offline vector basemap (no tiles)."""
 
     _template = Template(
@@ -490,12 +515,10 @@ class OfflineMiniMap(JSCSSMixin, MacroElement):
     def __init__(self, layers: tuple[BaseLayer, ...]) -> None:
         super().__init__()
         self._name = "OfflineMiniMap"
-        self.layers = [
-            (json.dumps(lay.data, ensure_ascii=False), json.dumps(lay.style)) for lay in layers
-        ]
+        self.layers = [(lay.text, json.dumps(lay.style)) for lay in layers]
 
 
-class HtmlControl(MacroElement):
+class HtmlControl(_RawScript, MacroElement):
     """A Leaflet control holding static (already escaped) HTML, e.g. the legend."""
 
     _template = Template(
@@ -522,7 +545,7 @@ class HtmlControl(MacroElement):
         self.css_class = css_class or "atlas-legend leaflet-bar"
 
 
-class CityLabels(MacroElement):
+class CityLabels(_RawScript, MacroElement):
     """Plain text labels (city names) as non-interactive divIcons."""
 
     _template = Template(
@@ -773,6 +796,59 @@ def bounds_of(frames: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, float,
     return (arr[:, 0].min(), arr[:, 1].min(), arr[:, 2].max(), arr[:, 3].max())
 
 
+@dataclass(frozen=True)
+class Group:
+    """One layer-tree node, encoded once and reused on every rerun (cache it per plan)."""
+
+    key: str
+    label: str
+    payload: str  # :func:`group_payload` text
+    bounds: tuple[float, float, float, float]
+    pairs: tuple[tuple[str, str], ...]  # distinct (layer, role) for the legend
+    ids: tuple[str, ...]  # feature ids drawn
+
+
+def prepare(
+    frames: dict[str, gpd.GeoDataFrame], *, gcj: bool = False, link_base: str = "/"
+) -> dict[str, Group]:
+    """Encode every layer group of a plan (the expensive part of :func:`build_map`).
+
+    Parameters
+    ----------
+    frames : dict of str to GeoDataFrame
+        Layer name → features (DESIGN §4 schema).
+    gcj : bool
+        Shift coordinates to GCJ-02 (Gaode basemap only).
+    link_base : str
+        App URL prefix for the plan-reader links in popups.
+
+    Returns
+    -------
+    dict of str to Group
+        In layer-tree order (layouts first).
+    """
+    out: dict[str, Group] = {}
+    for key, gdf in groups(frames).items():
+        roles = gdf["role"] if "role" in gdf else pd.Series("", index=gdf.index)
+        pairs = tuple(sorted(set(zip(gdf["layer"].astype(str), roles.astype(str), strict=True))))
+        out[key] = Group(
+            key=key,
+            label=group_label(key),
+            payload=group_payload(gdf, gcj=gcj, link_base=link_base),
+            bounds=tuple(float(v) for v in gdf.total_bounds),
+            pairs=pairs,
+            ids=tuple(gdf["id"].astype(str)),
+        )
+    return out
+
+
+def _union(boxes: list[tuple[float, float, float, float]]):
+    if not boxes:
+        return None
+    arr = np.array(boxes)
+    return (arr[:, 0].min(), arr[:, 1].min(), arr[:, 2].max(), arr[:, 3].max())
+
+
 def _add_tiles(m: folium.Map, basemap: str, tianditu_key: str | None) -> None:
     spec = TILES[basemap]
     kw = {k: v for k, v in spec.items() if k in ("attr", "max_zoom", "subdomains")}
@@ -794,7 +870,7 @@ def build_map(
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     visible: list[str] | tuple[str, ...] | None = None,
-    payloads: dict[str, str] | None = None,
+    prepared: dict[str, Group] | None = None,
     overlay_payload: str | None = None,
     base_url: str = "/app/static",
     link_base: str = "/",
@@ -818,8 +894,9 @@ def build_map(
         Initial view (lat, lon) and zoom; default: fit the features.
     visible : sequence of str, optional
         Layer-group keys to draw (:func:`group_key`); None draws every group.
-    payloads : dict of str to str, optional
-        Precomputed :func:`group_payload` texts by group key (the app caches them).
+    prepared : dict of str to Group, optional
+        :func:`prepare` of ``frames`` for this datum (the app caches it per plan); computed
+        here when not given.
     overlay_payload : str, optional
         Precomputed :func:`choropleth_payload` of ``overlay``.
     base_url : str
@@ -840,15 +917,17 @@ def build_map(
     folium.Map
         With every asset pointing at local files (no CDN request).
     """
-    frames = frames or {}
     if basemap == "tianditu" and not tianditu_key:
         basemap = "offline"
     if basemap not in ("offline", *TILES):
         basemap = "offline"
     gcj = basemap == "gaode"
-    grouped = groups(frames)
-    keys = list(grouped) if visible is None else [k for k in grouped if k in set(visible)]
-    bounds = bounds_of({k: grouped[k] for k in keys}) or bounds_of(frames)
+    if prepared is None:
+        prepared = prepare(frames or {}, gcj=gcj, link_base=link_base)
+    keys = list(prepared) if visible is None else [k for k in prepared if k in set(visible)]
+    bounds = _union([prepared[k].bounds for k in keys]) or _union(
+        [g.bounds for g in prepared.values()]
+    )
     fit = center is None and zoom is None
     if center is None:
         if bounds is not None:
@@ -876,7 +955,7 @@ def build_map(
     if basemap == "offline":
         base = offline_layers()
         for lay in base:
-            StaticGeoJson(lay.data, lay.style, lay.name).add_to(m)
+            StaticGeoJson(lay.text, lay.style, lay.name).add_to(m)
         labels = [lab for lay in base for lab in lay.labels]
         if labels:
             CityLabels(labels).add_to(m)
@@ -884,20 +963,10 @@ def build_map(
         _add_tiles(m, basemap, tianditu_key)
     if overlay is not None:
         FeatureLayer(overlay_payload or choropleth_payload(overlay, gcj=gcj), "指标").add_to(m)
-    payloads = payloads or {}
     pairs: list[tuple[str, str]] = []
-    ordered = sorted(keys, key=lambda k: 0 if k.startswith("layout") else 1)
-    for key in ordered:
-        gdf = grouped[key]
-        data = payloads.get(key) or group_payload(gdf, gcj=gcj, link_base=link_base)
-        FeatureLayer(data, group_label(key)).add_to(m)
-        pairs.extend(
-            zip(
-                gdf["layer"].astype(str),
-                gdf.get("role", pd.Series("", index=gdf.index)).astype(str),
-                strict=True,
-            )
-        )
+    for key in sorted(keys, key=lambda k: 0 if k.startswith("layout") else 1):
+        FeatureLayer(prepared[key].payload, prepared[key].label).add_to(m)
+        pairs.extend(prepared[key].pairs)
     if legend:
         HtmlControl(legend_html(sorted(set(pairs)), overlay)).add_to(m)
     if controls:
