@@ -423,6 +423,8 @@ def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
     from .store import write_atlas
 
     t0 = time.perf_counter()
+    if Path(out).exists() and not Path(out).is_dir():
+        raise InputError(f"--out {out} is a file, not a folder")
     plans = list(plans) if plans else default_plans()
     if not plans:
         raise InputError("no plans to build (the plan manifest is empty)")
