@@ -496,6 +496,8 @@ def prose_indicators(doc: Document) -> list[Indicator]:
                 ):
                     num = -num
                 qual = _qual(m.group("q1"), m.group("q2"))
+                if not qual and verb in ("突破", "超过"):
+                    qual = _qual(verb, None)  # 突破200亿: a floor, not a point target
                 before = text[max(0, s - 6) : s]
                 if not qual and ("累计" in said or "累计" in before):
                     qual = "累计"
