@@ -301,8 +301,33 @@ def _partition_word(spec: FeatureSpec, ctx: Context) -> str:
     return _compass_word(spec)
 
 
+def _place_ring_around(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed | None:
+    """环X区域: the jurisdiction's band along the edge of a neighbouring area X."""
+    j = ctx.jurisdiction
+    outside = [
+        a
+        for a in anchors
+        if a.polygon is not None
+        and not a.polygon.covers(j.representative_point())  # not the parent city
+        and geo.area_km2(a.polygon.intersection(j)) < 0.5 * geo.area_km2(a.polygon)
+    ]
+    if not outside:
+        return None
+    others = geo.union_areas([a.polygon for a in outside])
+    ring = geo.band(others.boundary, geo.WIDTHS_M["belt"])
+    g = geo.clip(ring.difference(others) if ring is not None else None, j, "polygon")
+    if g is None:
+        return None
+    prec = _worst("derived", *(a.place.precision for a in outside))
+    return _placed(g, prec, outside, "ring_around", "band along the edge of its neighbour")
+
+
 def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed:
     region = _region(spec, anchors, ctx)
+    if spec.name.startswith("环"):
+        ring = _place_ring_around(spec, anchors, ctx)
+        if ring is not None:
+            return ring
     areas = [a for a in anchors if _usable_area(a, ctx)]
     name_word = _compass_word(spec, in_definition=False)
     if spec.role in ("wing", "park_area"):
