@@ -146,3 +146,22 @@ def test_port_point_and_river_reach(ctx):
     assert reach.rule == "reach_cut" and reach.precision == "derived"
     xs = [x for x, _ in reach.geometry.coords]
     assert min(xs) == pytest.approx(121.1, abs=1e-3) and max(xs) == pytest.approx(121.4, abs=1e-3)
+
+
+def test_ring_around_a_neighbouring_area(ctx):
+    # 外市 lies north-east, outside: no ring along it inside the county (too far)
+    far = place(spec("zone", "环外市区域", ["外市"], "环外市区域"), ctx)
+    assert far.precision == "unresolved"
+    # a neighbour touching the county's west edge gives a band along that edge
+    ctx.gazetteer.places["n1"] = (
+        ground.Place("西邻区", "219902", "county", 120.9, 41.2),
+        ground.box(120.8, 41.0, 121.0, 41.4),
+    )
+    try:
+        p = place(spec("zone", "环西邻区域", ["西邻区"], "环西邻区域"), ctx)
+    finally:
+        del ctx.gazetteer.places["n1"]
+    assert p.rule == "ring_around" and p.precision == "derived"
+    c = p.geometry.centroid
+    assert 121.0 < c.x < 121.07  # a ~5 km band just east of the shared edge
+    assert geo.area_km2(p.geometry) == pytest.approx(44 * 5, rel=0.1)
