@@ -127,3 +127,22 @@ def test_all_seeds_fast():
     assert [r.plan_id for r in results] == [p.stem for p in SEEDS]
     # the target is < 1 s (measured ~0.3 s alone); generous bound for a shared machine
     assert elapsed < 3.0, f"{elapsed:.2f} s"
+
+
+def test_jurisdiction_from_usage_when_title_names_none():
+    text = (
+        "国民经济和社会发展第十四个五年规划纲要\n一、发展基础\n"
+        "“十三五”期间,全县经济稳步增长。建平县地处辽宁西部,是朝阳市的重要县份。\n"
+        "二、发展目标\n到2025年,全县森林覆盖率达到42%。\n"
+    )
+    ex = extract_text(text, "no-title")
+    assert (ex.plan.adcode, ex.plan.jurisdiction) == ("211322", "辽宁省朝阳市建平县")
+    assert [(i.key, i.target_year, i.target_value) for i in ex.indicators] == [
+        ("forest_cover", 2025, 42.0)
+    ]
+
+
+def test_unknown_place_leaves_jurisdiction_empty():
+    ex = extract_text("某地国民经济和社会发展规划纲要\n一、目标\n森林覆盖率达到40%。\n", "nowhere")
+    assert ex.plan.adcode == "" and ex.plan.jurisdiction == ""
+    assert ex.indicators[0].target_value == 40.0
