@@ -345,3 +345,19 @@ def test_extraction_alone_gets_most_layout_elements_right(seed_layers):
             hits += any(c == comp and part in n for c, n in pairs)
     assert total == 59
     assert hits / total >= 0.8, f"{hits}/{total}"
+
+
+def test_cli_build_reports_bad_input_with_exit_2(tmp_path, capsys):
+    from atlas.cli import main
+
+    blank = tmp_path / "blank.txt"
+    blank.write_text("这是一段没有地名的文字。\n构建“一核两翼”格局。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["build", str(blank), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("atlas: error:") and "jurisdiction" in err and "\n" not in err
+    assert not out.exists()
+    seed = build.default_plans()[1]
+    with pytest.raises(InputError, match="given twice"):
+        build.build_atlas([seed, seed], out)
+    assert not out.exists()
