@@ -32,8 +32,9 @@ from .members import (
     split_items,
     unit_end,
 )
-from .passages import Passage, passages
+from .passages import Passage, is_toc, passages, section
 from .slogans import NUMERALS, PART_PLAIN, UNIT_ROLES, Part, Slogan, find_slogans, parse_parts
+from .zones import HEAD_NUM_RE, HEAD_VERB_RE, label_layouts
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +45,6 @@ _MARKER_RE = re.compile(r"^[”\"]?\s*(?::\s*(?:是指|即|指|分为|包括)?|�
 _SUBJECT_RE = re.compile(rf"(?:{PART_PLAIN})(?:[、,]?(?:{PART_PLAIN}))*")
 _COMPASS = "东南西北中"
 _SUB_RE = re.compile(r"([一二两三四五六七八九十])([主次副])(?:分别)?(?:为|是|指)")
-_HEAD_NUM_RE = re.compile(
-    r"^(?:第[一二三四五六七八九十百\d]+[章节]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、])"
-)
-_HEAD_VERB_RE = re.compile(
-    r"^(?:加快|全面|大力|着力|积极|持续|深入|继续)?(?:打造|建设|推进|构建|实施|优化|发展|培育|提升|做强|壮大)"
-)
-_LABEL_RE = re.compile(
-    r"^([\u4e00-\u9fff]{2,12}?(?:区域|片区|地区|流域|空间|板块|组团|区|带|轴|廊)):"
-)
-_LABEL_VERB_RE = re.compile(r"^(?:发展|提升|保护|优化|建设|打造|培育)(?=[\u4e00-\u9fff]{2})")
 
 
 @dataclass
@@ -172,23 +163,6 @@ def _window(ps: Sequence[Passage], idx: int, other_keys: set) -> list[Passage]:
     return out
 
 
-def _section(ps: Sequence[Passage], head: Passage, deep: bool = False) -> list[Passage]:
-    """Paragraphs directly under a heading (``deep``: everything under it)."""
-    title = head.text.strip()
-    out = []
-    for q in ps[head.index + 1 :]:
-        if title not in q.heading_path:
-            break
-        if deep or q.heading_path[-1:] == (title,):
-            out.append(q)
-    return out
-
-
-def _is_toc(ps: Sequence[Passage], p: Passage) -> bool:
-    """A heading whose section holds no body text: a table-of-contents line."""
-    return p.heading and not any(not q.heading for q in _section(ps, p, deep=True))
-
-
 def _resolve(
     ps: Sequence[Passage], mentions: list[tuple[Passage, Slogan]], all_keys: set, plan: PlanInfo
 ) -> tuple[Layout, list[Unresolved]]:
@@ -197,7 +171,7 @@ def _resolve(
         key=lambda ms: (
             not ms[1].quoted,
             len(ms[1].name),
-            _is_toc(ps, ms[0]),
+            is_toc(ps, ms[0]),
             ms[0].index,
             ms[1].start,
         ),
@@ -219,8 +193,8 @@ def _resolve(
     seen: set[int] = set()
     for p, _m in mentions:
         near = _window(ps, p.index, other)
-        if p.heading and not _is_toc(ps, p):
-            near += _section(ps, p, deep=True)
+        if p.heading and not is_toc(ps, p):
+            near += section(ps, p, deep=True)
         for q in near:
             if q.index in seen:
                 continue
@@ -274,9 +248,9 @@ def _resolve(
     # 3. headed sections under a heading that carries the slogan
     todo = missing()
     for p, _m in mentions:
-        if not p.heading or not todo or _is_toc(ps, p):
+        if not p.heading or not todo or is_toc(ps, p):
             continue
-        _from_headings(ps, _section(ps, p), slogan, comp_of, todo, found, add)
+        _from_headings(ps, section(ps, p), slogan, comp_of, todo, found, add)
         todo = missing()
     # 4. the sentences right after a mention
     for p, m in mentions:
@@ -297,7 +271,7 @@ def _from_headings(ps, children, slogan, comp_of, todo, found, add) -> None:
     for q in children:
         first = q.text[: sentence_end(q.text, 0)] if not q.heading else q.text
         body = _first_body(ps, q) if q.heading else ""
-        title = _HEAD_NUM_RE.sub("", first).strip()
+        title = HEAD_NUM_RE.sub("", first).strip()
         for part in todo:
             comp = comp_of[part.key]
             if slogan.da:
@@ -307,10 +281,10 @@ def _from_headings(ps, children, slogan, comp_of, todo, found, add) -> None:
                 break
             m = re.search(rf"“([{_COMPASS}]{part.unit})”", title)
             if m and part.count != 1:
-                name = clean_name(_HEAD_VERB_RE.sub("", title.replace(m.group(0), "")))
+                name = clean_name(HEAD_VERB_RE.sub("", title.replace(m.group(0), "")))
                 add([_Item(m.group(1), part.role, _drop_verb_tail(name), first, q, 0, len(first))])
                 break
-            bare = _HEAD_VERB_RE.sub("", title.replace(f"“{comp}”", "")).strip()
+            bare = HEAD_VERB_RE.sub("", title.replace(f"“{comp}”", "")).strip()
             name = _drop_verb_tail(clean_name(bare))
             if not q.heading or not name:
                 continue
@@ -452,54 +426,6 @@ def _assemble(slogan, p, comp_of, found, plan) -> tuple[Layout, list[Unresolved]
     return layout, unresolved
 
 
-# --------------------------------------------------------------------------- labelled zones
-
-
-def _label_layouts(ps: Sequence[Passage], plan: PlanInfo, taken: set[str]) -> list[Layout]:
-    """临空港区域:… paragraphs under a …布局/…格局 heading → a zoning layout."""
-    out: list[Layout] = []
-    for head in ps:
-        if not head.heading or not re.search(r"布局|格局", head.text):
-            continue
-        labelled = []
-        for q in _section(ps, head):
-            m = _LABEL_RE.match(q.text)
-            if m and not q.heading:
-                labelled.append((q, m))
-        if len(labelled) < 2:
-            continue
-        name = _HEAD_VERB_RE.sub("", _HEAD_NUM_RE.sub("", head.text.strip()))
-        if name in taken:
-            continue
-        elements = []
-        for q, m in labelled:
-            label = _LABEL_VERB_RE.sub("", m.group(1))
-            end = sentence_end(q.text, m.end())
-            definition = q.text[m.end() :]
-            elements.append(
-                LayoutElement(
-                    component=label,
-                    role="zone",
-                    name=label,
-                    source=q.span(0, end),
-                    anchors=find_anchors(definition, plan.adcode or None),
-                    definition=definition,
-                    area_km2=area_km2(definition),
-                )
-            )
-        out.append(
-            Layout(
-                plan.plan_id,
-                name,
-                head.span(),
-                tuple(elements),
-                expected=len(elements),
-                context=name,
-            )
-        )
-    return out
-
-
 # --------------------------------------------------------------------------- public API
 
 
@@ -539,7 +465,7 @@ def extract_layouts(doc, plan: PlanInfo) -> tuple[tuple[Layout, ...], tuple[Unre
         layout, unres = _resolve(ps, mentions, all_keys, plan)
         layouts.append(layout)
         unresolved.extend(unres)
-    layouts.extend(_label_layouts(ps, plan, {lay.name for lay in layouts}))
+    layouts.extend(label_layouts(ps, plan, {lay.name for lay in layouts}))
     log.info(
         "%s: %d layouts, %d elements, %d unresolved",
         plan.plan_id,

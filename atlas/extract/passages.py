@@ -10,7 +10,7 @@ detector), so extraction does not depend on which stage produced its input.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,3 +149,20 @@ def passages_from_text(text: str) -> tuple[Passage, ...]:
     """Passages of a plain string, one per non-empty line (line numbers are 1-based)."""
     paras = [_TextPara(t.strip(), n) for n, t in enumerate(text.splitlines(), 1) if t.strip()]
     return tuple(_from_paragraphs(paras))
+
+
+def section(ps: Sequence[Passage], head: Passage, deep: bool = False) -> list[Passage]:
+    """Paragraphs directly under a heading (``deep``: everything under it)."""
+    title = head.text.strip()
+    out = []
+    for q in ps[head.index + 1 :]:
+        if title not in q.heading_path:
+            break
+        if deep or q.heading_path[-1:] == (title,):
+            out.append(q)
+    return out
+
+
+def is_toc(ps: Sequence[Passage], p: Passage) -> bool:
+    """A heading whose section holds no body text: a table-of-contents line."""
+    return p.heading and not any(not q.heading for q in section(ps, p, deep=True))
