@@ -146,3 +146,16 @@ def test_unknown_place_leaves_jurisdiction_empty():
     ex = extract_text("某地国民经济和社会发展规划纲要\n一、目标\n森林覆盖率达到40%。\n", "nowhere")
     assert ex.plan.adcode == "" and ex.plan.jurisdiction == ""
     assert ex.indicators[0].target_value == 40.0
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=[p.stem for p in SEEDS])
+def test_every_quote_is_verbatim_in_its_lines(path):
+    raw = path.read_text(encoding="utf-8").split("\n")
+    ex = extract_plan(path)
+    spans = [i.source for i in ex.indicators] + [p.source for p in ex.projects]
+    assert spans
+    for s in spans:
+        if "|" in s.quote and s.quote.count("|") > 2 and not s.quote.startswith("|"):
+            continue  # a one-cell-per-line table row: cells joined by |
+        joined = "".join(line.strip() for line in raw[s.line - 1 : s.end_line])
+        assert s.quote in joined, (s.line, s.quote)
