@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..model import Layout, LayoutElement, PlanInfo, SourceSpan, Unresolved
@@ -114,7 +114,12 @@ def _definition_end(text: str, subj: _Subject, nxt: int | None) -> int:
 
 
 def _items_from_subject(
-    text: str, subj: _Subject, end: int, slogan: Slogan, comp_of: dict, p: Passage
+    text: str,
+    subj: _Subject,
+    end: int,
+    slogan: Slogan,
+    comp_of: dict[tuple[int, str], str],
+    p: Passage,
 ) -> list[_Item]:
     body = text[subj.body : end]
     if subj.named:
@@ -261,7 +266,15 @@ def _resolve(
     return _assemble(slogan, best_p, comp_of, found, plan)
 
 
-def _from_headings(ps, children, slogan, comp_of, todo, found, add) -> None:
+def _from_headings(
+    ps: Sequence[Passage],
+    children: list[Passage],
+    slogan: Slogan,
+    comp_of: dict[tuple[int, str], str],
+    todo: list[Part],
+    found: dict[str, list[_Item]],
+    add: Callable[[list[_Item]], None],
+) -> None:
     """Members from the sections under a slogan heading.
 
     (二)建设“南翼”X → 南翼 = X; (一)打造…核心城区 → 一核; (二)(三)(四)建设…区 → 三区 when
@@ -313,7 +326,13 @@ def _drop_verb_tail(name: str) -> str:
     return re.sub(r"(?<=.)(?:发展|建设)$", "", name)
 
 
-def _from_following(p: Passage, m: Slogan, comp_of, todo, add) -> None:
+def _from_following(
+    p: Passage,
+    m: Slogan,
+    comp_of: dict[tuple[int, str], str],
+    todo: list[Part],
+    add: Callable[[list[_Item]], None],
+) -> None:
     """构建A、B、C、D四个…: list members; 构建X中心…: a one-member component."""
     bounds = [b for b in sentence_bounds(p.text) if b[0] >= m.end][:3]
     used: set[int] = set()
@@ -345,7 +364,14 @@ def _from_following(p: Passage, m: Slogan, comp_of, todo, add) -> None:
                     break
 
 
-def _assemble(slogan, p, comp_of, found, plan) -> tuple[Layout, list[Unresolved]]:
+def _assemble(
+    slogan: Slogan,
+    p: Passage,
+    comp_of: dict[tuple[int, str], str],
+    found: dict[str, list[_Item]],
+    plan: PlanInfo,
+) -> tuple[Layout, list[Unresolved]]:
+    """Elements in slogan order (unresolved ones kept), count checks and the Layout."""
     scope = plan.adcode or None
     src = p.span(slogan.start, slogan.end)
     ctx = re.match(

@@ -28,7 +28,22 @@ _LABEL_VERB_RE = re.compile(r"^(?:发展|提升|保护|优化|建设|打造|培�
 
 
 def label_layouts(ps: Sequence[Passage], plan: PlanInfo, taken: set[str]) -> list[Layout]:
-    """临空港区域:… paragraphs under a …布局/…格局 heading → a zoning layout."""
+    """临空港区域:… paragraphs under a …布局/…格局 heading → a zoning layout.
+
+    Parameters
+    ----------
+    ps : sequence of Passage
+        The plan's passages.
+    plan : PlanInfo
+        The plan's identity (``plan_id``; ``adcode`` scopes anchors).
+    taken : set of str
+        Layout names already found (a heading never yields a second layout of that name).
+
+    Returns
+    -------
+    list of Layout
+        One per heading with at least two labelled zone paragraphs directly under it.
+    """
     out: list[Layout] = []
     for head in ps:
         if not head.heading or not re.search(r"布局|格局", head.text):
