@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 from ..indicator_keys import canonical_key, find_names
 from ..model import Indicator, SourceSpan
-from ..structure import Document, Sentence, Table
+from ..structure import Document, Sentence
+from ..tables import Table
 
 #: placeholder cells meaning "no value"
 _EMPTY = {"", "—", "--", "-", "/", "——", "—-", "－", "∅", "...", "…"}

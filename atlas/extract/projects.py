@@ -25,7 +25,8 @@ from functools import lru_cache
 from typing import Any
 
 from ..model import Project
-from ..structure import DocParagraph, Document, Table
+from ..structure import DocParagraph, Document
+from ..tables import Table
 
 log = logging.getLogger(__name__)
 
