@@ -1,7 +1,9 @@
-"""Run a command in a subprocess and measure its wall time and peak resident set size.
+"""Run a command in a subprocess; measure its wall time, CPU time and peak resident set size.
 
-The peak RSS comes from ``os.wait4`` on that very child (its ``ru_maxrss``), so it is exact per
-run and needs no polling and no psutil.
+CPU time (user + system) is what the run costs with the machine to itself: on a shared, loaded
+machine it stays put while the wall time grows. CPU time and peak RSS come from ``os.wait4``
+on that very child (``ru_utime``, ``ru_stime``, ``ru_maxrss``), so they are exact per run and
+need no polling and no psutil.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ class ProcResult:
 
     seconds: float
     peak_rss_mb: float
+    cpu_seconds: float
     returncode: int
     stdout: str
     stderr: str
@@ -68,6 +71,7 @@ def run_measured(
         return ProcResult(
             seconds=seconds,
             peak_rss_mb=usage.ru_maxrss / 1024.0,  # Linux reports kilobytes
+            cpu_seconds=usage.ru_utime + usage.ru_stime,
             returncode=proc.returncode,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
