@@ -130,6 +130,17 @@ def test_own_plans():
     assert zw["国道304线彰武段改建工程"].layer == "transport"
     assert zw["养息牧河生态廊道"].attr("mentions") == "2"
     assert zw["章古台国家级自然保护区"].role == "protected_area"
+    dg = by_name("own_donggang")
+    dyke = dg["大洋河黄土坎至入海口段堤防加固工程"]
+    assert (dyke.layer, dyke.attr("river"), dyke.attr("from"), dyke.attr("to")) == (
+        "water",
+        "大洋河",
+        "黄土坎",
+        "入海口",
+    )
+    assert dg["东港经济开发区"].attr("area_km2") == "20.0"
+    assert dg["前阳经济开发区"].attr("area_km2") == ""  # the 20 km² belong to 东港
+    assert dg["丹东港大东港区"].role == "port_area"
 
 
 def test_fast_enough():

@@ -40,6 +40,7 @@ SEEDS = (
 OWN_PLANS = {
     "own_xingcheng": ("辽宁省葫芦岛市兴城市", "211481"),
     "own_zhangwu": ("辽宁省阜新市彰武县", "210922"),
+    "own_donggang": ("辽宁省丹东市东港市", "210681"),
 }
 REGEN = os.environ.get("ATLAS_REGEN_GOLDEN") == "1"
 
@@ -284,6 +285,16 @@ def test_own_plans():
     ]
     assert names(zw["一轴两廊多节点"], "多节点") == ["大德镇", "哈尔套镇", "阿尔乡镇"]
     assert zw["一轴两廊多节点"].elements[0].anchors == ("国道304线",)
+    dg = by_name("own_donggang")["一港两轴三带"]
+    assert [(e.component, e.name) for e in dg.elements] == [
+        ("一港", "丹东港大东港区"),
+        ("两轴", "城镇发展轴"),
+        ("两轴", "产业发展轴"),
+        ("三带", "江海生态保护带"),
+        ("三带", "滨海旅游带"),
+        ("三带", "现代农业产业带"),
+    ]
+    assert [e.source.line for e in dg.elements] == [9, 11, 11, 13, 13, 13]
 
 
 def _norm(s: str) -> str:

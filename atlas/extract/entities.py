@@ -217,6 +217,7 @@ def _classify(name: str, head: str) -> tuple[str, str] | None:
 
 
 def _attrs(name: str, sentence: str, pos: int, scope: str | None) -> dict[str, str]:
+    """from/to/river of a segment; length and area stated right after the name (at ``pos``)."""
     out: dict[str, str] = {}
     seg = _SEGMENT_RE.search(name.split("(")[-1] if "段)" in name else name)
     if seg:
@@ -231,7 +232,10 @@ def _attrs(name: str, sentence: str, pos: int, scope: str | None) -> dict[str, s
                 start = start[len(river.group(0)) :]  # 柳河阿尔乡至…: the reach starts at 阿尔乡
         out["from"] = start
         out["to"] = right
-    after = sentence[pos : pos + len(name) + 24]
+    after = sentence[pos : pos + 30]
+    nxt = _HEAD_RE.search(after)
+    if nxt:
+        after = after[: nxt.start()]  # the next name's figures are not this one's
     m = _LENGTH_RE.search(after) or _LENGTH_RE.search(name)
     if m:
         out["length_km"] = m.group(1)
@@ -294,7 +298,7 @@ def _scan(p: Passage, scope: str | None) -> list[_Hit]:
                 continue
             layer, role = kind
             stem_places = find_anchors(stem, scope) if stem else ()
-            if head in ("工程", "项目") and not stem_places:
+            if head in ("工程", "项目") and not stem_places and not _SEGMENT_RE.search(name):
                 continue  # a project counts only where it names a place
             if role in ("base", "cluster") and not stem_places and not _REGIONAL.match(stem):
                 continue  # 农产品基地, 实践创新基地: a function, not a named place
@@ -311,7 +315,7 @@ def _scan(p: Passage, scope: str | None) -> list[_Hit]:
             if m.start() < taken_end and layer == "project":
                 continue
             taken_end = max(taken_end, m.end())
-            hits.append(_Hit(name, layer, role, p, (s, e), _attrs(name, sent, start, scope)))
+            hits.append(_Hit(name, layer, role, p, (s, e), _attrs(name, sent, m.end(), scope)))
             # 京沈、锦赤高铁: a short member before 、 shares the head
             pre = None
             if sent[:start].endswith("、"):

@@ -37,6 +37,7 @@ def clean_name(text: str) -> str:
     if verbs and len(t) - verbs[-1].end() >= 2:
         t = t[verbs[-1].end() :]
     t = re.sub(r"^以[\u4e00-\u9fff]{1,8}为(?:核心|中心|主体|重点)的", "", t)
+    t = re.sub(r"^沿[^,;]{1,12}?的(?=[\u4e00-\u9fff]{2})", "", t)  # 沿黄海大道的城镇发展轴
     if "、" in t and "等" in t and len(t.rsplit("等", 1)[1]) >= 2:
         t = t.rsplit("等", 1)[1]  # 葡萄、花生、苹果等特色种植带 → 特色种植带
     return strip_tail(t).strip(" ,;:")
