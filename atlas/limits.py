@@ -9,6 +9,8 @@ wide margin while keeping one build or upload bounded in time and memory on a sh
 
 from __future__ import annotations
 
+import re
+
 #: largest plan file the loaders accept, in bytes (measured: a 20 MB plan, i.e. 130 copies of
 #: the 锦州 plan, extracts with a peak RSS of a few hundred MB; see docs/robustness.md)
 MAX_PLAN_BYTES = 20 * 1024 * 1024
@@ -29,3 +31,15 @@ MAX_PLAN_ID_CHARS = 64
 def human_size(n: int) -> str:
     """``n`` bytes as the message text the loaders use (``52.4 MB``)."""
     return f"{n / 1e6:.1f} MB"
+
+
+def safe_plan_id(text: str, default: str = "upload-plan") -> str:
+    """A plan id safe to use in file names, URLs and widget keys.
+
+    Keeps letters (CJK included), digits, ``_`` and ``-``; every other run of characters
+    (``/``, ``\\``, ``.``, spaces, quotes, ``<``) becomes one ``-``; at most
+    :data:`MAX_PLAN_ID_CHARS` characters; ``default`` when nothing is left. An upload named
+    ``../../etc/passwd.txt`` gets the id ``etc-passwd-txt``, never a path.
+    """
+    out = re.sub(r"[^\w-]+", "-", text or "").strip("-_")[:MAX_PLAN_ID_CHARS].strip("-_")
+    return out or default
