@@ -6,19 +6,27 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import pages._support as sup
+from atlas import limits
 from atlas.errors import InputError
 from atlas.render import webmap
 
 st.header("上传规划文本")
 st.write("上传或粘贴一份规划文本（UTF-8 或 GBK），几秒内生成它的图集；结果只保存在本次会话中。")
-up = st.file_uploader("规划文本文件（.txt）", type=["txt", "md"])
+up = st.file_uploader(
+    f"规划文本文件（.txt，UTF-8/GBK，最大 {limits.MAX_UPLOAD_MB} MB）",
+    type=list(limits.UPLOAD_TYPES),
+)
 pasted = st.text_area("或直接粘贴文本", height=160)
 default_id = re.sub(r"[^0-9A-Za-z_-]+", "-", up.name.rsplit(".", 1)[0]).strip("-") if up else ""
-plan_id = st.text_input("规划编号", value=f"upload-{default_id or 'plan'}")
+typed = st.text_input("规划编号", value=f"upload-{default_id or 'plan'}")
+plan_id = limits.safe_plan_id(typed)  # never a path: it names files in the export page
 if st.button("生成图集", type="primary"):
     data = up.getvalue() if up is not None else pasted
+    size = len(data) if isinstance(data, bytes) else len(data.encode("utf-8"))
     if not data:
         st.error("请先上传文件或粘贴文本。")
+    elif size > limits.MAX_UPLOAD_BYTES:
+        st.error(f"文本太大（{limits.human_size(size)}），上传上限为 {limits.MAX_UPLOAD_MB} MB。")
     else:
         try:
             with st.spinner("正在读取、抽取和落图…"):
