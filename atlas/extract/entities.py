@@ -332,6 +332,16 @@ def _scan(p: Passage, scope: str | None) -> list[_Hit]:
     return hits
 
 
+def _anchors(name: str, attrs: dict[str, str], scope: str | None) -> tuple[str, ...]:
+    """Places in the name, then a segment's river and end points (in reading order)."""
+    found = list(find_anchors(name, scope))
+    for key in ("river", "from", "to"):
+        value = attrs.get(key, "")
+        if value and not any(value in a or a in value for a in found):
+            found.append(value)
+    return tuple(found)
+
+
 def _own_prefixes(plan: PlanInfo) -> tuple[str, ...]:
     """The plan's own unit names (站前区, 站前, 营口市 …), longest first."""
     parts = re.findall(r"[\u4e00-\u9fff]+?(?:省|市|区|县|旗)", plan.jurisdiction)
@@ -390,7 +400,7 @@ def extract_entities(doc, plan: PlanInfo) -> tuple[Entity, ...]:
                 role=hit.role,
                 name=hit.name,
                 source=hit.passage.span(s, e),
-                anchors=find_anchors(hit.name, scope),
+                anchors=_anchors(hit.name, attrs, scope),
                 attrs=tuple(sorted(attrs.items())),
             )
         )
