@@ -81,6 +81,7 @@ def find(inds, key, kind="target", **kw):
         ("19:26:55", (None, "", "19:26:55")),
         ("待省反馈", (None, "", "待省反馈")),
         ("-3.2", (-3.2, "", "-3.2")),
+        ("35,566", (35566.0, "", "35,566")),
         ("--", (None, "", "")),
         ("/", (None, "", "")),
     ],
@@ -178,6 +179,16 @@ def test_zhanqian_tables():
     tech = find(t21, "tech_transfer")
     assert (tech.base_value, tech.target_value, tech.qualifier) == (4.0, 20.0, "累计")
     assert find(t11, "green_space_per_capita", kind="actual").unit == "平方米"
+
+
+def test_prose_thousands_separator_and_unseen_text():
+    ex = extract_text(
+        "一、目标\n到2025年,城镇居民人均可支配收入达到48,700元,森林覆盖率达到40%。\n", "t"
+    )
+    assert [(i.key, i.target_year, i.target_value, i.unit) for i in ex.indicators] == [
+        ("urban_income", 2025, 48700.0, "元"),
+        ("forest_cover", 2025, 40.0, "%"),
+    ]
 
 
 def test_prose_targets():

@@ -33,7 +33,8 @@ from ..tables import Table
 
 #: placeholder cells meaning "no value"
 _EMPTY = {"", "—", "--", "-", "/", "——", "—-", "－", "∅", "...", "…"}
-_NUM_RE = re.compile(r"-?\d+(?:\.\d+)?")
+#: a number; thousands separators (35,566) only where no clause comma can be meant
+_NUM_RE = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|-?\d+(?:\.\d+)?")
 _RATIO_RE = re.compile(r"\d+(?:\.\d+)?(?::\d+(?:\.\d+)?){2,3}")
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
 _PERIOD_END = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
@@ -134,7 +135,7 @@ def parse_value(cell: str) -> tuple[float | None, str, str]:
     ):
         # a number inside a phrase (e.g. 达到2级标准): keep the text, not a value
         return None, qual, t
-    return float(m.group(0)), qual, t
+    return float(m.group(0).replace(",", "")), qual, t
 
 
 def _clean_name(name: str) -> str:
@@ -290,7 +291,8 @@ _UNITS = (
 _VALUE_RE = re.compile(
     rf"^(?P<gap>[^,;。:0-9%]{{0,10}}?)(?P<verb>{_VERBS})?"
     r"(?P<q1>不低于|不少于|不高于|不超过|高于|低于|超过|突破|约|力争)?"
-    rf"(?P<num>-?\d+(?:\.\d+)?)(?P<unit>{_UNITS})?(?P<q2>左右|以上|以内|以下|多|余)?"
+    r"(?P<num>-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?=\.\d|[万亿元%人户家个吨])|-?\d+(?:\.\d+)?)"
+    rf"(?P<unit>{_UNITS})?(?P<q2>左右|以上|以内|以下|多|余)?"
 )
 _RATIO_VALUE_RE = re.compile(
     r"^(?P<gap>[^,;。0-9]{0,10}?)(?P<ratio>\d+(?:\.\d+)?(?:\s?:\s?\d+(?:\.\d+)?){2,3})"
@@ -480,7 +482,7 @@ def prose_indicators(doc: Document) -> list[Indicator]:
             if m and _NOT_SUBJECT_GAP.search(m.group("gap") or ""):
                 continue
             if m and (m.group("unit") or m.group("verb")) and m.group("num"):
-                num = float(m.group("num"))
+                num = float(m.group("num").replace(",", ""))
                 unit = m.group("unit") or ""
                 if 1990 <= num <= 2060 and seg[m.end("num") : m.end("num") + 1] == "年":
                     continue
