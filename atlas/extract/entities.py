@@ -86,7 +86,7 @@ _NAME_CHARS = re.compile(r"[\u4e00-\u9fff0-9A-Za-z()#·\-—]")
 #: words that cannot be part of a name: the name starts after the last of them
 _STOP_RE = re.compile(
     r"依托|推进|推动|加快|打造|做强|加强|建设|实施|打造|重点|积极|大力|完善|提升|支持|培育|发挥|利用|围绕|"
-    r"开展|启动|谋划|规划|新建|改建|扩建|续建|改造|全力|着力|争创|创建|申报|落实|形成|构建|修建|依法|清理|推行|继续|不忘|共建|进|设立|依据|时期|加大|对(?!口)|从严|严格|[一二两三四五六七八九十]+个|"
+    r"开展|启动|谋划|规划|新建|改建|扩建|续建|改造|全力|着力|争创|创建|申报|落实|形成|构建|修建|依法|清理|推行|继续|不忘|共建|进|设立|依据|按照|根据|时期|加大|对(?!口)|从严|严格|[一二两三四五六七八九十]+个|"
     r"提高|整合|保护|承接|做好|做强|做大|发展|服务|促进|实现|完成|建成|开工|引进|组织|"
     r"以下简称|简称|即|指|位于|邻|侧|逐步|由|探索|允许|改善|增强|进一步|努力|力争|不断|持续|深入|"
     r"全面|主动|加速|优化|强化|规范|鼓励|引导|带动|拓展|深化|融入|对接|聚焦|突出|坚持|推广|打通|"
@@ -254,6 +254,8 @@ def _scan(p: Passage, scope: str | None) -> list[_Hit]:
         taken_end = -1
         for m in _HEAD_RE.finditer(sent):
             head = m.group(0)
+            if sent[m.end() : m.end() + 1] == "域":
+                continue  # 临空港区域: a region, not a port area
             if head in _NEED_BOUNDARY and not _SHORT_OK.match(sent[m.end() :]):
                 continue
             start = m.start() if head == "河长制" else _name_start(sent, m.start(), 0)
