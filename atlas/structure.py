@@ -65,7 +65,7 @@ HEADING_STYLES: tuple[tuple[str, int, re.Pattern[str]], ...] = (
 #: markdown-only headings (no numbering) rank between 节 and 一、 by their # count
 _MD_RANK = {1: 0, 2: 2, 3: 3, 4: 4, 5: 5, 6: 6}
 MAX_HEADING_CHARS = 48
-_BOX_RE = re.compile(r"^专栏\s*[\d一二三四五六七八九十]*\s*[:.、]?\s*")
+_BOX_RE = re.compile(r"^专栏\s*(?:[\d一二三四五六七八九十]+(?:[-.]\d+)?)?\s*[:.、]?\s*")
 _CAPTION_RE = re.compile(r"^(?:附?表\s*\d+(?:[-.—]\d+)?)\s*")
 _GLOSSARY_RE = re.compile(r"名词解释|名词释义|术语解释")
 _GLOSS_ENTRY_RE = re.compile(r"^(?:\d{1,3}[.、]\s*)?([^:。,;]{1,30}?)\s*:\s*(.+)$")
