@@ -160,6 +160,26 @@ def specs_from_extraction(ex: Extraction) -> list[FeatureSpec]:
                 attrs=tuple(ent.attrs),
             )
         )
+    # key projects from 专栏 boxes that name a place and are not already an entity
+    named = {e.name for e in ex.entities}
+    for pr in ex.projects:
+        if not pr.places or pr.duplicate_of or pr.name in named:
+            continue
+        named.add(pr.name)
+        attrs = [("category", pr.category), ("box", pr.box)]
+        if pr.investment is not None:
+            attrs.append(("investment_yi", f"{pr.investment:g}"))
+        specs.append(
+            FeatureSpec(
+                ex.plan_id,
+                "project",
+                "project",
+                pr.name,
+                pr.source,
+                anchors=tuple(pr.places),
+                attrs=tuple(attrs),
+            )
+        )
     return specs
 
 

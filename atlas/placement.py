@@ -198,6 +198,12 @@ def _compass_word(spec: FeatureSpec, *, in_definition: bool = True) -> str:
     return word + "部"
 
 
+def _usable_point(a: _Anchor, ctx: Context) -> bool:
+    """A point anchor that is not the jurisdiction or one of its parents (锦州 in a 凌海 plan)."""
+    code = a.place.code
+    return not (code.isdigit() and ctx.adcode.startswith(code.rstrip("0")))
+
+
 def _usable_area(a: _Anchor, ctx: Context) -> bool:
     """An area anchor that is not the jurisdiction itself or a parent of it."""
     if a.polygon is None:
@@ -447,7 +453,12 @@ def _place_axis(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
 
 def _place_point(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed:
     region = _region(spec, anchors, ctx)
-    cands = [a for a in anchors if _near(a.point, region, NEAR_DEG)]
+    # "somewhere in the plan's own territory" is no location: skip the jurisdiction itself
+    cands = [
+        a
+        for a in anchors
+        if a.place.code != ctx.adcode and _usable_point(a, ctx) and _near(a.point, region, NEAR_DEG)
+    ]
     if not cands:
         return _unresolved("no anchor place inside the jurisdiction could be located", anchors)
     a = cands[0]
