@@ -25,6 +25,7 @@ from atlas.model import (
     Layout,
     LayoutElement,
     PlanInfo,
+    Project,
     SourceSpan,
     Unresolved,
 )
@@ -70,7 +71,19 @@ def _extraction() -> Extraction:
     )
     unres = Unresolved("test-2021", "layout", "一核双廊", "never defined", SourceSpan(20, "x"))
     plan = PlanInfo("test-2021", "", jurisdiction="测试县", adcode="219901")
-    return Extraction(plan, (lay, undefined), (ent,), (ind,), (), (unres,))
+    projects = (
+        Project(
+            "test-2021",
+            "甲镇物流园",
+            SourceSpan(50, "甲镇物流园"),
+            places=("甲镇",),
+            investment=12.5,
+            box="专栏1",
+        ),
+        Project("test-2021", "某公司技改", SourceSpan(51, "某公司技改")),  # no place: not mapped
+        Project("test-2021", "测试港", SourceSpan(52, "测试港"), places=("测试港",)),  # = entity
+    )
+    return Extraction(plan, (lay, undefined), (ent,), (ind,), projects, (unres,))
 
 
 def test_specs_from_extraction_keep_everything_once():
@@ -82,13 +95,18 @@ def test_specs_from_extraction_keep_everything_once():
         ("layout", "一核两翼三片区", "三片区", True),
         ("layout", "一核双廊", "一核双廊", False),  # the undefined layout: one row, not two
         ("port", "", "", True),
+        ("project", "", "", True),
     ]
+    project = specs[-1]
+    assert project.name == "甲镇物流园" and project.anchors == ("甲镇",)
+    assert project.attr("investment_yi") == "12.5" and project.attr("box") == "专栏1"
 
 
 def test_rows_and_frames_follow_the_schema(ctx):
     rows = feature_rows(specs_from_extraction(_extraction()), ctx)
     frames = split_layers(rows)
-    assert set(frames) == {"layout", "port"}
+    assert set(frames) == {"layout", "port", "project"}
+    assert frames["project"].geometry.iloc[0].equals(ground.Point(121.1, 41.3))
     lay = frames["layout"]
     assert tuple(c for c in lay.columns if c != "geometry") == COLUMNS
     assert list(lay["id"]) == sorted(lay["id"])

@@ -124,6 +124,11 @@ def test_unknown_place_is_unresolved_with_a_reason(ctx):
     assert "火星站" in p.note
 
 
+def test_the_jurisdiction_itself_locates_no_point(ctx):
+    p = place(spec("project", "某项目", ["测试县"], layer="project", layout=""), ctx)
+    assert p.precision == "unresolved"
+
+
 def test_low_confidence_candidates_are_not_used(ctx):
     p = place(spec("node", "远处", ["远处"], "多点"), ctx)
     assert p.precision == "unresolved"
