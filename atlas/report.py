@@ -29,15 +29,21 @@ def plan_report(
     """The report.json entry of a plan (layouts, precision counts, unresolved, provenance)."""
     lay = frames.get("layout")
     layouts = []
+    declared = {x.name: x for x in ex.layouts}
     if lay is not None:
         for name, part in lay.groupby("layout", sort=False):
             first = int(part["source_line"].min())
+            src = declared.get(name)
             layouts.append(
                 {
                     "name": name,
-                    "source_line": first,
+                    "source_line": int(src.source.line) if src and src.source else first,
+                    "context": src.context if src else "",
+                    # element count the slogan's numerals imply (0: open-ended, e.g. 多点)
+                    "expected": int(src.expected) if src else 0,
                     "elements": len(part),
                     "by_precision": _counts(part["precision"]),
+                    "by_provenance": _counts(part["provenance"]),
                 }
             )
         layouts.sort(key=lambda d: (d["source_line"], d["name"]))
@@ -88,6 +94,10 @@ def plan_report(
         "entities_by_layer": _counts(ent["layer"]),
         "entities_by_precision": _counts(ent["precision"]),
         "indicators": len(frames[INDICATORS]),
+        "projects": {
+            "listed": len(ex.projects),
+            "without_place": sum(1 for p in ex.projects if not p.places),
+        },
         "unresolved": unresolved,
         "provenance": {
             "extracted_specs": n_extracted,
