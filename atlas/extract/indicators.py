@@ -24,7 +24,7 @@ Qualitative cells keep their text (``target_text``/``base_text``) with ``qualifi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..indicator_keys import canonical_key, find_names
 from ..model import Indicator, SourceSpan
@@ -305,6 +305,10 @@ _QUALITATIVE_RE = re.compile(
     r"^(?P<gap>[^,;。0-9]{0,8}?)(?P<text>(?:增长|增速)?(?:与经济增长同步|与经济同步增长|同步增长|"
     r"(?:高于|不低于|快于|超过)(?:全国|全省|全市|沿海[^,;。]{0,4})[^,;。]{0,6}?平均(?:水平|增速)?))"
 )
+_SECTION_NUMBER_RE = re.compile(
+    r"^(?:第[一二三四五六七八九十百零〇\d]+[编篇章节]|\([一二三四五六七八九十\d]+\)|"
+    r"[一二三四五六七八九十]+、|\d{1,2}[.、](?!\d))\s*"
+)
 _HAS_VALUE_RE = re.compile(r"\d|同步|平均")
 _REVIEW_RE = re.compile(r"回顾|发展基础|成就|主要成绩|十三五|完成情况|工作总结")
 _GROWTH_VERBS = {"增长", "增速", "增速为", "增幅", "增幅为", "下降", "降低", "减少"}
@@ -426,114 +430,122 @@ def prose_indicators(doc: Document) -> list[Indicator]:
     report = doc.plan.kind == "work-report"
     out: list[Indicator] = []
     for sent in doc.sentences(kinds=("text",)):
-        if sent.box >= 0:
-            continue  # 专栏 project lists: investments, not indicators
-        text = sent.text
-        if not _HAS_VALUE_RE.search(text):
-            continue  # no number and no qualitative comparison: nothing to extract
-        names = find_names(text)
-        if not names:
-            continue
-        default_year = _context_year(sent, base, target, report)
-        for i, (s, e, key) in enumerate(names):
-            stop = names[i + 1][0] if i + 1 < len(names) else len(text)
-            seg = text[e:stop]
-            name = text[s:e]
-            # 分别 construction: subjects joined by 和/、 share one verb and a value list
-            clause_start = max(text.rfind(c, 0, s) for c in ",;。:") + 1
-            if "分别" in seg[:12] and (i == 0 or names[i - 1][0] < clause_start):
-                subj = _subjects(text[clause_start:e])
-                after = seg[seg.index("分别") + 2 :]
-                vals = list(
-                    re.finditer(
-                        rf"(-?\d+(?:\.\d+)?)({_UNITS})?", after.split(";")[0].split("。")[0]
-                    )
-                )
-                verb = re.match(rf"({_VERBS})?", after).group(0) or ""
-                if len(vals) >= len(subj) >= 2:
-                    for sname, vm in zip(subj, vals, strict=False):
-                        skey = canonical_key(sname)
-                        if not skey:
-                            continue
-                        pos = e + seg.index("分别") + 2 + vm.start()
-                        year = _year_before(text, s, default_year, base, target)
-                        out.append(
-                            _make(
-                                doc, sname, skey, sent.span(s, pos + len(vm.group(0))), year,
-                                base, float(vm.group(1)), vm.group(2) or "", "", vm.group(0),
-                                verb in _GROWTH_VERBS or verb.startswith("增"),
-                            )
-                        )  # fmt: skip
-                    continue
-            year = _year_before(text, s, default_year, base, target)
-            if _NOT_SUBJECT_BEFORE.search(text[max(0, s - 2) : s]):
-                continue
-            r = _RATIO_VALUE_RE.match(seg)
-            if r:
-                ratio = re.sub(r"\s", "", r.group("ratio"))
-                out.append(
-                    _make(
-                        doc, name, key, sent.span(s, e + r.end()), year, base, None, "", "",
-                        ratio, False,
-                    )
-                )  # fmt: skip
-                continue
-            m = _VALUE_RE.match(seg)
-            if m and _NOT_SUBJECT_GAP.search(m.group("gap") or ""):
-                continue
-            if m and (m.group("unit") or m.group("verb")) and m.group("num"):
-                num = float(m.group("num").replace(",", ""))
-                unit = m.group("unit") or ""
-                if 1990 <= num <= 2060 and seg[m.end("num") : m.end("num") + 1] == "年":
-                    continue
-                verb = m.group("verb") or ""
-                gap = m.group("gap") or ""
-                said = gap + verb
-                growth = unit in ("%", "") and (
-                    verb in _GROWTH_VERBS or bool(re.search(r"增长|增速|增幅", gap))
-                )
-                if (
-                    growth
-                    and re.search(r"下降|降低|减少", said)
-                    and not re.search(r"下降|降低|减少", name)
-                ):
-                    num = -num
-                qual = _qual(m.group("q1"), m.group("q2"))
-                if not qual and verb in ("突破", "超过"):
-                    qual = _qual(verb, None)  # 突破200亿: a floor, not a point target
-                before = text[max(0, s - 6) : s]
-                if not qual and ("累计" in said or "累计" in before):
-                    qual = "累计"
-                elif not qual and "每年" in before + said:
-                    qual = "每年"  # a yearly quota, not a level
-                elif not qual and re.search(r"新增|净增", text[max(0, s - 4) : s] + said):
-                    qual = "新增"  # a flow (新增…家), not a stock (达到…家)
-                end = e + m.end()
-                ind = _make(
-                    doc, name, key, sent.span(s, end), year, base, num, unit,
-                    qual, seg[: m.end()].strip(), growth,
-                )  # fmt: skip
-                # a growth clause right after a level (…147亿元,增长2%) belongs to it
-                rest = seg[m.end() :]
-                g = re.match(
-                    r"^,(?:按[^,]{0,8},)?(?:年均|同比)?(增长|下降)(-?\d+(?:\.\d+)?)%", rest
-                )
-                if g and not growth:
-                    gv = float(g.group(2)) * (-1 if g.group(1) == "下降" else 1)
-                    ind = _with_growth(ind, gv, sent.span(s, end + g.end()))
-                out.append(ind)
-                continue
-            q = _QUALITATIVE_RE.match(seg)
-            if q:
-                qt = q.group("text")
-                qual = "同步" if "同步" in qt else ("不低于" if "不低于" in qt else "高于")
-                out.append(
-                    _make(
-                        doc, name, key, sent.span(s, e + q.end()), year, base, None, "", qual,
-                        qt, qt.startswith(("增长", "增速")),
-                    )
-                )  # fmt: skip
+        n0 = len(out)
+        _sentence_indicators(doc, sent, base, target, report, out)
+        if len(out) > n0 and sent.heading_path:
+            # the innermost heading groups prose indicators as a table's category would
+            label = _SECTION_NUMBER_RE.sub("", sent.heading_path[-1]).strip()
+            out[n0:] = [replace(i, category=label) for i in out[n0:]]
     return out
+
+
+def _sentence_indicators(
+    doc: Document, sent: Sentence, base: int, target: int, report: bool, out: list[Indicator]
+) -> None:
+    """Append the indicators one sentence states to ``out``."""
+    if sent.box >= 0:
+        return  # 专栏 project lists: investments, not indicators
+    text = sent.text
+    if not _HAS_VALUE_RE.search(text):
+        return  # no number and no qualitative comparison: nothing to extract
+    names = find_names(text)
+    if not names:
+        return
+    default_year = _context_year(sent, base, target, report)
+    for i, (s, e, key) in enumerate(names):
+        stop = names[i + 1][0] if i + 1 < len(names) else len(text)
+        seg = text[e:stop]
+        name = text[s:e]
+        # 分别 construction: subjects joined by 和/、 share one verb and a value list
+        clause_start = max(text.rfind(c, 0, s) for c in ",;。:") + 1
+        if "分别" in seg[:12] and (i == 0 or names[i - 1][0] < clause_start):
+            subj = _subjects(text[clause_start:e])
+            after = seg[seg.index("分别") + 2 :]
+            vals = list(
+                re.finditer(rf"(-?\d+(?:\.\d+)?)({_UNITS})?", after.split(";")[0].split("。")[0])
+            )
+            verb = re.match(rf"({_VERBS})?", after).group(0) or ""
+            if len(vals) >= len(subj) >= 2:
+                for sname, vm in zip(subj, vals, strict=False):
+                    skey = canonical_key(sname)
+                    if not skey:
+                        continue
+                    pos = e + seg.index("分别") + 2 + vm.start()
+                    year = _year_before(text, s, default_year, base, target)
+                    out.append(
+                        _make(
+                            doc, sname, skey, sent.span(s, pos + len(vm.group(0))), year,
+                            base, float(vm.group(1)), vm.group(2) or "", "", vm.group(0),
+                            verb in _GROWTH_VERBS or verb.startswith("增"),
+                        )
+                    )  # fmt: skip
+                continue
+        year = _year_before(text, s, default_year, base, target)
+        if _NOT_SUBJECT_BEFORE.search(text[max(0, s - 2) : s]):
+            continue
+        r = _RATIO_VALUE_RE.match(seg)
+        if r:
+            ratio = re.sub(r"\s", "", r.group("ratio"))
+            out.append(
+                _make(
+                    doc, name, key, sent.span(s, e + r.end()), year, base, None, "", "",
+                    ratio, False,
+                )
+            )  # fmt: skip
+            continue
+        m = _VALUE_RE.match(seg)
+        if m and _NOT_SUBJECT_GAP.search(m.group("gap") or ""):
+            continue
+        if m and (m.group("unit") or m.group("verb")) and m.group("num"):
+            num = float(m.group("num").replace(",", ""))
+            unit = m.group("unit") or ""
+            if 1990 <= num <= 2060 and seg[m.end("num") : m.end("num") + 1] == "年":
+                continue
+            verb = m.group("verb") or ""
+            gap = m.group("gap") or ""
+            said = gap + verb
+            growth = unit in ("%", "") and (
+                verb in _GROWTH_VERBS or bool(re.search(r"增长|增速|增幅", gap))
+            )
+            if (
+                growth
+                and re.search(r"下降|降低|减少", said)
+                and not re.search(r"下降|降低|减少", name)
+            ):
+                num = -num
+            qual = _qual(m.group("q1"), m.group("q2"))
+            if not qual and verb in ("突破", "超过"):
+                qual = _qual(verb, None)  # 突破200亿: a floor, not a point target
+            before = text[max(0, s - 6) : s]
+            if not qual and ("累计" in said or "累计" in before):
+                qual = "累计"
+            elif not qual and "每年" in before + said:
+                qual = "每年"  # a yearly quota, not a level
+            elif not qual and re.search(r"新增|净增", text[max(0, s - 4) : s] + said):
+                qual = "新增"  # a flow (新增…家), not a stock (达到…家)
+            end = e + m.end()
+            ind = _make(
+                doc, name, key, sent.span(s, end), year, base, num, unit,
+                qual, seg[: m.end()].strip(), growth,
+            )  # fmt: skip
+            # a growth clause right after a level (…147亿元,增长2%) belongs to it
+            rest = seg[m.end() :]
+            g = re.match(r"^,(?:按[^,]{0,8},)?(?:年均|同比)?(增长|下降)(-?\d+(?:\.\d+)?)%", rest)
+            if g and not growth:
+                gv = float(g.group(2)) * (-1 if g.group(1) == "下降" else 1)
+                ind = _with_growth(ind, gv, sent.span(s, end + g.end()))
+            out.append(ind)
+            continue
+        q = _QUALITATIVE_RE.match(seg)
+        if q:
+            qt = q.group("text")
+            qual = "同步" if "同步" in qt else ("不低于" if "不低于" in qt else "高于")
+            out.append(
+                _make(
+                    doc, name, key, sent.span(s, e + q.end()), year, base, None, "", qual,
+                    qt, qt.startswith(("增长", "增速")),
+                )
+            )  # fmt: skip
 
 
 def _with_growth(ind: Indicator, g: float, span: SourceSpan) -> Indicator:
