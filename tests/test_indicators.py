@@ -179,6 +179,9 @@ def test_zhanqian_tables():
     tech = find(t21, "tech_transfer")
     assert (tech.base_value, tech.target_value, tech.qualifier) == (4.0, 20.0, "累计")
     assert find(t11, "green_space_per_capita", kind="actual").unit == "平方米"
+    # a park's own targets stay recognisable by their section (not the district's)
+    park = find(inds, "industrial_output", target_value=100.0)
+    assert (park.category, park.source.line) == ("建设“南翼”营口市科技创新产业园", 569)
 
 
 def test_prose_thousands_separator_and_unseen_text():
