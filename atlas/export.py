@@ -135,17 +135,25 @@ def gpkg_bytes(frames: Mapping[str, pd.DataFrame]) -> bytes:
     return _gdal_bytes(lambda p: write_gpkg(frames, p), ".gpkg")
 
 
-def write_kml(gdf: gpd.GeoDataFrame, path: Path | str, name_field: str = "name") -> Path:
-    """KML (OGC 2.2) of the located features; the popup shows the schema columns.
+def write_kml(gdf: gpd.GeoDataFrame, path: Path | str) -> Path:
+    """KML 2.2 (LIBKML) of the located features, with every schema column as ExtendedData.
 
-    Unresolved rows have no geometry and KML has nowhere to put them; they are left out (they
-    are listed in report.json and in the other formats).
+    The feature ``id`` becomes the Placemark id and ``name`` its ``<name>`` (GDAL reads it back
+    as ``Name``); the ``<description>`` popup shows precision, plan line and quote. Unresolved
+    rows have no geometry and KML has nowhere to put them: they are left out (they are listed
+    in report.json and in the other formats).
     """
     path = Path(path)
-    located = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty].to_crs(4326)
+    located = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty].to_crs(4326).copy()
+    located["description"] = [
+        f"{p} · L{n}: {q}"
+        for p, n, q in zip(
+            located["precision"], located["source_line"], located["source_quote"], strict=True
+        )
+    ]
     if path.exists():
         path.unlink()
-    pyogrio.write_dataframe(located, path, driver="KML", dataset_options={"NameField": name_field})
+    pyogrio.write_dataframe(located, path, driver="LIBKML")
     return path
 
 

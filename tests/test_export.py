@@ -92,12 +92,16 @@ def test_geojson_opens_in_geopandas(gdf, tmp_path):
     assert len(back) == 4 and back.crs.to_epsg() == 4326
 
 
-def test_kml_has_located_features(gdf, tmp_path):
+def test_kml_has_located_features_with_the_schema(gdf, tmp_path):
     p = export.write_kml(gdf, tmp_path / "layout.kml")
     text = p.read_text(encoding="utf-8")
     assert "<name>南翼</name>" in text and "双廊" not in text
     back = gpd.read_file(p)
     assert len(back) == 3
+    # KML's own <name> comes back as Name; every other schema column is ExtendedData
+    assert set(COLUMNS) - {"name"} <= set(back.columns)
+    assert sorted(back["Name"]) == sorted(["南翼", "北翼", "一轴"])
+    assert "p-2021:layout:一核两翼.南翼" in set(back["id"])
     assert export.kml_bytes(gdf).startswith(b"<?xml")
 
 
