@@ -94,11 +94,12 @@ def _from_document(doc: Any) -> Iterator[Passage]:
     """Adapt the reader's Document (``atlas.structure``): kinds and heading paths given.
 
     Table-of-contents lines are left out (they repeat the headings without any text) and so
-    are table cells; a heading's own title is the last entry of its ``heading_path``.
+    are table cells, portal chrome (web-page headers/footers) and responsibility notes; a
+    heading's own title is the last entry of its ``heading_path``.
     """
     for dp in doc.paragraphs:
         kind = getattr(dp, "kind", "text")
-        if kind in ("toc", "table"):
+        if kind in ("toc", "table", "chrome", "note"):
             continue
         path = tuple(getattr(dp, "heading_path", ()) or ())
         if kind == "heading":
