@@ -142,7 +142,10 @@ def expand_abbreviation(name: str) -> str:
 
 
 def resolve_anchors(
-    names: Iterable[str], ctx: Context, min_confidence: float | None = None
+    names: Iterable[str],
+    ctx: Context,
+    min_confidence: float | None = None,
+    split_compounds: bool = True,
 ) -> tuple[list[_Anchor], list[str]]:
     """Resolve names against the gazetteer (jurisdiction scope first): (found, missing)."""
     found: list[_Anchor] = []
@@ -158,7 +161,7 @@ def resolve_anchors(
         cands = gaz.geocode(full, scope=ctx.adcode) if gaz is not None else []
         if cands and cands[0].confidence >= floor:
             hits = [cands[0]]
-        elif gaz is not None and hasattr(gaz, "find_in_text"):
+        elif split_compounds and gaz is not None and hasattr(gaz, "find_in_text"):
             # a compound the extractor kept whole (凌海市小凌河, 绕阳河黑山县): the known places
             # inside it, most specific (last) first
             hits = [p for _, _, p in gaz.find_in_text(name, ctx.adcode) if p.confidence >= floor]
@@ -215,7 +218,13 @@ def _usable_area(a: _Anchor, ctx: Context) -> bool:
     return not inter.is_empty and geo.area_km2(inter) > 0.01
 
 
-def _placed(geom, precision, anchors, rule, note="") -> Placed:
+def _placed(
+    geom: BaseGeometry | None,
+    precision: str,
+    anchors: Sequence[_Anchor],
+    rule: str,
+    note: str = "",
+) -> Placed:
     conf = RULE_CONFIDENCE.get(precision, 0.0)
     if anchors:
         conf *= min(a.place.confidence for a in anchors)
@@ -239,7 +248,9 @@ def _compass_zone(spec: FeatureSpec, ctx: Context, word: str) -> BaseGeometry | 
     return geo.compass_partition(ctx.jurisdiction, words, ctx.origin).get(word)
 
 
-def _disc_at(spec: FeatureSpec, lon: float, lat: float, region: BaseGeometry, ctx: Context):
+def _disc_at(
+    spec: FeatureSpec, lon: float, lat: float, region: BaseGeometry, ctx: Context
+) -> BaseGeometry | None:
     r = geo.default_radius_m(spec.role, ctx.jurisdiction)
     return geo.clip(geo.disc(lon, lat, area_km2=spec.area_km2, radius_m=r), region, "polygon")
 
@@ -544,6 +555,10 @@ def place(spec: FeatureSpec, ctx: Context) -> Placed:
     # a reviewer's anchors are vetted: keep places outside 辽宁 (北京 in 京沈) a look-up ranks low
     floor = 0.0 if spec.provenance == "curated" else None
     anchors, missing = resolve_anchors(names, ctx, floor)
+    if spec.layer != "layout" and spec.name not in names:
+        # an entity that is itself a gazetteer place (大有经济开发区) is located by its own name
+        own, _ = resolve_anchors([spec.name], ctx, floor, split_compounds=False)
+        anchors = own + [a for a in anchors if a.place.code not in {o.place.code for o in own}]
     if spec.role in AREA_ROLES:
         out = _place_area(spec, anchors, ctx)
     elif spec.role in BAND_ROLES:
