@@ -1,10 +1,10 @@
 """Planning Atlas — Streamlit entry point: navigation over the pages in pages/.
 
-Run with ``atlas serve`` (or ``streamlit run app.py``). The map is the default page at the app
-root; other pages have URL paths that differ from their file names (see
-``atlas.appstate.PAGE_PATHS``). Links such as ``?page=reader&plan=…&line=…`` are routed to the
-named page with the remaining query parameters kept. Pages carry no icons on purpose: a page
-icon becomes the favicon, and Material-icon favicons are fetched from a Google CDN.
+Run with ``atlas serve`` (or ``streamlit run app.py``). The map is the default page at the
+app root; other pages have URL paths unlike their file stems (``atlas.appstate.PAGE_PATHS``).
+Links such as ``?page=reader&plan=…&line=…`` are routed to the named page with the remaining
+query parameters kept. Pages carry no icons on purpose: a page icon becomes the favicon, and
+Material-icon favicons are fetched from a Google CDN.
 """
 
 import streamlit as st

@@ -22,10 +22,11 @@ BASEMAPS: tuple[str, ...] = ("offline", "osm", "gaode", "tianditu")
 #: what an indicator overlay can show
 MEASURES: tuple[str, ...] = ("base", "target", "growth")
 LAYER_SEP = "~"
-#: URL path of each app page. They differ from the file names in pages/ on purpose: Streamlit
-#: routes a URL equal to a pages/ file stem straight to that file (its v1 multipage mode),
-#: bypassing app.py's st.navigation.
-#: The map is the default page, served at the app root ("").
+#: URL path of each app page; the map is the default page, at the app root (""). The paths
+#: differ from the file stems in pages/ on purpose: because the pages live in a folder named
+#: pages/, Streamlit resolves a process's first request against those file names (its legacy
+#: multipage mode) and would run ``pages/reader.py`` for ``/reader`` without app.py's
+#: st.navigation; an unknown path falls back to app.py, whose navigation then routes it.
 PAGE_PATHS: dict[str, str] = {
     "map": "",
     "reader": "plan-reader",

@@ -21,20 +21,9 @@ a0 = qp.get("a") if qp.get("a") in ids else ids[0]
 b0 = qp.get("b") if qp.get("b") in ids and qp.get("b") != a0 else next(i for i in ids if i != a0)
 a = c1.selectbox("左侧规划", ids, index=ids.index(a0), format_func=labels.get)
 b = c2.selectbox("右侧规划", ids, index=ids.index(b0), format_func=labels.get)
-fa, fb = sup.layers(a), sup.layers(b)
-box = webmap.bounds_of(
-    {**{f"a{k}": v for k, v in fa.items()}, **{f"b{k}": v for k, v in fb.items()}}
-)
-center = ((box[1] + box[3]) / 2, (box[0] + box[2]) / 2) if box else webmap.LIAONING
-span = max(box[2] - box[0], box[3] - box[1]) if box else 4.0
-zoom = max(6, min(12, int(9 - (span > 1) - (span > 2) - (span > 4))))
-for col, pid, fr, key in ((c1, a, fa, "cmp_a"), (c2, b, fb, "cmp_b")):
-    with col:
-        m = webmap.build_map(
-            fr, center=center, zoom=zoom, prepared=sup.prepared(pid), controls=False, height=480
-        )
-        st_folium(m, key=key, height=480, use_container_width=True, returned_objects=[])
-st.caption("两幅地图使用相同的中心和缩放级别，便于在同一地域上比较两份规划的布局。")
+dm = webmap.build_dual_map(sup.prepared(a), sup.prepared(b))
+st_folium(dm, key="cmp_map", height=520, use_container_width=True, returned_objects=[])
+st.caption("左右两幅地图联动（平移、缩放同步），便于在同一地域上比较两份规划的布局。")
 
 
 def summary(pid: str) -> pd.DataFrame:

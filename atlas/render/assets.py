@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import folium
 from branca.element import Element
 
 from ..paths import STATIC
@@ -81,23 +80,24 @@ def _walk(element: Element):
         yield from _walk(child)
 
 
-def use_local_assets(m: folium.Map, base_url: str = "/app/static") -> folium.Map:
+def use_local_assets(m: Element, base_url: str = "/app/static") -> Element:
     """Point every JS/CSS asset of a folium map (and its plugins) at local files.
 
     Parameters
     ----------
-    m : folium.Map
-        The map, with all plugins already added (call this last).
+    m : folium.Map or folium.plugins.DualMap
+        The map, with all plugins already added (call this last); every element of the
+        page it belongs to is rewritten.
     base_url : str
         URL under which ``static/`` is served: ``/app/static`` for Streamlit's static file
         serving, or a relative/``file://`` URL for a standalone page.
 
     Returns
     -------
-    folium.Map
+    folium.Map or folium.plugins.DualMap
         The same map (instance attributes replaced; folium's class defaults stay untouched).
     """
-    for el in _walk(m):
+    for el in _walk(m.get_root()):
         for attr in ("default_js", "default_css"):
             pairs = getattr(el, attr, None)
             if pairs:

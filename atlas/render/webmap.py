@@ -618,9 +618,11 @@ def _swatch(st: Style) -> str:
     )
 
 
-def legend_html(pairs: list[tuple[str, str]], choropleth: Choropleth | None = None) -> str:
+def legend_html(
+    pairs: list[tuple[str, str]], choropleth: Choropleth | None = None, *, open_: bool = True
+) -> str:
     """Legend HTML: symbology of the (layer, role) pairs shown, precision classes, overlay."""
-    parts = ["<details open><summary><b>图例</b></summary>"]
+    parts = [f"<details{' open' if open_ else ''}><summary><b>图例</b></summary>"]
     for st in legend_entries(pairs):
         parts.append(f"<div>{_swatch(st)}{esc(st.label)}</div>")
     parts.append("<h4>精度</h4>")
@@ -862,6 +864,108 @@ def _add_tiles(m: folium.Map, basemap: str, tianditu_key: str | None) -> None:
         ).add_to(m)
 
 
+def _fit_box(bounds, gcj: bool) -> list[list[float]]:
+    sw, ne = [bounds[1], bounds[0]], [bounds[3], bounds[2]]
+    if gcj:
+        from ..coords import wgs84_to_gcj02
+
+        sw = list(reversed([float(v) for v in wgs84_to_gcj02(bounds[0], bounds[1])]))
+        ne = list(reversed([float(v) for v in wgs84_to_gcj02(bounds[2], bounds[3])]))
+    return [sw, ne]
+
+
+def decorate(
+    m: folium.Map,
+    prepared: dict[str, Group],
+    keys: list[str],
+    *,
+    basemap: str = "offline",
+    overlay: Choropleth | None = None,
+    overlay_payload: str | None = None,
+    tianditu_key: str | None = None,
+    controls: bool = True,
+    legend: bool = True,
+    legend_open: bool = True,
+) -> folium.Map:
+    """Add basemap, overlay, the layer groups ``keys``, legend and controls to a map.
+
+    Used by :func:`build_map` and for each side of :func:`build_dual_map`.
+    """
+    gcj = basemap == "gaode"
+    if basemap == "offline":
+        m.options["className"] = "atlas-offline"
+    m.get_root().header.add_child(Element(CSS % {"off": OFF_LAND}), name="atlas_css")
+    if basemap == "offline":
+        base = offline_layers()
+        for lay in base:
+            StaticGeoJson(lay.text, lay.style, lay.name).add_to(m)
+        labels = [lab for lay in base for lab in lay.labels]
+        if labels:
+            CityLabels(labels).add_to(m)
+    else:
+        _add_tiles(m, basemap, tianditu_key)
+    if overlay is not None:
+        FeatureLayer(overlay_payload or choropleth_payload(overlay, gcj=gcj), "指标").add_to(m)
+    pairs: list[tuple[str, str]] = []
+    for key in sorted(keys, key=lambda k: 0 if k.startswith("layout") else 1):
+        FeatureLayer(prepared[key].payload, prepared[key].label).add_to(m)
+        pairs.extend(prepared[key].pairs)
+    if legend:
+        HtmlControl(legend_html(sorted(set(pairs)), overlay, open_=legend_open)).add_to(m)
+    if controls:
+        folium.plugins.Fullscreen(title="全屏", title_cancel="退出全屏", position="topleft").add_to(
+            m
+        )
+        folium.plugins.MeasureControl(
+            position="topleft",
+            primary_length_unit="kilometers",
+            secondary_length_unit="meters",
+            primary_area_unit="sqmeters",
+            localization="cn",
+        ).add_to(m)
+        if basemap == "offline":
+            OfflineMiniMap(minimap_layers()).add_to(m)
+        else:
+            spec = TILES[basemap]
+            url = spec["tiles"] + (tianditu_key or "" if basemap == "tianditu" else "")
+            folium.plugins.MiniMap(
+                tile_layer=folium.TileLayer(
+                    url, attr=spec["attr"], subdomains=spec.get("subdomains", "abc")
+                ),
+                position="bottomleft",
+                toggle_display=True,
+                zoom_level_offset=-4,
+            ).add_to(m)
+    return m
+
+
+def build_dual_map(
+    left: dict[str, Group],
+    right: dict[str, Group],
+    *,
+    base_url: str = "/app/static",
+) -> folium.plugins.DualMap:
+    """Two synchronised maps side by side (Leaflet.Sync), e.g. a city plan and a county plan.
+
+    Parameters
+    ----------
+    left, right : dict of str to Group
+        :func:`prepare` of the two plans (offline basemap, every group drawn).
+    base_url : str
+        Where ``static/`` is served.
+    """
+    bounds = _union([g.bounds for g in [*left.values(), *right.values()]])
+    center = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) if bounds else LIAONING
+    dm = folium.plugins.DualMap(
+        location=list(center), tiles=None, zoom_start=8, control_scale=True, min_zoom=5
+    )
+    for m, prep in ((dm.m1, left), (dm.m2, right)):
+        decorate(m, prep, list(prep), controls=False, legend_open=False)
+    if bounds is not None:
+        dm.fit_bounds(_fit_box(bounds, False), padding=(10, 10))
+    return use_local_assets(dm, base_url)
+
+
 def build_map(
     frames: dict[str, gpd.GeoDataFrame] | None = None,
     *,
@@ -949,56 +1053,17 @@ def build_map(
         min_zoom=5,
         max_zoom=18,
     )
-    if basemap == "offline":
-        m.options["className"] = "atlas-offline"
-    m.get_root().header.add_child(Element(CSS % {"off": OFF_LAND}))
-    if basemap == "offline":
-        base = offline_layers()
-        for lay in base:
-            StaticGeoJson(lay.text, lay.style, lay.name).add_to(m)
-        labels = [lab for lay in base for lab in lay.labels]
-        if labels:
-            CityLabels(labels).add_to(m)
-    else:
-        _add_tiles(m, basemap, tianditu_key)
-    if overlay is not None:
-        FeatureLayer(overlay_payload or choropleth_payload(overlay, gcj=gcj), "指标").add_to(m)
-    pairs: list[tuple[str, str]] = []
-    for key in sorted(keys, key=lambda k: 0 if k.startswith("layout") else 1):
-        FeatureLayer(prepared[key].payload, prepared[key].label).add_to(m)
-        pairs.extend(prepared[key].pairs)
-    if legend:
-        HtmlControl(legend_html(sorted(set(pairs)), overlay)).add_to(m)
-    if controls:
-        folium.plugins.Fullscreen(title="全屏", title_cancel="退出全屏", position="topleft").add_to(
-            m
-        )
-        folium.plugins.MeasureControl(
-            position="topleft",
-            primary_length_unit="kilometers",
-            secondary_length_unit="meters",
-            primary_area_unit="sqmeters",
-            localization="cn",
-        ).add_to(m)
-        if basemap == "offline":
-            OfflineMiniMap(minimap_layers()).add_to(m)
-        else:
-            spec = TILES[basemap]
-            url = spec["tiles"] + (tianditu_key or "" if basemap == "tianditu" else "")
-            folium.plugins.MiniMap(
-                tile_layer=folium.TileLayer(
-                    url, attr=spec["attr"], subdomains=spec.get("subdomains", "abc")
-                ),
-                position="bottomleft",
-                toggle_display=True,
-                zoom_level_offset=-4,
-            ).add_to(m)
+    decorate(
+        m,
+        prepared,
+        keys,
+        basemap=basemap,
+        overlay=overlay,
+        overlay_payload=overlay_payload,
+        tianditu_key=tianditu_key,
+        controls=controls,
+        legend=legend,
+    )
     if fit and bounds is not None:
-        sw, ne = [bounds[1], bounds[0]], [bounds[3], bounds[2]]
-        if gcj:
-            from ..coords import wgs84_to_gcj02
-
-            sw = list(reversed([float(v) for v in wgs84_to_gcj02(bounds[0], bounds[1])]))
-            ne = list(reversed([float(v) for v in wgs84_to_gcj02(bounds[2], bounds[3])]))
-        m.fit_bounds([sw, ne], padding=(10, 10))
+        m.fit_bounds(_fit_box(bounds, gcj), padding=(10, 10))
     return use_local_assets(m, base_url)
