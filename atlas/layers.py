@@ -67,6 +67,10 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
     "kind",
     "category",
     "table",
+    "base_text",  # verbatim base/actual cell (待省反馈, 19:26:55, [4])
+    "base_growth",
+    "growth_text",
+    "status",  # 完成 / 未完成 / 无统计 of review tables
     "source_line",
     "source_quote",
 )
@@ -328,6 +332,10 @@ def indicator_frame(ex: Extraction) -> pd.DataFrame:
                 "kind": ind.kind,
                 "category": ind.category,
                 "table": ind.table,
+                "base_text": getattr(ind, "base_text", ""),
+                "base_growth": getattr(ind, "base_growth", None),
+                "growth_text": getattr(ind, "growth_text", ""),
+                "status": getattr(ind, "status", ""),
                 "source_line": ind.source.line,
                 "source_quote": ind.source.quote,
             }
@@ -335,21 +343,18 @@ def indicator_frame(ex: Extraction) -> pd.DataFrame:
     return indicator_table(rows)
 
 
+_INT_INDICATOR_COLUMNS = ("base_year", "target_year", "source_line")
+_FLOAT_INDICATOR_COLUMNS = ("base_value", "target_value", "growth", "base_growth")
+
+
 def indicator_table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """Typed indicator table from row dicts (schema column order)."""
     df = pd.DataFrame(list(rows), columns=list(INDICATOR_COLUMNS))
-    for c in ("base_year", "target_year", "source_line"):
-        df[c] = df[c].astype("Int64")
-    for c in ("base_value", "target_value", "growth"):
+    for c in _INT_INDICATOR_COLUMNS:
+        df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
+    for c in _FLOAT_INDICATOR_COLUMNS:
         df[c] = pd.to_numeric(df[c], errors="coerce").astype(float)
     for c in INDICATOR_COLUMNS:
-        if c not in (
-            "base_year",
-            "target_year",
-            "source_line",
-            "base_value",
-            "target_value",
-            "growth",
-        ):
+        if c not in _INT_INDICATOR_COLUMNS + _FLOAT_INDICATOR_COLUMNS:
             df[c] = df[c].astype(object).where(df[c].notna(), "").astype(str)
     return df
