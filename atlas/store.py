@@ -13,7 +13,7 @@ import logging
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -142,9 +142,16 @@ def read_layer(path: Path | str, layer: str, plan_id: str | None = None) -> gpd.
     A layer the atlas has no rows for comes back as an empty frame with the schema columns.
     """
     _check_store(Path(path))
+    return _read_layer(path, layer, plan_id, list_tables(path))
+
+
+def _read_layer(
+    path: Path | str, layer: str, plan_id: str | None, tables: Collection[str]
+) -> gpd.GeoDataFrame:
+    """:func:`read_layer` with the atlas's table names already known."""
     if layer not in FEATURE_LAYERS:
         raise InputError(f"unknown layer {layer!r}; layers are {', '.join(FEATURE_LAYERS)}")
-    if layer not in list_tables(path):
+    if layer not in tables:
         return gpd.GeoDataFrame(
             {c: pd.Series(dtype=object) for c in COLUMNS}, geometry=[], crs=4326
         )
@@ -158,8 +165,11 @@ def read_layer(path: Path | str, layer: str, plan_id: str | None = None) -> gpd.
 
 def read_layers(path: Path | str, plan_id: str | None = None) -> dict[str, gpd.GeoDataFrame]:
     """Read every feature layer present in the atlas (layer name → frame)."""
-    tables = set(list_tables(path))
-    return {name: read_layer(path, name, plan_id) for name in FEATURE_LAYERS if name in tables}
+    _check_store(Path(path))
+    tables = set(list_tables(path))  # listed once, not once per layer (each opens the file)
+    return {
+        name: _read_layer(path, name, plan_id, tables) for name in FEATURE_LAYERS if name in tables
+    }
 
 
 def read_indicators(path: Path | str, plan_id: str | None = None) -> pd.DataFrame:
