@@ -135,6 +135,9 @@ def plan_context(plan: PlanInfo, gazetteer: Any, specs: Sequence[FeatureSpec] = 
             w = _compass_word(s)
             if w and w not in siblings.setdefault(s.layout, []):
                 siblings[s.layout].append(w)
+    # prepared geometries make the many covers/intersects tests of placement cheap
+    for g in (juris, marine):
+        shapely.prepare(g)
     return Context(
         centre=geometry.main_centre(juris, _seats(plan.adcode)),
         near=geometry.clean(juris.buffer(layers.NEAR_DEG, quad_segs=2), "polygon"),
@@ -157,9 +160,10 @@ def _plan_lines(ex: Extraction, lines: Sequence[str] | None) -> tuple[str, ...]:
         return tuple(raw)
     path = Path(ex.plan.path) if ex.plan.path else None
     if path is not None and path.is_file():
-        from .text import load_plan
+        # the original lines only (as the reader numbers them); no need to re-normalise
+        from .text import decode, split_lines
 
-        return load_plan(path, ex.plan_id).raw_lines
+        return tuple(split_lines(decode(path.read_bytes())[0].lstrip("\ufeff")))
     return ()
 
 

@@ -88,6 +88,7 @@ class Context:
     siblings: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     centre: Point | None = None  # where schematic items are drawn from (geometry.main_centre)
     near: BaseGeometry | None = None  # jurisdiction + NEAR_DEG, for reaches ending at the edge
+    cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def origin(self) -> Point:
@@ -245,7 +246,10 @@ def _compass_zone(spec: FeatureSpec, ctx: Context, word: str) -> BaseGeometry | 
     words = ctx.siblings.get(spec.layout, ()) or (word,)
     if word not in words:
         words = (*words, word)
-    return geo.compass_partition(ctx.jurisdiction, words, ctx.origin).get(word)
+    key = ("compass", tuple(words))
+    if key not in ctx.cache:  # one partition per layout, shared by its zones
+        ctx.cache[key] = geo.compass_partition(ctx.jurisdiction, words, ctx.origin)
+    return ctx.cache[key].get(word)
 
 
 def _disc_at(
@@ -393,10 +397,17 @@ def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
     return _unresolved("no anchor place could be located", anchors)
 
 
-def _coast_line(ctx: Context) -> BaseGeometry | None:
-    if ctx.coast is None or ctx.marine_region is None:
-        return None
-    return geo.clip(ctx.coast, ctx.marine_region, "line")
+def _coast_belt(ctx: Context, region: BaseGeometry) -> BaseGeometry | None:
+    """The coastal band of a plan (computed once per plan: 滨海 belts all share it)."""
+    key = ("coast_belt", id(region))
+    if key not in ctx.cache:
+        coast = None
+        if ctx.coast is not None and ctx.marine_region is not None:
+            coast = geo.clip(ctx.coast, ctx.marine_region, "line")
+        ctx.cache[key] = (
+            geo.belt(coast, region, geo.WIDTHS_M["coast_belt"]) if coast is not None else None
+        )
+    return ctx.cache[key]
 
 
 def _place_band(
@@ -416,11 +427,9 @@ def _place_band(
             prec = _worst("derived", *(a.place.precision for a in lines))
             return _placed(g, prec, lines, f"buffer_{role}")
     if coastal:
-        coast = _coast_line(ctx)
-        if coast is not None:
-            g = geo.belt(coast, region, geo.WIDTHS_M["coast_belt"])
-            if g is not None:
-                return _placed(g, "derived", [], "buffer_coast", "along the coastline")
+        g = _coast_belt(ctx, region)
+        if g is not None:
+            return _placed(g, "derived", [], "buffer_coast", "along the coastline")
     pts = [a for a in anchors if a.line is None]
     if len(pts) >= 2:  # a range or chain of named places (松岭—医巫闾山)
         line = LineString([(a.place.lon, a.place.lat) for a in pts])
