@@ -107,12 +107,12 @@ def test_generate_distinct_valid_variants(tmp_path):
     assert [v.path.read_text(encoding="utf-8") for v in again] == texts
 
 
-def test_variant_is_read_as_the_substituted_jurisdiction(tmp_path):
+def test_variants_are_read_as_the_substituted_jurisdiction(tmp_path):
     pipeline = pytest.importorskip("atlas.pipeline")
-    v = variants.generate(1, tmp_path, seed=5)[0]  # a variant of linghai-2021
-    doc = pipeline.read_plan(v.path)
-    assert doc.plan.plan_id == v.plan_id
-    assert doc.plan.adcode == v.target_adcode
+    for v in variants.generate(5, tmp_path, seed=5):  # one variant of each seed
+        doc = pipeline.read_plan(v.path)
+        assert doc.plan.plan_id == v.plan_id
+        assert doc.plan.adcode == v.target_adcode, (v.plan_id, doc.plan.jurisdiction)
 
 
 def test_problems_flags_a_broken_variant(tmp_path):
