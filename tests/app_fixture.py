@@ -271,6 +271,9 @@ def make_fixture_atlas(folder: Path = FIXTURE_DIR) -> Path:
         layer: gdf[gdf["layer"] == layer].reset_index(drop=True) for layer in gdf["layer"].unique()
     }
     ind = pd.DataFrame(indicator_rows())
+    for col in INDICATOR_COLUMNS:  # columns the schema grew since this fixture was written
+        if col not in ind:
+            ind[col] = None
     frames["indicators"] = ind[list(INDICATOR_COLUMNS)]
     plans = pd.DataFrame(
         [
@@ -296,6 +299,9 @@ def make_fixture_atlas(folder: Path = FIXTURE_DIR) -> Path:
             },
         ]
     )
+    for col in PLAN_COLUMNS:
+        if col not in plans:
+            plans[col] = ""
     frames["plans"] = plans[list(PLAN_COLUMNS)]
     return store.write_atlas(folder / "atlas.gpkg", frames)
 

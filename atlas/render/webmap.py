@@ -290,6 +290,11 @@ def _arrowhead(line: shapely.LineString, size_m: float | None = None) -> shapely
     return shapely.Polygon([tip, left, right, tip])
 
 
+def _short(name: str, limit: int = 12) -> str:
+    """A map label: the name, cut to ``limit`` characters."""
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
 def _line_parts(geom) -> list[shapely.LineString]:
     if geom.geom_type == "LineString":
         return [geom]
@@ -361,6 +366,8 @@ def group_payload(
             if geom.geom_type == "MultiPoint":
                 geom = geom.geoms[0]
             props["_i"] = _icon_html(st, prec)
+        if layer == "layout":
+            props["_l"] = esc(_short(str(row.get("name", ""))))
         feats.append({"type": "Feature", "geometry": _geo(geom, tf), "properties": props})
         if st.symbol == "halo" and geom.geom_type.endswith("Polygon"):
             halo = {
@@ -393,7 +400,11 @@ def group_payload(
                     {
                         "type": "Feature",
                         "geometry": _geo(head, tf),
-                        "properties": {**props, "_s": s, "_arrow": 1},
+                        "properties": {
+                            **{k: v for k, v in props.items() if k != "_l"},
+                            "_s": s,
+                            "_arrow": 1,
+                        },
                     }
                 )
     allf = halos + sorted(feats, key=lambda f: f["properties"]["_z"]) + extras
@@ -445,7 +456,12 @@ class FeatureLayer(_RawScript, MacroElement):
                 if (f.properties._p) {
                     layer.bindPopup(f.properties._p, {maxWidth: 380, minWidth: 240});
                 }
-                if (f.properties._t) { layer.bindTooltip(f.properties._t, {sticky: true}); }
+                if (f.properties._l) {
+                    layer.bindTooltip(f.properties._l, {permanent: true, direction: 'center',
+                        className: 'atlas-flabel', interactive: false});
+                } else if (f.properties._t) {
+                    layer.bindTooltip(f.properties._t, {sticky: true});
+                }
             }
         }).addTo({{ this._parent.get_name() }});
         {% endmacro %}
@@ -545,6 +561,28 @@ class HtmlControl(_RawScript, MacroElement):
         self.css_class = css_class or "atlas-legend leaflet-bar"
 
 
+class ZoomClass(MacroElement):
+    """Mark the map container ``atlas-zoom-low`` below zoom 9 (CSS hides feature labels)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (m) {
+            function f() {
+                var c = m.getContainer().classList;
+                c.toggle('atlas-zoom-low', m.getZoom() < 9);
+            }
+            m.on('zoomend', f); f();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ZoomClass"
+
+
 class CityLabels(_RawScript, MacroElement):
     """Plain text labels (city names) as non-interactive divIcons."""
 
@@ -588,6 +626,11 @@ CSS = """
 .atlas-quote { margin: 4px 0; padding: 4px 6px; border-left: 3px solid #b91c1c;
   background: #faf7f2; max-height: 140px; overflow-y: auto; }
 .atlas-id { color: #6b7280; font-size: 11px; }
+.leaflet-tooltip.atlas-flabel { background: rgba(255,255,255,.78); border: none;
+  box-shadow: none; padding: 0 3px; font-size: 11.5px; font-weight: 600; color: #111827;
+  font-family: "Noto Sans CJK SC", sans-serif; }
+.leaflet-tooltip.atlas-flabel:before { display: none; }
+.atlas-zoom-low .leaflet-tooltip.atlas-flabel { display: none; }
 </style>
 """
 
@@ -910,6 +953,7 @@ def decorate(
     for key in sorted(keys, key=lambda k: 0 if k.startswith("layout") else 1):
         FeatureLayer(prepared[key].payload, prepared[key].label).add_to(m)
         pairs.extend(prepared[key].pairs)
+    ZoomClass().add_to(m)
     if legend:
         HtmlControl(legend_html(sorted(set(pairs)), overlay, open_=legend_open)).add_to(m)
     if controls:
