@@ -256,7 +256,7 @@ def frame(rows: Sequence[dict[str, Any]]) -> gpd.GeoDataFrame:
                 [float("nan") if v is None else float(v) for v in vals], dtype="float64"
             )
         else:
-            data[c] = pd.Series(["" if v is None else str(v) for v in vals], dtype=str)
+            data[c] = pd.Series(["" if v is None else str(v) for v in vals], dtype=object)
     geoms = gpd.GeoSeries([r.get("geometry") for r in rows], crs=4326)
     return gpd.GeoDataFrame(data, geometry=geoms.values, crs=4326)
 
