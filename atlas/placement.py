@@ -108,7 +108,9 @@ class Placed:
 
 
 def _worst(*precisions: str) -> str:
-    return max(precisions, key=PRECISIONS.index)
+    """The least precise class of a located feature (an unknown class counts as derived)."""
+    known = [p if p in PRECISIONS[:-1] else "derived" for p in precisions]
+    return max(known, key=PRECISIONS.index)
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,8 @@ def _placed(
     rule: str,
     note: str = "",
 ) -> Placed:
+    if geom is None or geom.is_empty:  # the rule's shape fell outside the clip region
+        return _unresolved(f"{rule}: nothing left inside the jurisdiction", anchors)
     conf = RULE_CONFIDENCE.get(precision, 0.0)
     if anchors:
         conf *= min(a.place.confidence for a in anchors)
@@ -275,7 +279,7 @@ def _place_own_area(
         if a.polygon is not None and _usable_area(a, ctx):
             g = geo.clip(a.polygon, region, "polygon")
             if g is not None:
-                return _placed(g, a.place.precision, [a], "named_area")
+                return _placed(g, _worst(a.place.precision), [a], "named_area")
         elif a.polygon is None and _near(a.point, ctx.jurisdiction, NEAR_DEG):
             g = _disc_at(spec, a.place.lon, a.place.lat, region, ctx)
             if g is not None:
@@ -490,7 +494,7 @@ def _place_point(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Pla
     ):
         g = geo.clip(a.polygon, region, "polygon")
         if g is not None:  # the development zone's own outline
-            return _placed(g, a.place.precision, [a], "named_area")
+            return _placed(g, _worst(a.place.precision), [a], "named_area")
     # a point standing for a polygon (an admin unit's interior point) is derived, not surveyed
     prec = _worst("derived", a.place.precision) if a.polygon is not None else a.place.precision
     prec = prec if prec in PRECISIONS[:-1] else "derived"

@@ -170,3 +170,13 @@ def test_ring_around_a_neighbouring_area(ctx):
     c = p.geometry.centroid
     assert 121.0 < c.x < 121.07  # a ~5 km band just east of the shared edge
     assert geo.area_km2(p.geometry) == pytest.approx(44 * 5, rel=0.1)
+
+
+def test_a_rule_that_leaves_nothing_is_unresolved_not_empty():
+    from atlas import placement
+
+    p = placement._placed(None, "derived", [], "equal_area_disc")
+    assert p.precision == "unresolved" and p.geometry is None
+    assert "equal_area_disc" in p.note
+    assert placement._worst("derived", "surveyed") == "derived"
+    assert placement._worst("surveyed", "") == "derived"  # an unknown class is not trusted
