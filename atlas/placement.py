@@ -434,7 +434,7 @@ def _place_band(
         g = _coast_belt(ctx, region)
         if g is not None:
             return _placed(g, "derived", [], "buffer_coast", "along the coastline")
-    pts = [a for a in anchors if a.line is None]
+    pts = [a for a in anchors if a.line is None and _usable_point(a, ctx)]
     if len(pts) >= 2:  # a range or chain of named places (松岭—医巫闾山)
         line = LineString([(a.place.lon, a.place.lat) for a in pts])
         g = geo.belt(line, region, None, role)
