@@ -3,7 +3,7 @@
 * ``build`` — ``atlas build`` of the seed plans in this process, imports included (as the CLI
   pays them);
 * ``map`` — reruns of the map page (AppTest) after toggling a layer, profiled inside the
-  script thread (pyinstrument samples one thread).
+  script thread (pyinstrument samples one thread); ``map --cold``: its first render.
 
 Writes ``<DIR>/profile-<what>.txt`` and ``.html`` (default DIR: build/bench/) and prints the
 text tree.
@@ -43,15 +43,16 @@ def profile_build(plans: list[str]):
     return prof
 
 
-def profile_map(gpkg: Path, plan: str, reruns: int):
-    """Profile map-page reruns after layer toggles (warm caches, as a user clicking)."""
+def profile_map(gpkg: Path, plan: str, reruns: int, cold: bool = False):
+    """Profile map-page reruns after layer toggles (warm caches, as a user clicking), or with
+    ``cold`` the first render of a fresh process (imports, reads, cache fill)."""
     from streamlit.testing.v1 import local_script_runner as lsr
 
     from bench.app_probe import map_test, toggle_key
 
     os.environ["ATLAS_GPKG"] = str(gpkg)
     prof = _profiler()
-    state = {"on": False}
+    state = {"on": cold}
     original = lsr.LocalScriptRunner._run_script_thread
 
     def traced(self) -> None:  # runs in the script thread
@@ -67,6 +68,8 @@ def profile_map(gpkg: Path, plan: str, reruns: int):
     try:
         at = map_test(plan)
         at.run()
+        if cold:
+            return prof
         key = toggle_key(at)
         at.checkbox(key=key).uncheck().run()
         at.checkbox(key=key).check().run()
@@ -87,12 +90,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gpkg", default=str(ROOT / "build" / "atlas.gpkg"), help="for `map`")
     ap.add_argument("--plan", default="jinzhou-2021", help="for `map`")
     ap.add_argument("--reruns", type=int, default=10, help="for `map`")
+    ap.add_argument("--cold", action="store_true", help="`map`: profile the first render instead")
     ap.add_argument("--out", default=str(ROOT / "build" / "bench"))
     args = ap.parse_args(argv)
     if args.what == "build":
         prof = profile_build(args.plans)
     else:
-        prof = profile_map(Path(args.gpkg).resolve(), args.plan, args.reruns)
+        prof = profile_map(Path(args.gpkg).resolve(), args.plan, args.reruns, args.cold)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     text = prof.output_text(unicode=True, color=False, show_all=False)
