@@ -23,17 +23,16 @@ BASEMAPS: tuple[str, ...] = ("offline", "osm", "gaode", "tianditu")
 MEASURES: tuple[str, ...] = ("base", "target", "growth")
 LAYER_SEP = "~"
 #: URL path of each app page; the map is the default page, at the app root (""). The paths
-#: differ from the file stems in pages/ on purpose: because the pages live in a folder named
-#: pages/, Streamlit resolves a process's first request against those file names (its legacy
-#: multipage mode) and would run ``pages/reader.py`` for ``/reader`` without app.py's
-#: st.navigation; an unknown path falls back to app.py, whose navigation then routes it.
+#: equal the file stems in pages/: because the pages live in a folder named pages/, Streamlit
+#: resolves a process's first request against those file names (its legacy multipage mode);
+#: ``pages/_support.page_setup`` then hands the run to app.py's st.navigation.
 PAGE_PATHS: dict[str, str] = {
     "map": "",
-    "reader": "plan-reader",
-    "indicators": "indicator-tables",
-    "compare": "compare-plans",
-    "export": "export-data",
-    "upload": "upload-plan",
+    "reader": "reader",
+    "indicators": "indicators",
+    "compare": "compare",
+    "export": "export",
+    "upload": "upload",
 }
 
 
@@ -172,7 +171,7 @@ def encode(state: MapState) -> dict[str, str]:
 
 
 def reader_link(plan: str, line: int, feature: str = "") -> str:
-    """Relative URL of the plan reader opened at a line (``plan-reader?plan=…&line=…``)."""
+    """Relative URL of the plan reader opened at a line (``reader?plan=…&line=…``)."""
     from urllib.parse import urlencode
 
     q = {"plan": plan, "line": str(int(line))}

@@ -7,6 +7,7 @@ from streamlit_folium import st_folium
 import pages._support as sup
 from atlas.render import webmap
 
+sup.page_setup()
 st.header("对比")
 sup.require_atlas()
 plans = sup.plans()

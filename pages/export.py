@@ -10,6 +10,7 @@ import streamlit as st
 import pages._support as sup
 from atlas.render import webmap
 
+sup.page_setup()
 st.header("导出")
 sup.require_atlas()
 plans = sup.plans()

@@ -1,7 +1,6 @@
 """指标: per-plan indicator tables, base vs target charts, cross-plan comparison, downloads."""
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 
 import pages._support as sup
@@ -20,6 +19,7 @@ COLS = {
     "source_line": "行号",
 }
 
+sup.page_setup()
 st.header("指标")
 sup.require_atlas()
 plans = sup.plans()
@@ -31,38 +31,26 @@ df = sup.indicators(plan)
 if df.empty:
     st.info("这份规划没有提取到指标。")
 else:
-    show = df[[c for c in COLS if c in df.columns]].rename(columns=COLS)
+    show = sup.typed_indicators(df)[[c for c in COLS if c in df.columns]].rename(columns=COLS)
     st.subheader(f"指标表（{len(df)} 项）")
     st.dataframe(show, hide_index=True, width="stretch")
-    num = df.dropna(subset=["base_value", "target_value"])
-    if len(num):
+    pairs = sup.base_vs_target(df)
+    if len(pairs):
         st.subheader("基期值与目标值")
-        long = pd.concat(
-            [
-                num.assign(
-                    期=f"基期 {int(num['base_year'].dropna().min())}"
-                    if num["base_year"].notna().any()
-                    else "基期",
-                    值=num["base_value"],
-                ),
-                num.assign(期="目标", 值=num["target_value"]),
-            ]
-        )
-        long["指标"] = long["name"] + "（" + long["unit"].fillna("") + "）"
         chart = (
-            alt.Chart(long)
+            alt.Chart(pairs)
             .mark_bar()
             .encode(
                 x=alt.X("值:Q", title="数值"),
-                y=alt.Y("期:N", title=None),
-                color=alt.Color("期:N", title=None),
+                y=alt.Y("期:N", title=None, sort=["基期", "目标"]),
+                color=alt.Color("期:N", title=None, sort=["基期", "目标"]),
                 row=alt.Row(
                     "指标:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")
                 ),
-                tooltip=["指标", "期", "值"],
+                tooltip=["指标", "期", "年份", "值"],
             )
             .resolve_scale(x="independent")
-            .properties(height=40, width=420)
+            .properties(height=36, width=420)
         )
         st.altair_chart(chart)
     c1, c2 = st.columns(2)
@@ -89,7 +77,8 @@ if not alldf.empty and "key" in alldf:
                 "growth": "年均增速",
             }.get,
         )
-        canon = canon.assign(plan=canon["plan_id"].map(lambda p: labels.get(p, p)))
+        short = {r["plan_id"]: sup.plan_short(r) for _, r in plans.iterrows()}
+        canon = sup.typed_indicators(canon).assign(plan=canon["plan_id"].map(short))
         pivot = canon.pivot_table(
             index=["key", "name", "unit"], columns="plan", values=measure, aggfunc="first"
         )

@@ -9,6 +9,7 @@ from streamlit_folium import st_folium
 import pages._support as sup
 from atlas.render import webmap
 
+sup.page_setup()
 st.header("地图")
 sup.require_atlas()
 state = sup.map_state()

@@ -23,6 +23,7 @@ KIND_COLORS = {
 
 MAP_PATH = PAGE_PATHS["map"]
 
+sup.page_setup()
 st.header("规划文本")
 sup.require_atlas()
 plans = sup.plans()

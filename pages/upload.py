@@ -10,6 +10,7 @@ from atlas import limits
 from atlas.errors import InputError
 from atlas.render import webmap
 
+sup.page_setup()
 st.header("上传规划文本")
 st.write("上传或粘贴一份规划文本（UTF-8 或 GBK），几秒内生成它的图集；结果只保存在本次会话中。")
 up = st.file_uploader(

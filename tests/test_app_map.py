@@ -35,7 +35,7 @@ def test_selected_feature_panel_shows_source_escaped(monkeypatch):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;测试园" in body
     assert "<script>alert" not in body and "<img" not in body
     assert "onerror=&quot;alert(2)&quot;" in body  # the verbatim quote, escaped
-    assert "第 11 行" in body and "plan-reader?plan=fixture-city&amp;line=11" in body
+    assert "第 11 行" in body and "reader?plan=fixture-city&amp;line=11" in body
     assert "示意" in body  # precision label
 
 

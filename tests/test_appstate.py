@@ -61,7 +61,7 @@ def test_overlay_parsing():
 def test_links_carry_plan_and_line():
     link = reader_link("jinzhou-2021", 123, "jinzhou-2021:park:x")
     q = parse_qs(urlparse(link).query)
-    assert link.startswith("plan-reader?")
+    assert link.startswith("reader?")
     assert q == {"plan": ["jinzhou-2021"], "line": ["123"], "feature": ["jinzhou-2021:park:x"]}
     assert map_link(MapState(plan="a", zoom=7)) == "?plan=a&zoom=7"
 

@@ -60,7 +60,7 @@ def test_features_drawn_with_names_and_sources(page):
     ):
         assert name in page
     assert "第 9 行" in page and "做强锦州高新技术产业开发区" in page
-    assert "/plan-reader?plan=fixture-city&amp;line=9" in page
+    assert "/reader?plan=fixture-city&amp;line=9" in page
 
 
 def test_unresolved_listed_not_drawn(frames, page):

@@ -185,7 +185,7 @@ def test_map_page_offline(server, browser, tmp_path):
 def test_reader_opens_at_line_offline(server, browser):
     remote: list[str] = []
     page = _page(browser, remote)
-    page.goto(f"{server}/plan-reader?plan=fixture-city&line=10")
+    page.goto(f"{server}/reader?plan=fixture-city&line=10")
     target = page.locator("#L10")
     target.wait_for(timeout=30000)
     assert "推进锦州港扩能改造" in target.inner_text()
