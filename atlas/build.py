@@ -22,7 +22,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
 import shapely
 from shapely.geometry import Point
@@ -39,10 +38,8 @@ from .layers import (
     indicator_table,
     specs_from_extraction,
     split_layers,
-    validate,
 )
 from .model import (
-    LAYERS,
     PRECISIONS,
     Entity,
     Extraction,
@@ -337,14 +334,13 @@ def _admin_row(plan, code, name, role, geom, prec, line, quote, note) -> dict[st
 # --- one plan --------------------------------------------------------------------------------
 
 
-def build_plan(
+def _plan_rows(
     ex: Extraction,
-    *,
     gazetteer: Any = None,
     lines: Sequence[str] | None = None,
     use_curated: bool = True,
-) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-    """Frames and the report entry of one extracted plan (no files written)."""
+) -> tuple[list[dict[str, Any]], pd.DataFrame, dict[str, Any]]:
+    """Feature rows, indicator table and report entry of one extracted plan."""
     gaz = gazetteer if gazetteer is not None else _gazetteer()
     plan_lines = _plan_lines(ex, lines)
     specs = specs_from_extraction(ex)
@@ -356,11 +352,24 @@ def build_plan(
     ctx = plan_context(ex.plan, gaz, specs)
     rows = feature_rows(specs, ctx)
     rows += admin_rows(ex.plan, ctx, plan_lines)
-    frames: dict[str, pd.DataFrame] = dict(split_layers(rows))
-    frames[INDICATORS] = indicator_frame(ex)
-    frames[PLANS] = pd.DataFrame([_plan_row(ex.plan)], columns=list(PLAN_COLUMNS))
+    ind = indicator_frame(ex)
     ops = Counter(ch["op"] for ch in (doc or {}).get("changes") or [])
-    report = plan_report(ex, frames, n_extracted, ops, _rel(ex.plan.path))
+    report = plan_report(ex, rows, len(ind), n_extracted, ops, _rel(ex.plan.path))
+    return rows, ind, report
+
+
+def build_plan(
+    ex: Extraction,
+    *,
+    gazetteer: Any = None,
+    lines: Sequence[str] | None = None,
+    use_curated: bool = True,
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """Frames and the report entry of one extracted plan (no files written)."""
+    rows, ind, report = _plan_rows(ex, gazetteer, lines, use_curated)
+    frames: dict[str, pd.DataFrame] = dict(split_layers(rows))
+    frames[INDICATORS] = ind
+    frames[PLANS] = pd.DataFrame([_plan_row(ex.plan)], columns=list(PLAN_COLUMNS))
     return frames, report
 
 
@@ -405,15 +414,9 @@ def _extract(path: Path) -> Extraction:
 
 
 def _concat(parts: list[pd.DataFrame], layer: str) -> pd.DataFrame:
-    if layer in (INDICATORS,):
-        df = pd.concat(parts, ignore_index=True) if parts else indicator_table([])
-        return indicator_table(df.to_dict("records")).sort_values("id").reset_index(drop=True)
-    if layer == PLANS:
-        return pd.concat(parts, ignore_index=True).sort_values("plan_id").reset_index(drop=True)
-    gdf = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=4326)
-    gdf = gdf.sort_values("id", kind="stable").reset_index(drop=True)
-    validate(gdf)
-    return gdf
+    """Indicator tables of several plans as one typed table, sorted by id."""
+    df = pd.concat(parts, ignore_index=True) if parts else indicator_table([])
+    return indicator_table(df.to_dict("records")).sort_values("id").reset_index(drop=True)
 
 
 def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
@@ -433,20 +436,26 @@ def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
     if not plans:
         raise InputError("no plans to build (the plan manifest is empty)")
     seen: set[str] = set()
-    collected: dict[str, list[pd.DataFrame]] = {}
-    reports = []
+    rows: list[dict[str, Any]] = []
+    inds, plan_rows, reports = [], [], []
     for i, path in enumerate(plans, 1):
         ex = _extract(Path(path))
         if ex.plan_id in seen:
             raise InputError(f"plan {ex.plan_id} given twice")
         seen.add(ex.plan_id)
         log.info("[%d/%d] %s: building layers", i, len(plans), ex.plan_id)
-        frames, rep = build_plan(ex)
+        plan_feats, ind, rep = _plan_rows(ex)
+        rows += plan_feats
+        inds.append(ind)
+        plan_rows.append(_plan_row(ex.plan))
         reports.append(rep)
-        for k, f in frames.items():
-            collected.setdefault(k, []).append(f)
-    merged = {k: _concat(v, k) for k, v in collected.items()}
-    layers_out = {k: v for k, v in merged.items() if k in LAYERS}
+    # one frame per layer for all plans (split_layers sorts by id and validates)
+    layers_out = split_layers(rows)
+    merged: dict[str, pd.DataFrame] = dict(layers_out)
+    merged[INDICATORS] = _concat(inds, INDICATORS)
+    merged[PLANS] = pd.DataFrame(plan_rows, columns=list(PLAN_COLUMNS)).sort_values(
+        "plan_id", ignore_index=True
+    )
     report = {
         "version": REPORT_VERSION,
         "plans": reports,

@@ -8,11 +8,9 @@ plans. :func:`format_report` is what ``atlas build`` prints.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-import pandas as pd
-
-from .layers import frame
 from .model import LAYERS, PRECISIONS, Extraction
 
 INDICATORS = "indicators"
@@ -21,50 +19,49 @@ REPORT_VERSION = 1
 
 def plan_report(
     ex: Extraction,
-    frames: dict[str, pd.DataFrame],
+    rows: Sequence[dict[str, Any]],
+    n_indicators: int,
     n_extracted: int,
     ops: Counter,
     text_path: str = "",
 ) -> dict[str, Any]:
-    """The report.json entry of a plan (layouts, precision counts, unresolved, provenance)."""
-    lay = frames.get("layout")
-    layouts = []
+    """The report.json entry of a plan from its feature rows (see module docstring)."""
+    rows = sorted(rows, key=lambda r: (LAYERS.index(r["layer"]), r["id"]))
+    lay = [r for r in rows if r["layer"] == "layout"]
+    ent = [r for r in rows if r["layer"] not in ("layout", "admin")]
     declared = {x.name: x for x in ex.layouts}
-    if lay is not None:
-        for name, part in lay.groupby("layout", sort=False):
-            first = int(part["source_line"].min())
-            src = declared.get(name)
-            layouts.append(
-                {
-                    "name": name,
-                    "source_line": int(src.source.line) if src and src.source else first,
-                    "context": src.context if src else "",
-                    # element count the slogan's numerals imply (0: open-ended, e.g. 多点)
-                    "expected": int(src.expected) if src else 0,
-                    "elements": len(part),
-                    "by_precision": _counts(part["precision"]),
-                    "by_provenance": _counts(part["provenance"]),
-                }
-            )
-        layouts.sort(key=lambda d: (d["source_line"], d["name"]))
-    ents = [f for k, f in frames.items() if k in LAYERS and k not in ("layout", "admin")]
-    ent = pd.concat(ents) if ents else frame([])
-    unresolved = []
-    for k in ("layout", *(x for x in LAYERS if x not in ("layout", "admin"))):
-        f = frames.get(k)
-        if f is None:
-            continue
-        for r in f[f["precision"] == "unresolved"].itertuples():
-            unresolved.append(
-                {
-                    "layer": k,
-                    "layout": r.layout,
-                    "component": r.component,
-                    "name": r.name,
-                    "source_line": int(r.source_line),
-                    "reason": r.note,
-                }
-            )
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in lay:
+        groups.setdefault(r["layout"], []).append(r)
+    layouts = []
+    for name, part in groups.items():
+        src = declared.get(name)
+        first = min(r["source_line"] for r in part)
+        layouts.append(
+            {
+                "name": name,
+                "source_line": int(src.source.line) if src and src.source else first,
+                "context": src.context if src else "",
+                # element count the slogan's numerals imply (0: open-ended, e.g. 多点)
+                "expected": int(src.expected) if src else 0,
+                "elements": len(part),
+                "by_precision": _counts(r["precision"] for r in part),
+                "by_provenance": _counts(r["provenance"] for r in part),
+            }
+        )
+    layouts.sort(key=lambda d: (d["source_line"], d["name"]))
+    unresolved = [
+        {
+            "layer": r["layer"],
+            "layout": r["layout"],
+            "component": r["component"],
+            "name": r["name"],
+            "source_line": int(r["source_line"]),
+            "reason": r["note"],
+        }
+        for r in lay + ent
+        if r["precision"] == "unresolved"
+    ]
     for u in ex.unresolved:
         if u.kind not in ("layout", "element"):
             unresolved.append(
@@ -77,23 +74,19 @@ def plan_report(
                     "reason": u.reason,
                 }
             )
-    prov = Counter()
-    for k, f in frames.items():
-        if k in LAYERS and k != "admin":
-            prov.update(f["provenance"])
-    lay_prov = _counts(lay["provenance"]) if lay is not None else {}
+    prov = Counter(r["provenance"] for r in lay + ent)
     return {
         "plan_id": ex.plan_id,
         "jurisdiction": ex.plan.jurisdiction,
         "adcode": ex.plan.adcode,
         "text_path": text_path or ex.plan.path,
         "layouts": layouts,
-        "elements": len(lay) if lay is not None else 0,
-        "elements_by_precision": _counts(lay["precision"]) if lay is not None else {},
+        "elements": len(lay),
+        "elements_by_precision": _counts(r["precision"] for r in lay),
         "entities": len(ent),
-        "entities_by_layer": _counts(ent["layer"]),
-        "entities_by_precision": _counts(ent["precision"]),
-        "indicators": len(frames[INDICATORS]),
+        "entities_by_layer": _counts(r["layer"] for r in ent),
+        "entities_by_precision": _counts(r["precision"] for r in ent),
+        "indicators": n_indicators,
         "projects": {
             "listed": len(ex.projects),
             "without_place": sum(1 for p in ex.projects if not p.places),
@@ -102,13 +95,13 @@ def plan_report(
         "provenance": {
             "extracted_specs": n_extracted,
             "features": {k: int(v) for k, v in sorted(prov.items())},
-            "layout_elements": lay_prov,
+            "layout_elements": _counts(r["provenance"] for r in lay),
             "curated_changes": {k: int(v) for k, v in sorted(ops.items())},
         },
     }
 
 
-def _counts(s: pd.Series) -> dict[str, int]:
+def _counts(s: Iterable[str]) -> dict[str, int]:
     c = Counter(s)
     order = [p for p in (*PRECISIONS, *LAYERS, "extracted", "curated", "reference") if p in c]
     order += sorted(k for k in c if k not in order)
