@@ -14,13 +14,14 @@ import json
 import shutil
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
 from bench.items import Context, NotAvailable
-from bench.machine import ROOT, machine_info
+from bench.machine import ROOT, load, machine_info
 from bench.report import Row, failed, markdown_section, text_table, unavailable, write_markdown
 
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -74,7 +75,44 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--json", default="", help="also write the raw figures to this JSON file")
     ap.add_argument("--keep", action="store_true", help="keep the scratch folder (for debugging)")
     ap.add_argument("--timeout", type=float, default=900.0, help="per subprocess, seconds")
+    ap.add_argument(
+        "--max-load",
+        type=float,
+        default=None,
+        help="before each item, wait until the 1-minute load average is at most this",
+    )
+    ap.add_argument(
+        "--max-wait", type=float, default=600.0, help="longest wait for --max-load, seconds"
+    )
     return ap.parse_args(argv)
+
+
+def wait_for_quiet(max_load: float, max_wait: float, ctx: Context, poll: float = 5.0) -> float:
+    """Sleep until the 1-minute load is at most ``max_load`` (or ``max_wait`` passed).
+
+    Returns the load when it stopped waiting.
+    """
+    t0 = time.monotonic()
+    now = load()[0]
+    while now > max_load and time.monotonic() - t0 < max_wait:
+        ctx.say(f"load {now:.2f} > {max_load}: waiting ({time.monotonic() - t0:.0f} s so far)")
+        time.sleep(poll)
+        now = load()[0]
+    return now
+
+
+def busy_warning(rows: list[Row], before: dict, after: dict) -> str:
+    """A warning when the load exceeded the core count during the run, else ""."""
+    cores = int(before.get("usable_cores") or before.get("cores") or 1)
+    loads = [r.load for r in rows if r.load is not None]
+    loads += [before["load"][0], after["load"][0]]  # type: ignore[index]
+    peak = max(loads)
+    if peak <= cores:
+        return ""
+    return (
+        f"WARNING: the machine was busy (1-min load up to {peak:.1f} on {cores} cores): "
+        "wall times are inflated; the CPU-time rows are the ones to compare"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for name in names:
             ctx.say(f"--- {name}")
+            if args.max_load is not None:
+                wait_for_quiet(args.max_load, args.max_wait, ctx)
             rows += run_item(name, ctx)
     finally:
         if not args.keep:
@@ -104,9 +144,13 @@ def main(argv: list[str] | None = None) -> int:
     after = machine_info()
     after["date"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     settings = f"repeats {repeats}{', quick' if args.quick else ''}, items {','.join(names)}"
+    warning = busy_warning(rows, before, after)
     print(f"Planning Atlas benchmarks — {after['date']} — {settings}")
     print(f"{after['cpu']}, {after['cores']} cores, RAM {after['ram_gb']} GiB")
     print(f"load average (1/5/15 min): start {before['load']}, end {after['load']}")
+    if warning:
+        print(warning)
+        settings += f". **{warning}**"
     print(text_table(rows))
     if not args.no_write:
         write_markdown(Path(args.out), markdown_section(rows, before, after, settings))

@@ -258,3 +258,21 @@ def test_unknown_item_is_rejected():
     from bench import run
 
     assert run.main(["--only", "nope", "--no-write"]) == 2
+
+
+def test_busy_warning_and_wait_for_quiet(tmp_path, monkeypatch):
+    from bench import run
+
+    quiet = {"usable_cores": 2, "cores": 2, "load": (0.5, 0.5, 0.5)}
+    rows = [Row("1 build", "wall", "s", [1.0], load=1.2)]
+    assert run.busy_warning(rows, quiet, quiet) == ""
+    rows.append(Row("2 scaling", "wall", "s", [1.0], load=7.5))
+    assert "7.5 on 2 cores" in run.busy_warning(rows, quiet, quiet)
+
+    loads = iter([(5.0, 0, 0), (4.0, 0, 0), (1.0, 0, 0)])
+    monkeypatch.setattr(run, "load", lambda: next(loads))
+    monkeypatch.setattr(run.time, "sleep", lambda s: None)
+    ctx = Context(repeats=1, quick=True, work=tmp_path, verbose=False)
+    assert run.wait_for_quiet(2.0, 60.0, ctx) == 1.0
+    monkeypatch.setattr(run, "load", lambda: (9.0, 0, 0))
+    assert run.wait_for_quiet(2.0, 0.0, ctx) == 9.0  # gives up after max_wait
