@@ -290,7 +290,11 @@ def admin_rows(plan: PlanInfo, ctx: Context, lines: Sequence[str]) -> list[dict[
             plan, plan.adcode, unit, "jurisdiction", ctx.jurisdiction, "admin", jline, jquote, ""
         )
     ]
-    if plan.adcode.endswith("00"):
+    if plan.adcode.endswith("0000"):  # a province: its cities
+        subs = geodata.cities()
+        subs = subs[subs["parent"] == plan.adcode]
+        items = [(r.adcode, r.name, "city", r.geometry, "admin") for r in subs.itertuples()]
+    elif plan.adcode.endswith("00"):
         subs = geodata.counties()
         subs = subs[subs["parent"] == plan.adcode]
         items = [(r.adcode, r.name, "county", r.geometry, "admin") for r in subs.itertuples()]

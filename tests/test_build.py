@@ -361,3 +361,23 @@ def test_cli_build_reports_bad_input_with_exit_2(tmp_path, capsys):
     with pytest.raises(InputError, match="given twice"):
         build.build_atlas([seed, seed], out)
     assert not out.exists()
+
+
+def test_admin_layer_lists_the_sub_units_of_each_level():
+    from atlas.model import Extraction, PlanInfo
+
+    def admin(adcode):
+        ex = Extraction(PlanInfo(f"t-{adcode}", "", adcode=adcode))
+        return build.build_plan(ex, use_curated=False)[0]["admin"]
+
+    city = admin("210700")
+    assert sorted(city.loc[city["role"] == "county", "name"]) == sorted(
+        ["古塔区", "凌河区", "太和区", "黑山县", "义县", "凌海市", "北镇市"]
+    )
+    county = admin("211321")
+    towns = county[county["role"] == "township"]
+    assert len(towns) >= 20 and (towns.geom_type == "Point").all()
+    juris = county[county["role"] == "jurisdiction"].geometry.iloc[0]
+    assert towns.geometry.within(juris.buffer(0.01)).all()  # every seat inside its county
+    province = admin("210000")
+    assert (province["role"] == "city").sum() == 14
