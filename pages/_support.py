@@ -311,6 +311,27 @@ def gazetteer():
     return default_gazetteer()
 
 
+LEVELS = {
+    "province": "省",
+    "city": "地级市",
+    "county": "区县",
+    "township": "乡镇街道",
+    "zone": "功能区",
+    "river": "河流",
+    "coast": "海岸",
+    "sea": "海域",
+    "bay": "海湾",
+    "rail": "铁路",
+    "road": "公路",
+    "station": "车站",
+    "port": "港口",
+    "port_area": "港区",
+    "airport": "机场",
+    "reservoir": "水库",
+    "mountain": "山体",
+}
+
+
 def search(plan_id: str, query: str, scope: str | None = None) -> list[dict[str, Any]]:
     """Features of the plan whose name contains ``query``, then gazetteer places."""
     query = query.strip()
@@ -333,10 +354,11 @@ def search(plan_id: str, query: str, scope: str | None = None) -> list[dict[str,
         except Exception:
             places = []
         for p in places[:5]:
+            level = LEVELS.get(p.level, p.level)
             out.append(
                 {
                     "kind": "地名",
-                    "name": f"{p.name}（{p.level}，{p.precision}）",
+                    "name": f"{p.name}（{level}，{webmap.precision_label(p.precision)}）",
                     "id": "",
                     "latlon": (p.lat, p.lon),
                 }

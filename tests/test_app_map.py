@@ -104,3 +104,47 @@ def test_map_page_on_real_build(monkeypatch):
     assert at.selectbox(key="map_plan").value == "jinzhou-2021"
     labels = [c.label for c in at.checkbox]
     assert any(lab.startswith("\u3000空间布局 · ") for lab in labels), labels
+
+
+def _map_args(at) -> dict:
+    import json
+
+    comp = [c for c in at.get("component_instance") if "folium" in c.proto.component_name]
+    assert len(comp) == 1
+    return json.loads(comp[0].proto.json_args)
+
+
+def test_overlay_choropleth_reaches_the_map(monkeypatch):
+    at = app_test("map", fixture_atlas(), monkeypatch, plan="fixture-city", overlay="gdp:target")
+    at.run()
+    assert not at.exception
+    script = _map_args(at)["script"]
+    assert "地区生产总值 · 目标值（亿元）" in script  # legend title
+    assert "锦州市：1,500 亿元（fixture-city）" in script  # tooltip of the city polygon
+    assert "凌海市：300 亿元（fixture-county）" in script
+    assert all(u.startswith("/app/static/") for u in _map_args(at)["js_links"])
+
+
+def test_gaode_basemap_shifts_on_screen_and_tianditu_needs_a_key(monkeypatch):
+    monkeypatch.delenv("TIANDITU_KEY", raising=False)
+    at = app_test("map", fixture_atlas(), monkeypatch, plan="fixture-city", basemap="gaode")
+    at.run()
+    assert "天地图" not in at.radio(key="map_bm").options
+    script = _map_args(at)["script"]
+    assert "autonavi.com" in script
+    assert "[121.08, 40.81]" not in script  # the port is drawn shifted to GCJ-02 ...
+    assert "[121.085" in script  # ... by about +0.005° in longitude
+    monkeypatch.setenv("TIANDITU_KEY", "k-test")
+    at = app_test("map", fixture_atlas(), monkeypatch, plan="fixture-city", basemap="tianditu")
+    at.run()
+    assert "天地图" in at.radio(key="map_bm").options
+    assert "tk=k-test" in _map_args(at)["script"]
+
+
+def test_search_includes_gazetteer_places(monkeypatch):
+    at = app_test("map", fixture_atlas(), monkeypatch, plan="fixture-city")
+    at.run()
+    at.text_input(key="map_search").input("锦州").run()
+    options = at.sidebar.radio[-1].options
+    assert "锦州港" in options  # a feature
+    assert any(o.startswith("锦州市（地级市") for o in options)  # a gazetteer place

@@ -140,6 +140,8 @@ def test_gaode_shift_only_on_screen(frames):
     assert fixture_frames()["port"].geometry.iloc[0].x == pytest.approx(121.08)  # data untouched
     html = webmap.build_map(frames, basemap="gaode").get_root().render()
     assert "autonavi.com" in html
+    shifted = webmap.group_payload(webmap.groups(frames)["layout:一带"], gcj=True)
+    assert max(len(d) for d in re.findall(r"\d+\.(\d+)", shifted.split('"_s"')[0])) <= 6
 
 
 def test_tianditu_needs_key():

@@ -303,9 +303,9 @@ def _line_parts(geom) -> list[shapely.LineString]:
     return []
 
 
-def _geo(geom, transform) -> dict[str, Any]:
+def _geo(geom, transform, decimals: int = DECIMALS) -> dict[str, Any]:
     if transform is not None:
-        geom = transform(geom)
+        geom = shapely.set_precision(transform(geom), 10.0**-decimals, mode="pointwise")
     return shapely.geometry.mapping(geom)
 
 
@@ -812,7 +812,7 @@ def choropleth_payload(ch: Choropleth, *, gcj: bool = False) -> str:
         feats.append(
             {
                 "type": "Feature",
-                "geometry": _geo(geom, tf),
+                "geometry": _geo(geom, tf, 5),
                 "properties": {
                     "id": f"overlay:{esc(row['adcode'])}",
                     "_s": s,
