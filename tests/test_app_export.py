@@ -37,3 +37,20 @@ def test_export_says_plainly_what_is_not_available(monkeypatch):
     at.run()
     infos = [i.value for i in at.info]
     assert any("快照" in i and "尚不可用" in i for i in infos)
+
+
+def test_export_snapshot_png_when_renderer_exists(monkeypatch):
+    import pages._support as sup
+
+    snap = sup.renderer("snapshot")
+    if snap is None or not hasattr(snap, "snapshot"):
+        import pytest
+
+        pytest.skip("atlas.render.snapshot has not landed")
+    at = app_test("export", fixture_atlas(), monkeypatch, plan="fixture-city")
+    at.run()
+    assert [b.label for b in at.button] == ["生成快照"]
+    at.button[0].click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "下载 PNG" in [b.label for b in at.get("download_button")]
+    assert at.get("imgs") or at.image  # the PNG is previewed

@@ -26,6 +26,10 @@ def test_upload_pasted_text(monkeypatch):
     metrics = {m.label: m.value for m in at.metric}
     assert set(metrics) >= {"已落图要素", "指标", "未定位", "用时（秒）"}
     assert float(metrics["用时（秒）"]) < 30
+    feats = at.dataframe[0].value
+    assert "凌海市" in set(feats["name"])  # the jurisdiction found from the text
+    unresolved = "\n".join(h.proto.body for h in at.get("html"))
+    assert "两翼" in unresolved  # named by the slogan, never defined: listed, not drawn
 
 
 def test_upload_rejects_binary(monkeypatch):
@@ -35,3 +39,14 @@ def test_upload_rejects_binary(monkeypatch):
     at.text_area[0].input("")
     at.button[0].click().run()
     assert [e.value for e in at.error] == ["请先上传文件或粘贴文本。"]
+
+
+def test_upload_gbk_file(monkeypatch):
+    pytest.importorskip("atlas.pipeline")
+    import pages._support as sup
+
+    entry = sup.run_upload(TEXT.encode("gbk"), "upload-gbk")
+    assert entry["lines"][0] == "凌海市国民经济和社会发展第十四个五年规划纲要"
+    assert entry["plan"]["plan_id"] == "upload-gbk"
+    names = {n for g in entry["frames"].values() for n in g["name"]}
+    assert names, "the GBK upload produced no features"
