@@ -585,6 +585,13 @@ def place(spec: FeatureSpec, ctx: Context) -> Placed:
     if out.precision == "unresolved" and missing:
         note = f"{out.note}; not in the gazetteer: {'、'.join(missing)}"
         out = Placed(None, "unresolved", 0.0, out.anchors, out.rule, note)
+    g = out.geometry
+    if spec.area_km2 and g is not None and g.geom_type.endswith("Polygon"):
+        inside = geo.area_km2(g)
+        if inside < 0.9 * spec.area_km2:  # say so when the clip cut a stated area
+            cut = f"{spec.area_km2:g} km² stated, {inside:.2f} km² inside the jurisdiction"
+            note = f"{out.note}; {cut}" if out.note else cut
+            out = Placed(g, out.precision, out.confidence, out.anchors, out.rule, note)
     if spec.precision and out.geometry is not None:
         out = Placed(out.geometry, spec.precision, out.confidence, out.anchors, out.rule, out.note)
     return out
