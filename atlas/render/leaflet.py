@@ -1,0 +1,238 @@
+"""Leaflet elements of the web map (folium MacroElements) and the page CSS.
+
+Their scripts are inserted into the page as pre-rendered text (:class:`_RawScript`): they carry
+megabytes of GeoJSON and plan text, which branca would otherwise re-compile as Jinja templates
+on every render (slow, and a quote containing ``{{ … }}`` would be evaluated).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import ClassVar
+
+from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
+from jinja2 import Template
+
+from .basemap import BaseLayer
+from .symbology import esc
+
+
+class _Raw(Element):
+    """Pre-rendered script text, returned as is (never compiled as a Jinja template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__("")
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class _RawScript:
+    """Render an element's ``script`` macro into the page without re-compiling the output.
+
+    branca wraps every rendered script in a new Jinja template. For our elements that output
+    holds megabytes of GeoJSON (slow to tokenize on every rerun) and plan text (a quote
+    containing ``{{ … }}`` would otherwise be evaluated as a template expression).
+    """
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_Raw(script(self, kwargs)), name=self.get_name())
+
+
+class FeatureLayer(_RawScript, MacroElement):
+    """A Leaflet GeoJSON layer whose features carry precomputed style, popup and icon."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+            style: function (f) { return f.properties._s || {}; },
+            pointToLayer: function (f, latlng) {
+                return L.marker(latlng, {icon: L.divIcon({html: f.properties._i || '',
+                    className: 'atlas-divicon', iconSize: [22, 22], iconAnchor: [11, 11]})});
+            },
+            onEachFeature: function (f, layer) {
+                if (f.properties._p) {
+                    layer.bindPopup(f.properties._p, {maxWidth: 380, minWidth: 240});
+                }
+                if (f.properties._l) {
+                    layer.bindTooltip(f.properties._l, {permanent: true, direction: 'center',
+                        className: 'atlas-flabel', interactive: false});
+                } else if (f.properties._t) {
+                    layer.bindTooltip(f.properties._t, {sticky: true});
+                }
+            }
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: str, name: str = "") -> None:
+        super().__init__()
+        self._name = "FeatureLayer"
+        self.data = data
+        self.layer_name = name
+
+
+class StaticGeoJson(_RawScript, MacroElement):
+    """A non-interactive styled GeoJSON layer (basemap and overview map)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+            style: {{ this.style }}, interactive: false
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: str, style: dict, name: str = "") -> None:
+        super().__init__()
+        self._name = "StaticGeoJson"
+        self.data = data  # GeoJSON text (trusted: built from bundled geodata)
+        self.style = json.dumps(style)
+        self.layer_name = name
+
+
+class OfflineMiniMap(JSCSSMixin, _RawScript, MacroElement):
+    """Leaflet MiniMap whose overview layer is the offline vector basemap (no tiles)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }}_layer = L.layerGroup([
+        {% for d, s in this.layers %}
+            L.geoJSON({{ d }}, {style: {{ s }}, interactive: false}),
+        {% endfor %}
+        ]);
+        var {{ this.get_name() }} = new L.Control.MiniMap({{ this.get_name() }}_layer, {
+            position: "bottomleft", toggleDisplay: true, zoomLevelOffset: -4,
+            width: 140, height: 120,
+            strings: {hideText: "隐藏鹰眼图", showText: "显示鹰眼图"}
+        }).addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+    default_js: ClassVar = [
+        (
+            "Control_MiniMap_js",
+            "https://cdnjs.cloudflare.com/ajax/libs/leaflet-minimap/3.6.1/Control.MiniMap.js",
+        )
+    ]
+    default_css: ClassVar = [
+        (
+            "Control_MiniMap_css",
+            "https://cdnjs.cloudflare.com/ajax/libs/leaflet-minimap/3.6.1/Control.MiniMap.css",
+        )
+    ]
+
+    def __init__(self, layers: tuple[BaseLayer, ...]) -> None:
+        super().__init__()
+        self._name = "OfflineMiniMap"
+        self.layers = [(lay.text, json.dumps(lay.style)) for lay in layers]
+
+
+class HtmlControl(_RawScript, MacroElement):
+    """A Leaflet control holding static (already escaped) HTML, e.g. the legend."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
+            div.innerHTML = {{ this.html }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str, position: str = "bottomright", css_class: str = "") -> None:
+        super().__init__()
+        self._name = "HtmlControl"
+        self.html = json.dumps(html_text, ensure_ascii=False).replace("<", "\\u003c")
+        self.position = position
+        self.css_class = css_class or "atlas-legend leaflet-bar"
+
+
+class ZoomClass(MacroElement):
+    """Mark the map container ``atlas-zoom-low`` below zoom 9 (CSS hides feature labels)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (m) {
+            function f() {
+                var c = m.getContainer().classList;
+                c.toggle('atlas-zoom-low', m.getZoom() < 9);
+            }
+            m.on('zoomend', f); f();
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "ZoomClass"
+
+
+class CityLabels(_RawScript, MacroElement):
+    """Plain text labels (city names) as non-interactive divIcons."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.labels }}.forEach(function (l) {
+            L.marker([l[0], l[1]], {interactive: false, keyboard: false,
+                icon: L.divIcon({className: 'atlas-label', html: l[2], iconSize: [80, 16],
+                                 iconAnchor: [40, 8]})}).addTo({{ this._parent.get_name() }});
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, labels: list[tuple[float, float, str]]) -> None:
+        super().__init__()
+        self._name = "CityLabels"
+        safe = [(lat, lon, esc(t)) for lat, lon, t in labels]
+        self.labels = json.dumps(safe, ensure_ascii=False).replace("<", "\\u003c")
+
+
+CSS = """
+<style>
+.atlas-offline.leaflet-container { background: %(off)s; }
+.atlas-divicon { background: none; border: none; }
+.atlas-icon { width: 20px; height: 20px; border-radius: 50%%; color: #fff; font-size: 12px;
+  line-height: 17px; text-align: center; border: 1.5px solid #fff; font-weight: 700;
+  box-shadow: 0 0 0 1px rgba(0,0,0,.35); font-family: "Noto Sans CJK SC", sans-serif; }
+.atlas-label { color: #374151; font-size: 12px; font-weight: 600; text-align: center;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff; white-space: nowrap;
+  font-family: "Noto Sans CJK SC", sans-serif; }
+.atlas-legend { background: rgba(255,255,255,.93); padding: 6px 8px; font-size: 12px;
+  line-height: 18px; max-height: 360px; overflow-y: auto; color: #1f2937;
+  font-family: "Noto Sans CJK SC", sans-serif; }
+.atlas-legend h4 { margin: 4px 0 2px; font-size: 12px; }
+.atlas-legend .sw { display: inline-block; width: 22px; height: 12px; margin-right: 6px;
+  vertical-align: middle; }
+.atlas-pop { font-size: 12.5px; line-height: 1.5; font-family: "Noto Sans CJK SC", sans-serif; }
+.atlas-pop .atlas-name { font-size: 14px; }
+.atlas-quote { margin: 4px 0; padding: 4px 6px; border-left: 3px solid #b91c1c;
+  background: #faf7f2; max-height: 140px; overflow-y: auto; }
+.atlas-id { color: #6b7280; font-size: 11px; }
+.leaflet-tooltip.atlas-flabel { background: rgba(255,255,255,.78); border: none;
+  box-shadow: none; padding: 0 3px; font-size: 11.5px; font-weight: 600; color: #111827;
+  font-family: "Noto Sans CJK SC", sans-serif; }
+.leaflet-tooltip.atlas-flabel:before { display: none; }
+.atlas-zoom-low .leaflet-tooltip.atlas-flabel { display: none; }
+</style>
+"""
