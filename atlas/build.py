@@ -350,8 +350,9 @@ def _plan_rows(
     specs = specs_from_extraction(ex)
     n_extracted = len(specs)
     doc = curated.load_spec(ex.plan_id) if use_curated else None
+    stale: list[str] = []
     specs = curated.apply_spec(
-        specs, doc, plan_lines=plan_lines, gazetteer=gaz, scope=ex.plan.adcode
+        specs, doc, plan_lines=plan_lines, gazetteer=gaz, scope=ex.plan.adcode, stale=stale
     )
     ctx = plan_context(ex.plan, gaz, specs)
     rows = feature_rows(specs, ctx)
@@ -359,6 +360,7 @@ def _plan_rows(
     ind = indicator_frame(ex)
     ops = Counter(ch["op"] for ch in (doc or {}).get("changes") or [])
     report = plan_report(ex, rows, len(ind), n_extracted, ops, _rel(ex.plan.path))
+    report["provenance"]["curated_stale"] = stale
     return rows, ind, report
 
 

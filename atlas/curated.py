@@ -10,7 +10,9 @@ A spec is a short list of changes, each one reviewed by a person and carrying a 
 
 Everything a change touches gets ``provenance=curated``. Malformed specs fail loudly with a
 one-line :class:`~atlas.errors.CuratedSpecError`: unknown keys, unknown places, a quote not found
-at its line, or a ``match`` that hits nothing (a stale correction). See layers/README.md.
+at its line. A ``match`` that hits nothing (a stale correction, usually because the extractor
+improved) fails the same way when merging directly, and is recorded in report.json by
+``atlas build``, which goes on. See layers/README.md.
 """
 
 from __future__ import annotations
@@ -145,6 +147,7 @@ def apply_spec(
     plan_lines: Sequence[str],
     gazetteer: Any = None,
     scope: str = "",
+    stale: list[str] | None = None,
 ) -> list[FeatureSpec]:
     """Merge a curated spec over extracted feature specs (see module docstring).
 
@@ -158,6 +161,9 @@ def apply_spec(
         Lines of the original plan file, to check quotes of added features.
     gazetteer, scope
         Used to check that every named anchor is a known place.
+    stale
+        When given, a change whose ``match`` hits nothing is recorded here (and logged)
+        instead of raising: the build reports stale corrections rather than failing.
 
     Returns
     -------
@@ -195,7 +201,13 @@ def apply_spec(
             continue
         hits = [k for k, s in enumerate(out) if _matches(s, ch["match"])]
         if not hits:
-            raise CuratedSpecError(f"{where}: match {ch['match']} hits no extracted feature")
+            msg = f"{where}: match {ch['match']} hits no extracted feature"
+            if stale is None:
+                raise CuratedSpecError(msg)
+            # the extractor changed (often: improved); the build goes on and reports it
+            log.warning("stale curated change: %s", msg)
+            stale.append(msg)
+            continue
         if op == "drop":
             out = [s for k, s in enumerate(out) if k not in set(hits)]
             log.info("%s: dropped %d feature(s): %s", fname, len(hits), ch["reason"])

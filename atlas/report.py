@@ -140,6 +140,8 @@ def format_report(report: dict[str, Any]) -> str:
         for lay in r["layouts"]:
             prec = ", ".join(f"{k} {v}" for k, v in lay["by_precision"].items())
             out.append(f"  {lay['name']} (line {lay['source_line']}): {prec}")
+        for msg in r["provenance"].get("curated_stale", []):
+            out.append(f"  stale curated change (review it): {msg}")
         lp = r["provenance"]["layout_elements"]
         out.append(
             f"  elements: extracted {lp.get('extracted', 0)}, curated {lp.get('curated', 0)}"

@@ -381,3 +381,9 @@ def test_admin_layer_lists_the_sub_units_of_each_level():
     assert towns.geometry.within(juris.buffer(0.01)).all()  # every seat inside its county
     province = admin("210000")
     assert (province["role"] == "city").sum() == 14
+
+
+def test_shipped_curated_specs_are_not_stale(seed_build):
+    _, report = seed_build
+    stale = [m for r in report["plans"] for m in r["provenance"]["curated_stale"]]
+    assert stale == []

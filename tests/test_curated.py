@@ -172,3 +172,18 @@ def test_shipped_specs_are_few_and_valid():
         for ch in doc["changes"]:
             assert ch["reason"].strip()
     assert total <= 15  # corrections stay few: extraction does the work
+
+
+def test_build_mode_records_stale_changes_instead_of_failing(tmp_path):
+    doc = load(
+        tmp_path,
+        "plan_id: test-2021\nchanges:\n"
+        "  - {op: drop, match: {component: 东翼}, reason: r}\n"
+        "  - {op: drop, match: {component: 北翼}, reason: r}\n",
+    )
+    stale: list[str] = []
+    out = curated.apply_spec(
+        specs(), doc, plan_lines=LINES, gazetteer=Gaz(), scope="219901", stale=stale
+    )
+    assert [s.component for s in out] == ["南翼"]  # the live change still applies
+    assert len(stale) == 1 and "东翼" in stale[0] and "hits no extracted feature" in stale[0]
