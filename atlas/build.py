@@ -371,7 +371,27 @@ def build_plan(
     lines: Sequence[str] | None = None,
     use_curated: bool = True,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-    """Frames and the report entry of one extracted plan (no files written)."""
+    """Frames and the report entry of one extracted plan (no files written).
+
+    Parameters
+    ----------
+    ex : Extraction
+        The plan's extraction (:func:`atlas.pipeline.extract_plan` or ``extract_text``).
+    gazetteer : Gazetteer, optional
+        Defaults to :func:`atlas.gazetteer.default_gazetteer`.
+    lines : sequence of str, optional
+        The original plan lines (read from ``ex.plan.path`` when omitted).
+    use_curated : bool
+        Merge layers/<plan_id>.yaml when it exists.
+
+    Returns
+    -------
+    frames : dict
+        Layer name → validated GeoDataFrame (layers with rows only), plus ``"indicators"``
+        and ``"plans"`` DataFrames.
+    report : dict
+        The plan's report.json entry.
+    """
     rows, ind, report = _plan_rows(ex, gazetteer, lines, use_curated)
     frames: dict[str, pd.DataFrame] = dict(split_layers(rows))
     frames[INDICATORS] = ind
@@ -426,11 +446,26 @@ def _concat(parts: list[pd.DataFrame], layer: str) -> pd.DataFrame:
 
 
 def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
-    """Build the atlas of ``plans`` (default: every plan in the manifest) into ``out``.
+    """Build the atlas of ``plans`` into ``out`` (DESIGN §3).
 
-    Writes ``out/atlas.gpkg``, ``out/geojson/<layer>.geojson`` and ``out/report.json``;
-    returns the report dict. Raises :class:`~atlas.errors.InputError` for a bad plan file (and
-    then writes nothing).
+    Parameters
+    ----------
+    plans : list of Path or None
+        Plan text files; ``None`` or empty means every plan in geodata/plans/manifest.csv.
+    out : Path
+        Output folder; gets ``atlas.gpkg``, ``geojson/<layer>.geojson`` and ``report.json``.
+        Nothing in it changes until every plan has been built.
+
+    Returns
+    -------
+    dict
+        The report (also written to ``report.json``); :func:`format_report` prints it.
+
+    Raises
+    ------
+    InputError
+        A plan that cannot be read, has no recognisable jurisdiction, is given twice, or a
+        malformed curated spec (then nothing is written).
     """
     from .export import geojson_bytes
     from .store import write_atlas

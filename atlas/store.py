@@ -139,7 +139,24 @@ def list_tables(path: Path | str) -> list[str]:
 def read_layer(path: Path | str, layer: str, plan_id: str | None = None) -> gpd.GeoDataFrame:
     """Read one feature layer (optionally one plan's rows) with the schema columns.
 
-    A layer the atlas has no rows for comes back as an empty frame with the schema columns.
+    Parameters
+    ----------
+    path : Path
+        The atlas GeoPackage.
+    layer : str
+        One of ``layout, park, port, water, transport, project, ecology, admin``.
+    plan_id : str, optional
+        Only this plan's rows (the filter runs in SQLite).
+
+    Returns
+    -------
+    GeoDataFrame
+        EPSG:4326, schema column order; a layer the atlas has no rows for comes back empty.
+
+    Raises
+    ------
+    InputError
+        No atlas at ``path`` or an unknown layer name.
     """
     _check_store(Path(path))
     return _read_layer(path, layer, plan_id, list_tables(path))
