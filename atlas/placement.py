@@ -92,7 +92,16 @@ class Context:
 
     @property
     def origin(self) -> Point:
+        """Where a core without a named place is drawn: the main centre (seat cluster)."""
         return self.centre if self.centre is not None else geo.centre(self.jurisdiction)
+
+    @property
+    def compass_origin(self) -> Point:
+        """Centre of the compass partition: the centroid (DESIGN §5), or for a multi-part
+        jurisdiction (an urban core plus an exclave) the main centre of its seat cluster."""
+        if self.jurisdiction.geom_type == "Polygon" or self.centre is None:
+            return geo.centre(self.jurisdiction)
+        return self.centre
 
 
 @dataclass(frozen=True)
@@ -252,7 +261,7 @@ def _compass_zone(spec: FeatureSpec, ctx: Context, word: str) -> BaseGeometry | 
         words = (*words, word)
     key = ("compass", tuple(words))
     if key not in ctx.cache:  # one partition per layout, shared by its zones
-        ctx.cache[key] = geo.compass_partition(ctx.jurisdiction, words, ctx.origin)
+        ctx.cache[key] = geo.compass_partition(ctx.jurisdiction, words, ctx.compass_origin)
     return ctx.cache[key].get(word)
 
 
