@@ -153,6 +153,17 @@ def expand_abbreviation(name: str) -> str:
     return hits[0] if len(hits) == 1 else name
 
 
+def _geoms(gaz: Any, code: str, ctx: Context) -> tuple[BaseGeometry | None, BaseGeometry | None]:
+    """A gazetteer place's cleaned polygon and line (cleaned once per plan: they never change)."""
+    key = ("geoms", code)
+    if key not in ctx.cache:
+        ctx.cache[key] = (
+            geo.clean(gaz.polygon(code), "polygon"),
+            geo.clean(gaz.line(code), "line"),
+        )
+    return ctx.cache[key]
+
+
 def resolve_anchors(
     names: Iterable[str],
     ctx: Context,
@@ -184,9 +195,7 @@ def resolve_anchors(
             missing.append(name)
             continue
         for p in hits:
-            poly = gaz.polygon(p.code)
-            line = gaz.line(p.code)
-            found.append(_Anchor(name, p, geo.clean(poly, "polygon"), geo.clean(line, "line")))
+            found.append(_Anchor(name, p, *_geoms(gaz, p.code, ctx)))
     return found, missing
 
 
