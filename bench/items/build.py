@@ -104,7 +104,13 @@ def scaling_rows(ctx: Context) -> list[Row]:
             Target(">=", 5.0),
             load=lo,
         ),
-        Row(ITEM2, "CPU slope: CPU seconds per extra plan", "s", [f.slope for f in cpu_fits]),
+        Row(
+            ITEM2,
+            "CPU slope: CPU seconds per extra plan",
+            "s",
+            [f.slope for f in cpu_fits],
+            load=lo,
+        ),
         Row(
             ITEM2,
             "plans/s after start-up, CPU (robust to load)",
