@@ -299,3 +299,30 @@ def test_upload_names_never_become_paths(name, typed, expected, monkeypatch, tmp
     assert ups[expected]["plan"]["plan_id"] == expected
     assert "/" not in expected and "\\" not in expected and ".." not in expected
     assert _files(tmp_path) == set()  # an upload writes no file at all
+
+
+def test_uploads_stay_in_their_session(monkeypatch):
+    a = _upload_page(monkeypatch)
+    a.text_input[0].input("upload-mine")
+    a.text_area[0].input(GOOD)
+    assert _generate(a) == []
+    b = _upload_page(monkeypatch)  # another user, another session
+    assert _uploads(b) == {}
+    assert [s.value for s in b.subheader] == []
+    # the other user uploads a different text under the same id: A's upload is untouched
+    other = "\n".join((PLANS / "zhanqian-2021.txt").read_text(encoding="utf-8").splitlines()[:30])
+    b.text_input[0].input("upload-mine")
+    b.text_area[0].input(other)
+    assert _generate(b) == []
+    assert _uploads(a)["upload-mine"]["lines"] == GOOD_LINES
+    assert _uploads(b)["upload-mine"]["lines"] == other.splitlines()
+    assert _uploads(a)["upload-mine"]["plan"]["adcode"] == "210781"
+    assert _uploads(b)["upload-mine"]["plan"]["adcode"] == "210802"
+    # a third session's map page lists the built plans only
+    c = app_test("map", fixture_atlas(), monkeypatch)
+    c.run()
+    assert not c.exception
+    assert not [o for o in c.selectbox(key="map_plan").options if "upload-mine" in o]
+    a.switch_page("pages/map.py").run()
+    assert not a.exception
+    assert [o for o in a.selectbox(key="map_plan").options if "（upload-mine）" in o]
