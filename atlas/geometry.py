@@ -459,12 +459,3 @@ def reach(
     if hi - lo < 1.0:
         return None
     return to_wgs84(substring(lm, lo, hi))
-
-
-def extend_equal_area(point: Point, area: float | None, radius_m: float) -> BaseGeometry:
-    """A point's footprint: an equal-area disc when an area is stated, else the point itself."""
-    if area:
-        return disc(point.x, point.y, area_km2=area)
-    if radius_m > 0:
-        return disc(point.x, point.y, radius_m=radius_m)
-    return point
