@@ -29,6 +29,13 @@ PAINTED = (
     ".leaflet-overlay-pane path, .leaflet-overlay-pane canvas, "
     ".leaflet-marker-pane .leaflet-marker-icon"
 )
+#: intermediate milestones (name → selector, in any frame), reported for the warm visits
+MILESTONES = {
+    "app shell": '[data-testid="stApp"]',
+    "script output (layer tree)": '[data-testid="stCheckbox"]',
+    "map iframe": "iframe",
+    "Leaflet container": ".leaflet-container",
+}
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 
@@ -85,18 +92,19 @@ def streamlit_server(ctx: Context, gpkg: Path, timeout: float = 90.0):
         log.close()
 
 
-def _painted(page) -> bool:
+def _present(page, selector: str) -> bool:
     for frame in page.frames:
         try:
-            if frame.query_selector(PAINTED) is not None:
+            if frame.query_selector(selector) is not None:
                 return True
         except Exception:  # a frame navigating away while we look
             continue
     return False
 
 
-def first_paint(browser, url: str, timeout: float = 60.0) -> tuple[float, list[str]]:
-    """Seconds from navigation to the first drawn map feature, and the blocked remote hosts."""
+def first_paint(browser, url: str, timeout: float = 60.0) -> tuple[dict[str, float], list[str]]:
+    """Seconds from navigation to each milestone and to ``"paint"`` (the first drawn map
+    feature), and the remote hosts whose requests were blocked."""
     blocked: list[str] = []
     context = browser.new_context(viewport={"width": 1400, "height": 900})
 
@@ -110,14 +118,20 @@ def first_paint(browser, url: str, timeout: float = 60.0) -> tuple[float, list[s
 
     context.route("**/*", gate)
     page = context.new_page()
+    marks: dict[str, float] = {}
     try:
         t0 = time.perf_counter()
         page.goto(url, wait_until="commit")
-        while not _painted(page):
-            if time.perf_counter() - t0 > timeout:
+        while not _present(page, PAINTED):
+            now = time.perf_counter() - t0
+            if now > timeout:
                 raise TimeoutError(f"no map paint within {timeout:.0f} s")
+            for name, sel in MILESTONES.items():
+                if name not in marks and _present(page, sel):
+                    marks[name] = now
             page.wait_for_timeout(25)
-        return time.perf_counter() - t0, sorted(set(blocked))
+        marks["paint"] = time.perf_counter() - t0
+        return marks, sorted(set(blocked))
     finally:
         context.close()
 
@@ -132,6 +146,7 @@ def browser_rows(ctx: Context) -> list[Row]:
     gpkg = ctx.seed_build() / "atlas.gpkg"
     lo = load1()
     starts, first, warm, hosts = [], [], [], set()
+    steps: dict[str, list[float]] = {name: [] for name in MILESTONES}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -140,12 +155,15 @@ def browser_rows(ctx: Context) -> list[Row]:
                 with streamlit_server(ctx, gpkg) as (base, started):
                     url = f"{base}/?plan={PLAN}"
                     starts.append(started)
-                    s, b = first_paint(browser, url)
-                    first.append(s)
+                    marks, b = first_paint(browser, url)
+                    first.append(marks["paint"])
                     hosts.update(b)
-                    s, b = first_paint(browser, url)
-                    warm.append(s)
+                    marks, b = first_paint(browser, url)
+                    warm.append(marks["paint"])
                     hosts.update(b)
+                    for name in MILESTONES:
+                        if name in marks:
+                            steps[name].append(marks[name])
         except Exception as exc:  # report, keep the other items running
             return [failed(ITEM, "first map paint (Chromium)", f"{type(exc).__name__}: {exc}")]
         finally:
@@ -171,4 +189,8 @@ def browser_rows(ctx: Context) -> list[Row]:
             load=lo,
             note=note,
         ),
+    ] + [
+        Row(ITEM, f"  warm visit: {name} seen", "s", values, load=lo)
+        for name, values in steps.items()
+        if values
     ]
