@@ -323,3 +323,26 @@ def test_text_above_the_limit_is_refused_in_memory():
         read_text(data, "big")
     with pytest.raises(InputError, match=f"the limit is {limits.MAX_PLAN_MB} MB"):
         read_text(data.decode(), "big")
+
+
+@pytest.mark.slow
+def test_a_large_plan_extracts_with_bounded_memory(tmp_path):
+    """A 1 MB plan (7 copies of the 锦州 plan) extracts; the child's peak RSS stays bounded."""
+    import subprocess
+    import sys
+
+    src = (PLANS / "jinzhou-2021.txt").read_bytes()
+    big = tmp_path / "big.txt"
+    big.write_bytes(src * 7)
+    code = (
+        "import resource, sys\n"
+        "from atlas.cli import main\n"
+        f"rc = main(['extract', {str(big)!r}])\n"
+        "sys.stderr.write(f'MAXRSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
+        "sys.exit(rc)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("big: ")
+    rss_mb = int(out.stderr.rsplit("MAXRSS ", 1)[1]) / 1024
+    assert rss_mb < 600, rss_mb  # measured ~190 MB; a 20 MB plan peaks at ~620 MB
