@@ -19,7 +19,7 @@ import shapely
 from shapely import affinity
 from shapely.geometry import LineString, MultiLineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import substring
+from shapely.ops import polylabel, substring
 
 #: local Albers equal-area CRS for Liaoning: areas exact, distances within ~1 % over the province
 METRIC_CRS = "+proj=aea +lat_1=39 +lat_2=43 +lat_0=41 +lon_0=122 +datum=WGS84 +units=m +no_defs"
@@ -131,6 +131,19 @@ def centre(geom: BaseGeometry) -> Point:
         geom = max(geom.geoms, key=lambda g: to_metric(g).area)
     c = geom.centroid
     return c if geom.contains(c) else geom.representative_point()
+
+
+def inner_point(geom: BaseGeometry) -> Point:
+    """The point of a polygon farthest from its edges (pole of inaccessibility, metric CRS).
+
+    A disc drawn there stays inside the polygon as far as the polygon allows, unlike one at the
+    centroid of a thin or bent sector.
+    """
+    gm = to_metric(geom)
+    if gm.geom_type == "MultiPolygon":
+        gm = max(gm.geoms, key=lambda g: g.area)
+    tol = max(1.0, math.sqrt(gm.area) / 200)
+    return to_wgs84(polylabel(gm, tolerance=tol))
 
 
 def main_centre(jurisdiction: BaseGeometry, seats: Sequence[Point] = ()) -> Point:

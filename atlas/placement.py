@@ -400,7 +400,7 @@ def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
         z = _compass_zone(spec, ctx, word)
         if z is not None:
             if spec.role in ("wing", "core", "cluster", "park_area"):
-                c = geo.centre(z)
+                c = geo.inner_point(z)  # the disc stays inside the sector
                 g = _disc_at(spec, c.x, c.y, region, ctx)
                 return _placed(g, "schematic", [], "compass_disc", f"placed in the {word} sector")
             return _placed(z, "schematic", [], "compass_partition", f"direction {word}")

@@ -161,3 +161,14 @@ def test_clip_region_marine_adds_sea_strip():
     assert not region.covers(Point(121.2, 40.7))  # 33 km offshore
     assert not region.covers(Point(120.9, 41.2))  # land outside the jurisdiction
     assert geo.clip_region(SQUARE) is SQUARE
+
+
+def test_inner_point_keeps_a_disc_inside_a_thin_shape():
+    # an L-shaped polygon: its centroid lies in the notch, outside
+    ell = Polygon([(121.0, 41.0), (121.3, 41.0), (121.3, 41.05), (121.05, 41.05), (121.05, 41.3),
+                   (121.0, 41.3)])  # fmt: skip
+    assert not ell.contains(ell.centroid)
+    p = geo.inner_point(ell)
+    assert ell.contains(p)
+    d = geo.disc(p.x, p.y, radius_m=1500)
+    assert geo.area_km2(d.intersection(ell)) == pytest.approx(geo.area_km2(d), rel=0.02)
