@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -382,6 +381,11 @@ def _strict(data: bytes, enc: str, label: str) -> tuple[str, str]:
         raise PlanFormatError(f"the file says it is {label} but is not: {exc.reason}") from None
 
 
+#: Unicode category Cc (U+0000–001F, U+007F–009F) except \t \n \v \f \r: one regex scan
+#: instead of a unicodedata.category() call per character (same set, ~20× faster)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _check_text(text: str) -> None:
     if not text.strip():
         raise PlanFormatError("plan file is empty")
@@ -389,7 +393,7 @@ def _check_text(text: str) -> None:
     if head.startswith(("<!doctype html", "<html", "<?xml")):
         raise PlanFormatError("this looks like an HTML/XML page; save the plan as plain text first")
     sample = text[:100000]
-    ctrl = sum(1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f\v")
+    ctrl = len(_CONTROL.findall(sample))
     if ctrl / max(len(sample), 1) > 0.01:
         raise PlanFormatError("this looks like a binary file (control characters), not plan text")
 
