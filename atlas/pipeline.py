@@ -133,7 +133,10 @@ def _resolve_admin(token: str, gaz: Any, scope: str | None) -> Any | None:
         if len(name) < 2:
             break
         hits = gaz.geocode(name, scope=scope, levels=("province", "city", "county"))
-        if hits and hits[0].name.startswith(name[:-1]) and hits[0].confidence >= 0.5:
+        # without a scope, only 辽宁 units: 中心城区 must not make a plan 山西省阳泉市城区
+        if not hits or (scope is None and not hits[0].code.startswith("21")):
+            continue
+        if hits[0].name.startswith(name[:-1]) and hits[0].confidence >= 0.5:
             return hits[0]
     return None
 
