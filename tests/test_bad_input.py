@@ -10,6 +10,7 @@ upload name or typed plan id becomes a path.
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -326,3 +327,14 @@ def test_uploads_stay_in_their_session(monkeypatch):
     a.switch_page("pages/map.py").run()
     assert not a.exception
     assert [o for o in a.selectbox(key="map_plan").options if "（upload-mine）" in o]
+
+
+@pytest.mark.parametrize("start", [100, 300, 900])
+def test_untitled_excerpts_are_never_placed_outside_liaoning(start, tmp_path, capsys):
+    """A pasted chapter has no title: the jurisdiction is 辽宁's or none (then exit 2)."""
+    lines = (PLANS / "jinzhou-2021.txt").read_text(encoding="utf-8").splitlines()
+    plan = tmp_path / "excerpt.txt"
+    plan.write_text("\n".join(lines[start : start + 80]) + "\n", encoding="utf-8")
+    assert main(["extract", str(plan), "--json"]) == 0
+    adcode = json.loads(capsys.readouterr().out)["adcode"]
+    assert adcode == "" or adcode.startswith("21"), adcode
