@@ -287,6 +287,26 @@ def set_map_state(state: appstate.MapState) -> None:
         st.query_params.from_dict(new)
 
 
+def to_display(center: tuple[float, float] | None, gcj: bool) -> tuple[float, float] | None:
+    """A WGS-84 (lat, lon) as shown on the map (GCJ-02 over Gaode tiles)."""
+    if center is None or not gcj:
+        return center
+    from atlas.coords import wgs84_to_gcj02
+
+    lon, lat = wgs84_to_gcj02(center[1], center[0])
+    return (round(float(lat), 6), round(float(lon), 6))
+
+
+def from_display(center: tuple[float, float], gcj: bool) -> tuple[float, float]:
+    """A (lat, lon) reported by the map back to WGS-84 (the URL always holds WGS-84)."""
+    if not gcj:
+        return (round(center[0], 5), round(center[1], 5))
+    from atlas.coords import gcj02_to_wgs84
+
+    lon, lat = gcj02_to_wgs84(center[1], center[0])
+    return (round(float(lat), 5), round(float(lon), 5))
+
+
 def feature_by_id(plan_id: str, fid: str) -> dict[str, Any] | None:
     """One feature's attributes and centroid (lat, lon) by id, or None."""
     for g in layers(plan_id).values():

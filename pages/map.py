@@ -64,17 +64,27 @@ hits = sup.search(plan, query, scope=str(plans.set_index("plan_id").at[plan, "ad
 if hits:
     pick = st.sidebar.radio("搜索结果", range(len(hits)), format_func=lambda i: hits[i]["name"])
     hit = hits[pick]
-    state = state.with_(center=hit["latlon"], zoom=12, feature=hit["id"] or state.feature)
+    if st.session_state.get("map_hit") != (query, pick):  # go there once, then let the user pan
+        st.session_state["map_hit"] = (query, pick)
+        state = state.with_(center=hit["latlon"], zoom=12, feature=hit["id"] or state.feature)
+        st.session_state["map_sig"] = None  # move the map
 elif query:
     st.sidebar.info(f"没有找到“{query}”。")
 
 ch, ch_payload = sup.overlay(state.overlay, gcj=gcj)
+# The map is built at a view fixed per plan and basemap (so panning never rebuilds it). The
+# current view is sent to the browser (st_folium center/zoom) only when the map was rebuilt or
+# a search result was picked; otherwise the browser owns the view and reports it back.
+view0 = st.session_state.setdefault(f"view0_{plan}_{bm}", (state.center, state.zoom))
+sig = (plan, bm, tuple(visible), state.overlay)
+move = st.session_state.get("map_sig") != sig
+st.session_state["map_sig"] = sig
 m = webmap.build_map(
     basemap=bm,
     overlay=ch,
     overlay_payload=ch_payload,
-    center=state.center,
-    zoom=state.zoom,
+    center=sup.to_display(view0[0], gcj),
+    zoom=view0[1],
     visible=visible,
     prepared=sup.prepared(plan, gcj=gcj),
     tianditu_key=sup.tianditu_key(),
@@ -86,11 +96,17 @@ with col_map:
         key="atlas_map",
         height=640,
         use_container_width=True,
-        returned_objects=["last_active_drawing"],
+        center=sup.to_display(state.center, gcj) if move else None,
+        zoom=state.zoom if move else None,
+        returned_objects=["last_active_drawing", "center", "zoom"],
     )
     if ch is None and state.overlay:
         st.caption("所选指标没有可用于分级的辖区数值。")
-clicked = ((out or {}).get("last_active_drawing") or {}).get("properties") or {}
+out = out or {}
+if out.get("center") and out.get("zoom") is not None:
+    shown_at = sup.from_display((out["center"]["lat"], out["center"]["lng"]), gcj)
+    state = state.with_(center=shown_at, zoom=int(out["zoom"]))
+clicked = (out.get("last_active_drawing") or {}).get("properties") or {}
 if clicked.get("id") and not str(clicked["id"]).startswith("overlay:"):
     state = state.with_(feature=html.unescape(str(clicked["id"])))
 

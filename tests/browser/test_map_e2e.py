@@ -212,3 +212,28 @@ def _compare_with_baseline(png: bytes) -> None:
     assert cur.std() > 10, "screenshot is blank"
     diff = float(np.abs(cur - base).mean())
     assert diff < 25, f"screenshot differs from baseline (mean abs diff {diff:.1f})"
+
+
+def test_shared_url_reproduces_the_view(server, browser):
+    remote: list[str] = []
+    page = _page(browser, remote)
+    page.goto(f"{server}/?plan=fixture-city&layers=port&zoom=11&center=40.90000,121.10000")
+    frame = _map_frame(page)
+    frame.wait_for_function("window.map && window.map.getZoom() === 11")
+    lat, lng = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
+    assert abs(lat - 40.9) < 0.01 and abs(lng - 121.1) < 0.01
+    assert frame.locator(".atlas-icon").all_inner_texts() == ["港"]  # only the port layer
+    # panning is written back to the URL (centre and zoom), so the link can be shared
+    frame.evaluate("window.map.setView([40.95, 121.2], 10)")
+    page.wait_for_function(
+        "(() => { const q = new URLSearchParams(location.search);"
+        " const c = (q.get('center') || '0,0').split(',').map(Number);"
+        " return q.get('zoom') === '10' && Math.abs(c[0] - 40.95) < 0.01; })()",
+        timeout=15000,
+    )
+    from urllib.parse import parse_qs, urlparse
+
+    q = parse_qs(urlparse(page.url).query)
+    clat, clng = (float(v) for v in q["center"][0].split(","))
+    assert abs(clat - 40.95) < 0.01 and abs(clng - 121.2) < 0.01 and q["layers"] == ["port"]
+    assert remote == [], f"requests to remote hosts: {remote}"
