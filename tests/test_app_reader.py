@@ -53,3 +53,17 @@ def test_reader_on_real_build(monkeypatch):
     body = _body(at)
     assert "# 锦州市国民经济和社会发展 第十四个五年规划纲要" in body
     assert body.count("[地图：") > 20
+
+
+def test_page_query_parameter_routes_to_the_reader(monkeypatch):
+    from app_fixture import APP
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("ATLAS_GPKG", str(fixture_atlas()))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    for k, v in {"page": "reader", "plan": "fixture-city", "line": "10"}.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception
+    assert at.header[0].value == "规划文本"
+    assert '<div id="L10" class="ln tgt"' in _body(at)
