@@ -50,6 +50,14 @@ BAD_PLANS: dict[str, tuple[bytes, tuple[str, ...]]] = {
         GOOD.encode("utf-8") + "\n".join(GOOD_LINES[:5]).encode("gbk"),
         ("cannot decode", "UTF-8, GBK/GB18030 or UTF-16"),
     ),
+    "shift-jis": (
+        "東京都の総合計画、発展する都市を目指す。\n".encode("shift_jis") * 30,
+        ("another encoding", "UTF-8, GBK/GB18030 or UTF-16"),
+    ),
+    "latin-1": (
+        "Plan für Köln, Straße und Brücke.\n".encode("latin-1") * 30,
+        ("another encoding",),
+    ),
     "utf8-bom-on-gbk": (b"\xef\xbb\xbf" + GOOD.encode("gbk"), ("utf-8-sig", "is not")),
     "utf16-bom-odd": (b"\xff\xfe" + GOOD.encode("utf-16-le")[:-1], ("utf-16",)),
 }
