@@ -66,6 +66,7 @@ COMMON_WORDS = frozenset(_COMMON_TEXT.split())
 
 # compounds in which a place name is embedded by accident (沿海城市 holds 海城市); skipped whole
 TEXT_MASKS = ("沿海城",)
+_MASK_FIRST = frozenset(m[0] for m in TEXT_MASKS)
 
 # a two-character stem followed by one of these is part of another feature's name
 # (翠岩山 is a hill, not 翠岩镇; 胡家桥 a bridge), so it does not match there
@@ -139,6 +140,10 @@ class Gazetteer:
                     self._add(s, p.code, "stem")
         # longest names first for the text scan
         self._maxlen = max((len(k) for k in self._index), default=0)
+        # the text scan only tries positions some name starts at, up to that name's length
+        self._longest: dict[str, int] = {}
+        for k in self._index:
+            self._longest[k[0]] = max(self._longest.get(k[0], 0), len(k))
 
     def _add(self, key: str, code: str, kind: str) -> None:
         bucket = self._index.setdefault(key, [])
@@ -300,12 +305,14 @@ class Gazetteer:
         out: list[tuple[int, int, Place]] = []
         i, n = 0, len(text)
         while i < n:
-            mask = next((m for m in TEXT_MASKS if text.startswith(m, i)), None)
-            if mask:
-                i += len(mask)
-                continue
+            first = text[i]
+            if first in _MASK_FIRST:
+                mask = next((m for m in TEXT_MASKS if text.startswith(m, i)), None)
+                if mask:
+                    i += len(mask)
+                    continue
             hit = None
-            for size in range(min(self._maxlen, n - i), 1, -1):
+            for size in range(min(self._longest.get(first, 0), n - i), 1, -1):
                 key = text[i : i + size]
                 if key not in self._index:
                     continue
