@@ -9,6 +9,7 @@ atlas is complete), and SQLite's ``PRAGMA integrity_check`` says ``ok``.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -91,15 +92,11 @@ MALFORMED = {
         f"    name: 测试园\n    source_line: 99999\n    source_quote: x\n    reason: test\n",
         "source_line 99999 is outside the plan file",
     ),
-    "stale-match": (
-        f"plan_id: {PLAN_ID}\nchanges:\n  - op: drop\n    match: {{name: 不存在的园区}}\n"
-        f"    reason: test\n",
-        "hits no extracted feature",
-    ),
     "script-in-yaml": (
-        f"plan_id: {PLAN_ID}\nchanges:\n  - op: drop\n"
-        f"    match: {{name: '<script>alert(1)</script>'}}\n    reason: test\n",
-        "hits no extracted feature",
+        f"plan_id: {PLAN_ID}\nchanges:\n  - op: add\n    layer: '<script>alert(1)</script>'\n"
+        f"    role: park\n    name: x\n    source_line: 1\n    source_quote: x\n"
+        f"    reason: test\n",
+        "unknown layer '<script>alert(1)</script>'",
     ),
 }
 
@@ -116,6 +113,26 @@ def test_malformed_curated_spec_keeps_the_previous_atlas(case, good, tmp_path, m
     assert f"{PLAN_ID}.yaml" in err and words in err, err
     assert snapshot(out) == files
     assert leftovers(out) == []
+
+
+def test_stale_curated_change_builds_and_is_reported(good, tmp_path, monkeypatch, capsys):
+    """A change whose match hits nothing is stale, not fatal: built, listed in the report."""
+    out, files = good
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    (layers / f"{PLAN_ID}.yaml").write_text(
+        f"plan_id: {PLAN_ID}\nchanges:\n  - op: drop\n    match: {{name: 不存在的园区}}\n"
+        f"    reason: test\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(paths, "LAYERS", layers)
+    other = tmp_path / "other"
+    assert main(["build", str(SMALL_PLAN), "--out", str(other)]) == 0
+    capsys.readouterr()
+    report = json.loads((other / "report.json").read_text(encoding="utf-8"))
+    stale = report["plans"][0]["provenance"]["curated_stale"]
+    assert len(stale) == 1 and "不存在的园区" in stale[0]
+    assert snapshot(out) == files
 
 
 def test_valid_curated_spec_then_builds(good, tmp_path, monkeypatch, capsys):
