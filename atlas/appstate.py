@@ -132,7 +132,7 @@ def decode(params: Mapping[str, object]) -> MapState:
     try:
         z = int(float(get.get("zoom", "")))
         zoom = z if 0 <= z <= 20 else None
-    except ValueError:
+    except (ValueError, OverflowError):  # zoom=abc, zoom=inf
         zoom = None
     known = {"plan", "layers", "overlay", "basemap", "center", "zoom", "feature"}
     return MapState(
