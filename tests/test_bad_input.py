@@ -346,3 +346,27 @@ def test_untitled_excerpts_are_never_placed_outside_liaoning(start, tmp_path, ca
     assert main(["extract", str(plan), "--json"]) == 0
     adcode = json.loads(capsys.readouterr().out)["adcode"]
     assert adcode == "" or adcode.startswith("21"), adcode
+
+
+HOSTILE_PARAMS = {
+    "plan": "<script>alert(1)</script>",
+    "feature": '"><img src=x onerror=alert(1)>',
+    "layers": "layout:<b>~~~-~park~nope",
+    "overlay": "gdp:<script>",
+    "basemap": "javascript:alert(1)",
+    "center": "nan,inf",
+    "zoom": "inf",
+    "line": "-99999999999999999999",
+    "a": "../../etc/passwd",
+}
+
+
+@pytest.mark.parametrize("page", ["map", "reader", "indicators", "compare", "export", "upload"])
+def test_pages_survive_hostile_query_parameters(page, monkeypatch):
+    at = app_test(page, fixture_atlas(), monkeypatch, **HOSTILE_PARAMS)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    body = "\n".join(h.proto.body for h in at.get("html"))
+    for raw in ("<script>alert(1)", "<img src=x onerror=alert(1)>", "<b>~"):
+        assert raw not in body
+    assert at.header  # the page rendered its header, not an error page

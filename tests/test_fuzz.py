@@ -346,3 +346,21 @@ def test_a_large_plan_extracts_with_bounded_memory(tmp_path):
     assert out.stdout.startswith("big: ")
     rss_mb = int(out.stderr.rsplit("MAXRSS ", 1)[1]) / 1024
     assert rss_mb < 600, rss_mb  # measured ~190 MB; a 20 MB plan peaks at ~620 MB
+
+
+# --------------------------------------------------------------------------- URL state
+
+URL_TEXT = st.text(alphabet="0123456789.,-+eEinfa:~<>/\"'&=%锦州 ", max_size=40)
+URL_KEYS = st.sampled_from(["plan", "layers", "overlay", "basemap", "center", "zoom", "feature"])
+
+
+@FAST
+@given(st.dictionaries(st.one_of(URL_KEYS, st.text(max_size=8)), URL_TEXT, max_size=8))
+def test_url_state_decode_never_raises_and_round_trips(params):
+    from atlas import appstate
+
+    state = appstate.decode(params)
+    assert state.zoom is None or 0 <= state.zoom <= 20
+    assert state.basemap in appstate.BASEMAPS
+    again = appstate.decode(appstate.encode(state))
+    assert appstate.encode(again) == appstate.encode(state)
