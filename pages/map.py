@@ -125,7 +125,7 @@ with col_side:
     state = state.with_(feature=fid or state.feature)
     feat = sup.feature_by_id(plan, state.feature) if state.feature else None
     if feat:
-        st.html(webmap.popup_html(feat))
+        st.html(webmap.PANEL_CSS + webmap.popup_html(feat))
     unres = sup.unresolved(plan)
     with st.expander(f"未定位要素（{len(unres)}）：文中提及但无法落图，未绘制"):
         if len(unres):

@@ -73,7 +73,33 @@ ROLE_LABELS: dict[str, str] = {
     "project": "项目",
     "bay": "湾",
     "mountain": "山体",
+    "barrier": "生态屏障",
+    "base": "基地",
+    "berth": "泊位",
+    "county": "区县",
+    "dev_zone": "开发区",
+    "flood_work": "防洪工程",
+    "governance": "综合治理",
+    "hub": "枢纽",
+    "irrigation": "灌区",
+    "jurisdiction": "辖区",
+    "new_area": "新区",
+    "protected_area": "保护地",
+    "scenic_area": "风景区",
+    "section": "路段",
+    "township": "乡镇街道",
+    "water_source": "水源地",
+    "wetland": "湿地",
+    "wharf": "码头",
 }
+
+#: CSS of a feature panel outside the map (the side panel uses :func:`popup_html` too)
+PANEL_CSS = (
+    "<style>.atlas-pop{font-size:14px;line-height:1.6}.atlas-pop .atlas-name{font-size:16px}"
+    ".atlas-quote{margin:6px 0;padding:6px 8px;border-left:3px solid #b91c1c;"
+    "background:#faf7f2;max-height:260px;overflow-y:auto}"
+    ".atlas-id{color:#6b7280;font-size:11px;word-break:break-all}</style>"
+)
 
 
 def esc(value: object) -> str:
