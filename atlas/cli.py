@@ -174,6 +174,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AtlasError as exc:
         sys.stderr.write(f"atlas: internal error: {exc}\n")
         return 1
+    except OSError as exc:  # an --out that is a folder, a read-only disk, a full disk ...
+        log.debug("OS error", exc_info=True)
+        where = f" {exc.filename2 or exc.filename}" if exc.filename else ""
+        sys.stderr.write(f"atlas: error: cannot write or read{where}: {exc.strerror or exc}\n")
+        return 2
     except KeyboardInterrupt:
         sys.stderr.write("atlas: interrupted\n")
         return 130
