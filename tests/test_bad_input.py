@@ -370,3 +370,21 @@ def test_pages_survive_hostile_query_parameters(page, monkeypatch):
     for raw in ("<script>alert(1)", "<img src=x onerror=alert(1)>", "<b>~"):
         assert raw not in body
     assert at.header  # the page rendered its header, not an error page
+
+
+def test_unwritable_outputs_exit_2(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_bytes(b"x")
+    # a build whose --out lies under a file
+    assert main(["build", str(SMALL_PLAN), "--out", str(blocker / "sub")]) == 2
+    msg = _one_line_error(capsys.readouterr().err)
+    assert msg.startswith(f"cannot write or read {blocker}"), msg
+    assert blocker.read_bytes() == b"x"
+    # a snapshot whose --out is a folder
+    folder = tmp_path / "x.png"
+    folder.mkdir()
+    argv = ["snapshot", "--plan", "fixture-city", "--build", str(fixture_atlas().parent)]
+    assert main([*argv, "--out", str(folder)]) == 2
+    msg = _one_line_error(capsys.readouterr().err)
+    assert msg.endswith("x.png: Is a directory") or "not available yet" in msg, msg
+    assert list(folder.iterdir()) == []
