@@ -77,7 +77,7 @@ def require(*modules: str) -> None:
     """Raise :class:`NotAvailable` naming the first module that is missing."""
     for m in modules:
         if not has_module(m):
-            raise NotAvailable(f"module {m} not available yet")
+            raise NotAvailable(f"module {m} not available (not landed yet, or not installed)")
 
 
 def explain(res: ProcResult) -> str:
