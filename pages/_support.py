@@ -287,6 +287,34 @@ def set_map_state(state: appstate.MapState) -> None:
         st.query_params.from_dict(new)
 
 
+def export_params(state: appstate.MapState) -> dict[str, str]:
+    """Query parameters that open the export page on the map's plan and visible layers."""
+    q = appstate.encode(appstate.MapState(plan=state.plan, layers=state.layers))
+    return q
+
+
+def selection(plan_id: str, group_keys: tuple[str, ...] | None) -> dict[str, gpd.GeoDataFrame]:
+    """A plan's layer frames limited to map layer-tree groups (None = everything).
+
+    Layout groups (``layout:<slogan>``) keep the layout rows of those slogans, unresolved ones
+    included, so an export carries what the map shows plus what could not be placed.
+    """
+    frames = {k: v for k, v in layers(plan_id).items() if len(v)}
+    if group_keys is None:
+        return frames
+    keep = set(group_keys)
+    slogans = {k.split(":", 1)[1] for k in keep if k.startswith("layout:")}
+    out = {}
+    for layer, g in frames.items():
+        if layer == "layout":
+            sub = g[g["layout"].fillna("").astype(str).isin(slogans)]
+            if len(sub):
+                out[layer] = sub
+        elif layer in keep:
+            out[layer] = g
+    return out
+
+
 def to_display(center: tuple[float, float] | None, gcj: bool) -> tuple[float, float] | None:
     """A WGS-84 (lat, lon) as shown on the map (GCJ-02 over Gaode tiles)."""
     if center is None or not gcj:

@@ -18,7 +18,10 @@ ids = plans["plan_id"].tolist()
 labels = {r["plan_id"]: sup.plan_label(r) for _, r in plans.iterrows()}
 q = st.query_params.get("plan")
 plan = st.selectbox("规划", ids, index=ids.index(q) if q in ids else 0, format_func=labels.get)
-frames = {k: v for k, v in sup.layers(plan).items() if len(v)}
+groups = sup.map_state().layers if plan == q else None
+frames = sup.selection(plan, groups)
+if groups is not None:
+    st.caption("图层选择来自地图页（当前显示的图层与空间布局）。")
 chosen = st.multiselect(
     "图层", list(frames), default=list(frames), format_func=lambda k: webmap.LAYER_LABELS.get(k, k)
 )

@@ -102,6 +102,7 @@ with col_map:
     )
     if ch is None and state.overlay:
         st.caption("所选指标没有可用于分级的辖区数值。")
+    st.page_link("pages/export.py", label="导出当前选择 →", query_params=sup.export_params(state))
 out = out or {}
 if out.get("center") and out.get("zoom") is not None:
     shown_at = sup.from_display((out["center"]["lat"], out["center"]["lng"]), gcj)

@@ -54,3 +54,18 @@ def test_export_snapshot_png_when_renderer_exists(monkeypatch):
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert "下载 PNG" in [b.label for b in at.get("download_button")]
     assert at.get("imgs") or at.image  # the PNG is previewed
+
+
+def test_export_takes_the_map_selection(monkeypatch):
+    at = app_test(
+        "export",
+        fixture_atlas(),
+        monkeypatch,
+        plan="fixture-city",
+        layers="layout:一核两翼一轴~port",
+    )
+    at.run()
+    assert not at.exception
+    assert at.multiselect[0].value == ["layout", "port"]
+    # 3 drawn layout elements + the unresolved 东翼 of that slogan + the port
+    assert "已选 2 个图层、5 个要素" in at.markdown[0].value
