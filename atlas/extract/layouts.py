@@ -21,6 +21,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model import Layout, LayoutElement, PlanInfo, SourceSpan, Unresolved
 from ..text import sentence_bounds
@@ -326,6 +327,12 @@ def _drop_verb_tail(name: str) -> str:
     return re.sub(r"(?<=.)(?:发展|建设)$", "", name)
 
 
+@lru_cache(maxsize=32)
+def _sentence_bounds(text: str) -> tuple[tuple[int, int], ...]:
+    """:func:`sentence_bounds`, once per passage (a slogan may be mentioned thousands of times)."""
+    return tuple(sentence_bounds(text))
+
+
 def _from_following(
     p: Passage,
     m: Slogan,
@@ -334,7 +341,7 @@ def _from_following(
     add: Callable[[list[_Item]], None],
 ) -> None:
     """构建A、B、C、D四个…: list members; 构建X中心…: a one-member component."""
-    bounds = [b for b in sentence_bounds(p.text) if b[0] >= m.end][:3]
+    bounds = [b for b in _sentence_bounds(p.text) if b[0] >= m.end][:3]
     used: set[int] = set()
     for part in todo:
         comp = comp_of[part.key]
@@ -478,10 +485,11 @@ def extract_layouts(doc, plan: PlanInfo) -> tuple[tuple[Layout, ...], tuple[Unre
     groups: dict[tuple, list[tuple[Passage, Slogan]]] = {}
     for p in ps:
         found = find_slogans(p.text)
-        keys = [s.key for s in found]
+        key_sets = {s.key: set(s.key) for s in found}  # distinct keys: linear in mentions
         for s in found:
             # a component pair inside its own glossary entry (两环一带 of 三山三河两环一带)
-            if any(set(s.key) < set(k) for k in keys if k != s.key):
+            mine = key_sets[s.key]
+            if any(mine < other for k, other in key_sets.items() if k != s.key):
                 continue
             groups.setdefault(s.key, []).append((p, s))
     layouts: list[Layout] = []

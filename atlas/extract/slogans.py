@@ -168,6 +168,11 @@ class Slogan:
         return sum(p.count for p in self.parts)
 
 
+#: a run of more parts is no plan slogan (real ones have at most 6-7: 一屏一带三脉多廊多点);
+#: the cap also keeps a crafted run of thousands of parts from costing quadratic time
+MAX_PARTS = 12
+
+
 def parse_parts(text: str) -> tuple[Part, ...]:
     """Parse a string made only of slogan parts (and 、/, separators) into parts.
 
@@ -227,7 +232,7 @@ def find_slogans(text: str) -> list[Slogan]:
     out: list[Slogan] = []
     for m in SLOGAN_RE.finditer(text):
         parts = parse_parts(m.group(0))
-        if len(parts) < 2:
+        if not 2 <= len(parts) <= MAX_PARTS:
             continue
         # 一带一路 and the like: a part glued to a non-unit word is no slogan
         out.append(
