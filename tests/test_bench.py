@@ -276,3 +276,17 @@ def test_busy_warning_and_wait_for_quiet(tmp_path, monkeypatch):
     assert run.wait_for_quiet(2.0, 60.0, ctx) == 1.0
     monkeypatch.setattr(run, "load", lambda: (9.0, 0, 0))
     assert run.wait_for_quiet(2.0, 0.0, ctx) == 9.0  # gives up after max_wait
+
+
+def test_missing_modules_and_browser_are_not_available(tmp_path, monkeypatch):
+    from bench.items import browser, has_module, require
+
+    with pytest.raises(NotAvailable, match="no_such_module_xyz"):
+        require("json", "no_such_module_xyz")
+    require("json")  # present: no error
+    monkeypatch.setattr(browser, "CHROMIUM", tmp_path / "no-chromium")
+    ctx = Context(repeats=1, quick=True, work=tmp_path, verbose=False)
+    if not has_module("playwright"):
+        pytest.skip("playwright not installed: the require() check above covers it")
+    with pytest.raises(NotAvailable, match="no-chromium"):
+        browser.browser_rows(ctx)
