@@ -237,3 +237,21 @@ def test_shared_url_reproduces_the_view(server, browser):
     clat, clng = (float(v) for v in q["center"][0].split(","))
     assert abs(clat - 40.95) < 0.01 and abs(clng - 121.2) < 0.01 and q["layers"] == ["port"]
     assert remote == [], f"requests to remote hosts: {remote}"
+
+
+def test_compare_maps_are_synchronised(server, browser):
+    remote: list[str] = []
+    page = _page(browser, remote)
+    page.goto(f"{server}/compare?a=fixture-city&b=fixture-county")
+    page.wait_for_selector('iframe[title="streamlit_folium.st_folium"]', timeout=30000)
+    frame = page.query_selector('iframe[title="streamlit_folium.st_folium"]').content_frame()
+    frame.wait_for_selector("#map_div .leaflet-overlay-pane path", timeout=30000)
+    frame.wait_for_selector("#map_div2 .leaflet-overlay-pane path", timeout=30000)
+    left = frame.locator("#map_div .atlas-icon").all_inner_texts()
+    assert sorted(left) == ["园", "园", "港"]  # left: the city plan's parks and port
+    assert frame.locator("#map_div2 .atlas-icon").count() == 0  # the county plan has none
+    assert "沿海经济带" in frame.locator("#map_div2").inner_html()  # its belt's label
+    frame.evaluate("map_div.setView([41.0, 121.3], 10, {animate: false})")
+    frame.wait_for_function("Math.abs(map_div2.getCenter().lat - 41.0) < 0.01")
+    assert frame.evaluate("map_div2.getZoom()") == 10
+    assert remote == [], f"requests to remote hosts: {remote}"
