@@ -205,3 +205,11 @@ def test_template_syntax_in_plan_text_is_not_evaluated():
     html = webmap.build_map({"park": gdf}).get_root().render()
     assert "{{ 7*7 }}园" in html and "49园" not in html
     assert "{% for x in range(3) %}坏{% endfor %}" in html and "坏坏坏" not in html
+
+
+def test_single_point_is_fitted_to_a_finite_box(frames):
+    html = webmap.build_map(frames, visible=["port"]).get_root().render()
+    m = re.search(r"fitBounds\(\s*\[\[([\d.]+), ([\d.]+)\], \[([\d.]+), ([\d.]+)\]\]", html)
+    lat0, lon0, lat1, lon1 = (float(v) for v in m.groups())
+    assert lat1 - lat0 > 0.29 and lon1 - lon0 > 0.29
+    assert lat0 < 40.81 < lat1 and lon0 < 121.08 < lon1

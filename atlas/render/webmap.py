@@ -208,7 +208,17 @@ def _add_tiles(m: folium.Map, basemap: str, tianditu_key: str | None) -> None:
         ).add_to(m)
 
 
+#: smallest box the map is fitted to (degrees, ~30 km): one point alone means infinite zoom
+MIN_SPAN = 0.3
+
+
 def _fit_box(bounds, gcj: bool) -> list[list[float]]:
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    if maxx - minx < MIN_SPAN:
+        minx, maxx = (minx + maxx - MIN_SPAN) / 2, (minx + maxx + MIN_SPAN) / 2
+    if maxy - miny < MIN_SPAN:
+        miny, maxy = (miny + maxy - MIN_SPAN) / 2, (miny + maxy + MIN_SPAN) / 2
+    bounds = (minx, miny, maxx, maxy)
     sw, ne = [bounds[1], bounds[0]], [bounds[3], bounds[2]]
     if gcj:
         from ..coords import wgs84_to_gcj02
