@@ -16,8 +16,9 @@ def test_reader_opens_at_line_with_highlights_and_map_links(monkeypatch):
     assert not at.exception
     assert at.header[0].value == "规划文本"
     body = _body(at)
-    line9 = re.search(r'<div id="L9" class="ln tgt"[^>]*>(.*?)</div>', body).group(1)
-    assert "做强锦州高新技术产业开发区，打造光伏和半导体产业集群。" in line9
+    line9 = re.search(r'<div id="L9" class="ln hit tgt"[^>]*>(.*?)</div>', body).group(1)
+    # the quote is marked in the park colour
+    assert '<mark style="background:#fed7aa" title="园区">做强锦州高新技术产业开发区' in line9
     assert "[地图：锦州高新技术产业开发区]" in line9
     assert "plan=fixture-city&amp;feature=fixture-city%3Apark%3A" in line9
     assert "scrollIntoView" in body and "getElementById('L9')" in body
@@ -31,8 +32,9 @@ def test_reader_escapes_plan_text(monkeypatch):
     body = _body(at)
     assert "建设测试园&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in body
     assert "<img" not in body and "<script>alert" not in body
-    # the indicator line is highlighted as an indicator
-    assert re.search(r'id="L12" class="ln" style="background:#fef9c3"', body)
+    # the indicator line is marked as an indicator
+    line12 = re.search(r'<div id="L12" class="ln hit"[^>]*>(.*?)</div>', body).group(1)
+    assert '<mark style="background:#fef08a" title="指标">主要指标：' in line12
 
 
 def test_reader_only_extracted_lines(monkeypatch):
@@ -66,4 +68,22 @@ def test_page_query_parameter_routes_to_the_reader(monkeypatch):
     at.run()
     assert not at.exception
     assert at.header[0].value == "规划文本"
-    assert '<div id="L10" class="ln tgt"' in _body(at)
+    assert '<div id="L10" class="ln hit tgt"' in _body(at)
+
+
+def test_mark_line_marks_quotes_and_escapes():
+    from atlas.render.reader import Span, mark_line
+
+    text = "一是<b>做强</b>园区；二是建设港口，并延伸到下一行"
+    out = mark_line(
+        text,
+        [
+            Span("park", "园区", "<b>做强</b>园区"),
+            Span("port", "港口", "建设港口，并延伸到下一行的句子"),  # runs over the line end
+        ],
+    )
+    assert out == (
+        '一是<mark style="background:#fed7aa" title="园区">&lt;b&gt;做强&lt;/b&gt;园区</mark>；二是'
+        '<mark style="background:#bfdbfe" title="港口">建设港口，并延伸到下一行</mark>'
+    )
+    assert mark_line("<script>x</script>", []) == "&lt;script&gt;x&lt;/script&gt;"
