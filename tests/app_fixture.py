@@ -318,12 +318,21 @@ _CACHE: dict[str, Path | None] = {}
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
-def fixture_atlas() -> Path:
-    """The fixture GeoPackage, written once per test process into a temporary folder."""
+def _scratch(prefix: str) -> Path:
+    """A temporary folder removed when the test process exits."""
+    import atexit
+    import shutil
     import tempfile
 
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, path, True)
+    return path
+
+
+def fixture_atlas() -> Path:
+    """The fixture GeoPackage, written once per test process into a temporary folder."""
     if "fixture" not in _CACHE:
-        _CACHE["fixture"] = make_fixture_atlas(Path(tempfile.mkdtemp(prefix="atlas-app-fx-")))
+        _CACHE["fixture"] = make_fixture_atlas(_scratch("atlas-app-fx-"))
     return _CACHE["fixture"]
 
 
@@ -332,8 +341,6 @@ def real_atlas() -> Path | None:
 
     Build errors propagate: a broken build must fail the app tests, not skip them.
     """
-    import tempfile
-
     if "real" not in _CACHE:
         try:
             from atlas.build import build_atlas
@@ -342,7 +349,7 @@ def real_atlas() -> Path | None:
                 _CACHE["real"] = None
                 return None
             raise
-        out = Path(tempfile.mkdtemp(prefix="atlas-app-real-"))
+        out = _scratch("atlas-app-real-")
         build_atlas(None, out=out)
         _CACHE["real"] = out / "atlas.gpkg"
     return _CACHE["real"]
