@@ -287,6 +287,15 @@ def set_map_state(state: appstate.MapState) -> None:
         st.query_params.from_dict(new)
 
 
+def home(*plan_ids: str) -> tuple[float, float, float, float] | None:
+    """Bounds of the plans' own jurisdictions (what the map opens on), or None."""
+    boxes = [b for b in (webmap.home_bounds(layers(p)) for p in plan_ids) if b is not None]
+    if not boxes:
+        return None
+    xs0, ys0, xs1, ys1 = zip(*boxes, strict=True)
+    return (min(xs0), min(ys0), max(xs1), max(ys1))
+
+
 def export_params(state: appstate.MapState) -> dict[str, str]:
     """Query parameters that open the export page on the map's plan and visible layers."""
     q = appstate.encode(appstate.MapState(plan=state.plan, layers=state.layers))

@@ -22,7 +22,15 @@ a0 = qp.get("a") if qp.get("a") in ids else ids[0]
 b0 = qp.get("b") if qp.get("b") in ids and qp.get("b") != a0 else next(i for i in ids if i != a0)
 a = c1.selectbox("左侧规划", ids, index=ids.index(a0), format_func=labels.get)
 b = c2.selectbox("右侧规划", ids, index=ids.index(b0), format_func=labels.get)
-dm = webmap.build_dual_map(sup.prepared(a), sup.prepared(b))
+pa = sup.prepared(a)
+layouts = [k for k in pa if k.startswith("layout:")]
+ghost = st.multiselect(
+    "把左侧规划的空间布局叠加到右图（半透明）",
+    layouts,
+    format_func=lambda k: pa[k].label,
+    key="cmp_ghost",
+)
+dm = webmap.build_dual_map(pa, sup.prepared(b), ghost=ghost, home=sup.home(a, b))
 st_folium(dm, key="cmp_map", height=520, use_container_width=True, returned_objects=[])
 st.caption("左右两幅地图联动（平移、缩放同步），便于在同一地域上比较两份规划的布局。")
 

@@ -87,6 +87,7 @@ m = webmap.build_map(
     zoom=view0[1],
     visible=visible,
     prepared=sup.prepared(plan, gcj=gcj),
+    home=sup.home(plan),
     tianditu_key=sup.tianditu_key(),
 )
 col_map, col_side = st.columns([3, 1])

@@ -213,3 +213,44 @@ def test_single_point_is_fitted_to_a_finite_box(frames):
     lat0, lon0, lat1, lon1 = (float(v) for v in m.groups())
     assert lat1 - lat0 > 0.29 and lon1 - lon0 > 0.29
     assert lat0 < 40.81 < lat1 and lon0 < 121.08 < lon1
+
+
+def test_map_opens_on_the_jurisdiction_not_on_far_axes():
+    import geopandas as gpd
+    from shapely.geometry import LineString, box
+
+    base = {
+        "plan_id": "p",
+        "layout": "",
+        "component": "",
+        "precision": "admin",
+        "confidence": 1.0,
+        "anchors": "",
+        "source_line": 1,
+        "source_quote": "q",
+    }
+    admin = gpd.GeoDataFrame(
+        [{**base, "id": "p:admin:j", "layer": "admin", "role": "jurisdiction", "name": "锦州市"}],
+        geometry=[box(120.6, 40.7, 122.0, 42.1)],
+        crs=4326,
+    )
+    axis = gpd.GeoDataFrame(
+        [
+            {
+                **base,
+                "id": "p:layout:a",
+                "layer": "layout",
+                "layout": "一轴",
+                "role": "axis",
+                "name": "京沈城镇发展轴",
+                "precision": "derived",
+            }
+        ],
+        geometry=[LineString([(116.4, 39.9), (121.1, 41.1), (123.4, 41.8)])],
+        crs=4326,
+    )
+    frames = {"admin": admin, "layout": axis}
+    assert webmap.home_bounds(frames) == (120.6, 40.7, 122.0, 42.1)
+    html = webmap.build_map(frames, home=webmap.home_bounds(frames)).get_root().render()
+    assert re.search(r"fitBounds\(\s*\[\[40\.7, 120\.6\], \[42\.1, 122\.0\]\]", html)
+    assert webmap.home_bounds({"layout": axis}) is None

@@ -49,17 +49,26 @@ class FeatureLayer(_RawScript, MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+        {% if this.ghost %}
+        if (!{{ this._parent.get_name() }}.getPane('ghost')) {
+            {{ this._parent.get_name() }}.createPane('ghost');
+            {{ this._parent.get_name() }}.getPane('ghost').style.opacity = 0.5;
+            {{ this._parent.get_name() }}.getPane('ghost').style.zIndex = 350;
+        }
+        {% endif %}
         var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
+            {% if this.ghost %}pane: 'ghost',{% endif %}
             style: function (f) { return f.properties._s || {}; },
             pointToLayer: function (f, latlng) {
                 return L.marker(latlng, {icon: L.divIcon({html: f.properties._i || '',
-                    className: 'atlas-divicon', iconSize: [22, 22], iconAnchor: [11, 11]})});
+                    className: 'atlas-divicon', iconSize: [22, 22], iconAnchor: [11, 11]}),
+                    {% if this.ghost %}pane: 'ghost'{% endif %}});
             },
             onEachFeature: function (f, layer) {
                 if (f.properties._p) {
                     layer.bindPopup(f.properties._p, {maxWidth: 380, minWidth: 240});
                 }
-                if (f.properties._l) {
+                if (f.properties._l && {{ 'false' if this.ghost else 'true' }}) {
                     layer.bindTooltip(f.properties._l, {permanent: true, direction: 'center',
                         className: 'atlas-flabel', interactive: false});
                 } else if (f.properties._t) {
@@ -71,11 +80,12 @@ class FeatureLayer(_RawScript, MacroElement):
         """
     )
 
-    def __init__(self, data: str, name: str = "") -> None:
+    def __init__(self, data: str, name: str = "", *, ghost: bool = False) -> None:
         super().__init__()
         self._name = "FeatureLayer"
         self.data = data
         self.layer_name = name
+        self.ghost = ghost  # drawn half-transparent in its own pane, without labels
 
 
 class StaticGeoJson(_RawScript, MacroElement):

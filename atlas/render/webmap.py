@@ -84,6 +84,7 @@ __all__ = [
     "group_label",
     "group_payload",
     "groups",
+    "home_bounds",
     "legend_html",
     "popup_html",
     "precision_label",
@@ -186,6 +187,21 @@ def prepare(
             ids=tuple(gdf["id"].astype(str)),
         )
     return out
+
+
+def home_bounds(frames: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, float, float] | None:
+    """Bounds of the plan's own jurisdiction (admin row with role ``jurisdiction``), or None.
+
+    The map opens on the jurisdiction rather than on every feature: linkage axes reach cities
+    far outside it (a 京沈 axis reaches Beijing).
+    """
+    admin = frames.get("admin")
+    if admin is None or len(admin) == 0 or "role" not in admin:
+        return None
+    own = drawable(admin[admin["role"].astype(str) == "jurisdiction"])
+    if own is None or len(own) == 0:
+        return None
+    return tuple(float(v) for v in own.total_bounds)
 
 
 def _union(boxes: list[tuple[float, float, float, float]]):
@@ -298,6 +314,8 @@ def build_dual_map(
     left: dict[str, Group],
     right: dict[str, Group],
     *,
+    ghost: list[str] | None = None,
+    home: tuple[float, float, float, float] | None = None,
     base_url: str = "/app/static",
 ) -> folium.plugins.DualMap:
     """Two synchronised maps side by side (Leaflet.Sync), e.g. a city plan and a county plan.
@@ -306,16 +324,24 @@ def build_dual_map(
     ----------
     left, right : dict of str to Group
         :func:`prepare` of the two plans (offline basemap, every group drawn).
+    ghost : list of str, optional
+        Groups of ``left`` also drawn half-transparent on the right map, e.g. 锦州's 一核 over
+        凌海's own layout.
+    home : tuple, optional
+        Bounds to open on (e.g. the union of both jurisdictions); default all features.
     base_url : str
         Where ``static/`` is served.
     """
-    bounds = _union([g.bounds for g in [*left.values(), *right.values()]])
+    bounds = home or _union([g.bounds for g in [*left.values(), *right.values()]])
     center = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2) if bounds else LIAONING
     dm = folium.plugins.DualMap(
         location=list(center), tiles=None, zoom_start=8, control_scale=True, min_zoom=5
     )
     for m, prep in ((dm.m1, left), (dm.m2, right)):
         decorate(m, prep, list(prep), controls=False, legend_open=False)
+    for key in ghost or []:
+        if key in left:
+            FeatureLayer(left[key].payload, left[key].label, ghost=True).add_to(dm.m2)
     if bounds is not None:
         dm.fit_bounds(_fit_box(bounds, False), padding=(10, 10))
     return use_local_assets(dm, base_url)
@@ -330,6 +356,7 @@ def build_map(
     zoom: int | None = None,
     visible: list[str] | tuple[str, ...] | None = None,
     prepared: dict[str, Group] | None = None,
+    home: tuple[float, float, float, float] | None = None,
     overlay_payload: str | None = None,
     base_url: str = "/app/static",
     link_base: str = "/",
@@ -356,6 +383,9 @@ def build_map(
     prepared : dict of str to Group, optional
         :func:`prepare` of ``frames`` for this datum (the app caches it per plan); computed
         here when not given.
+    home : tuple, optional
+        (minx, miny, maxx, maxy) to open on when no centre/zoom is given, e.g. the plan's
+        jurisdiction (:func:`home_bounds`); default: the visible features.
     overlay_payload : str, optional
         Precomputed :func:`choropleth_payload` of ``overlay``.
     base_url : str
@@ -384,8 +414,10 @@ def build_map(
     if prepared is None:
         prepared = prepare(frames or {}, gcj=gcj, link_base=link_base)
     keys = list(prepared) if visible is None else [k for k in prepared if k in set(visible)]
-    bounds = _union([prepared[k].bounds for k in keys]) or _union(
-        [g.bounds for g in prepared.values()]
+    bounds = (
+        home
+        or _union([prepared[k].bounds for k in keys])
+        or _union([g.bounds for g in prepared.values()])
     )
     fit = center is None and zoom is None
     if center is None:
