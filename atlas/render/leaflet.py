@@ -53,7 +53,7 @@ class FeatureLayer(_RawScript, MacroElement):
         if (!{{ this._parent.get_name() }}.getPane('ghost')) {
             {{ this._parent.get_name() }}.createPane('ghost');
             {{ this._parent.get_name() }}.getPane('ghost').style.opacity = 0.5;
-            {{ this._parent.get_name() }}.getPane('ghost').style.zIndex = 350;
+            {{ this._parent.get_name() }}.getPane('ghost').style.zIndex = 450;
         }
         {% endif %}
         var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
@@ -225,6 +225,8 @@ CSS = """
 .atlas-icon { width: 20px; height: 20px; border-radius: 50%%; color: #fff; font-size: 12px;
   line-height: 17px; text-align: center; border: 1.5px solid #fff; font-weight: 700;
   box-shadow: 0 0 0 1px rgba(0,0,0,.35); font-family: "Noto Sans CJK SC", sans-serif; }
+.atlas-dot { width: 8px; height: 8px; margin: 7px; border-radius: 50%%; border: 1.5px solid #fff;
+  box-shadow: 0 0 0 1px rgba(0,0,0,.4); }
 .atlas-label { color: #374151; font-size: 12px; font-weight: 600; text-align: center;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff; white-space: nowrap;
   font-family: "Noto Sans CJK SC", sans-serif; }

@@ -201,8 +201,13 @@ def _path_style(st: Style) -> dict[str, Any]:
 
 
 def _icon_html(st: Style, precision: str) -> str:
-    glyph = GLYPHS.get(st.icon, "●")
     border = "dashed" if precision in ("schematic", "derived") else "solid"
+    if st.symbol != "icon":  # a point of a line/area layer (e.g. a township seat): a small dot
+        return (
+            f'<div class="atlas-dot" style="background:{esc(st.color)};'
+            f'border-style:{border};opacity:{st.opacity}"></div>'
+        )
+    glyph = GLYPHS.get(st.icon, "●")
     return (
         f'<div class="atlas-icon" style="background:{esc(st.color)};'
         f'border-style:{border};opacity:{st.opacity}">{esc(glyph)}</div>'
