@@ -45,7 +45,7 @@ for pid, entry in sup.uploads().items():
     c[2].metric("未定位", len(entry["unresolved"]) + len(webmap.unresolved(frames)))
     c[3].metric("用时（秒）", f"{entry['seconds']:.1f}")
     if n:
-        m = webmap.build_map(frames, prepared=sup.prepared(pid), height=420)
+        m = webmap.build_map(prepared=sup.prepared(pid), home=sup.home(pid), height=420)
         st_folium(m, key=f"up_{pid}", height=420, use_container_width=True, returned_objects=[])
     feats = sup.feature_table(pid)
     if len(feats):
