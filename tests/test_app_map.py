@@ -104,6 +104,9 @@ def test_map_page_on_real_build(monkeypatch):
     assert at.selectbox(key="map_plan").value == "jinzhou-2021"
     labels = [c.label for c in at.checkbox]
     assert any(lab.startswith("\u3000空间布局 · ") for lab in labels), labels
+    args = _map_args(at)
+    size = len(args["script"].encode()) + len(args["header"].encode()) + len(args["html"].encode())
+    assert size < 2_000_000, f"锦州 map payload {size / 1e6:.2f} MB"  # all layers, offline basemap
 
 
 def _map_args(at) -> dict:
