@@ -151,3 +151,31 @@ def test_search_includes_gazetteer_places(monkeypatch):
     options = at.sidebar.radio[-1].options
     assert "锦州港" in options  # a feature
     assert any(o.startswith("锦州市（地级市") for o in options)  # a gazetteer place
+
+
+def test_without_an_atlas_the_pages_say_how_to_build_one(monkeypatch, tmp_path):
+    for page in ("map", "reader", "indicators", "compare", "export"):
+        at = app_test(page, tmp_path / "missing.gpkg", monkeypatch)
+        at.run()
+        assert not at.exception, page
+        assert "尚未生成图集" in at.warning[0].value and "atlas build" in at.warning[0].value
+
+
+def test_hostile_query_parameters_are_harmless(monkeypatch):
+    at = app_test(
+        "map",
+        fixture_atlas(),
+        monkeypatch,
+        plan="<script>",
+        layers="<img onerror=x>",
+        overlay="x:y",
+        basemap="javascript:",
+        center="nan,nan",
+        zoom="1e309",
+        feature="<script>alert(1)</script>",
+    )
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="map_plan").value == "fixture-city"  # unknown plan: the first one
+    assert at.radio(key="map_bm").value == "offline"
+    assert "<script>" not in "".join(h.proto.body for h in at.get("html"))
