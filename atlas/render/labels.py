@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass, field
 
 import matplotlib.patheffects as pe
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
@@ -73,8 +74,18 @@ class Placement:
     dropped: list[LabelRequest] = field(default_factory=list)
 
 
-def _overlaps(box: Bbox, boxes: list[Bbox]) -> bool:
-    return any(box.overlaps(b) for b in boxes)
+def _overlaps(box: Bbox, taken: np.ndarray) -> bool:
+    """True when ``box`` overlaps any row (x0, y0, x1, y1) of ``taken``."""
+    if not len(taken):
+        return False
+    return bool(
+        np.any(
+            (taken[:, 0] < box.x1)
+            & (taken[:, 2] > box.x0)
+            & (taken[:, 1] < box.y1)
+            & (taken[:, 3] > box.y0)
+        )
+    )
 
 
 def _candidates(req: LabelRequest, w: float, h: float, gap: float) -> list[tuple[float, float]]:
@@ -120,7 +131,7 @@ def place_labels(
     px_per_pt = fig.dpi / 72.0
     gap = gap_pt * px_per_pt
     frame = ax.get_window_extent(renderer)
-    taken: list[Bbox] = list(obstacles or [])
+    taken = np.array([[b.x0, b.y0, b.x1, b.y1] for b in obstacles or []]).reshape(-1, 4)
     result = Placement()
     order = sorted(range(len(requests)), key=lambda i: (-requests[i].priority, i))
     to_display = ax.transData.transform
@@ -147,7 +158,7 @@ def place_labels(
         if chosen is None:
             result.dropped.append(req)
             continue
-        taken.append(chosen)
+        taken = np.vstack([taken, [chosen.x0, chosen.y0, chosen.x1, chosen.y1]])
         dx_, dy_ = to_data(((chosen.x0 + chosen.x1) / 2, (chosen.y0 + chosen.y1) / 2))
         ax.text(
             dx_,

@@ -163,7 +163,7 @@ def draw_scale_bar(ax, view, fontsize: float = 7.5) -> list:
     h = (y1 - y0) * 0.009
     seg = length / 4
     for i in range(4):
-        ax.add_patch(
+        ax.add_artist(
             Rectangle(
                 (bx + i * seg, by),
                 seg,
@@ -211,7 +211,7 @@ def draw_north_arrow(ax, view) -> Rectangle:
     h = (y1 - y0) * 0.07
     cx, top = x1 - (x1 - x0) * 0.045, y1 - (y1 - y0) * 0.09
     base = top - h
-    ax.add_patch(
+    ax.add_artist(
         MplPolygon(
             [(cx, top), (cx - w, base), (cx, base + h * 0.28)],
             closed=True,
@@ -221,7 +221,7 @@ def draw_north_arrow(ax, view) -> Rectangle:
             zorder=300,
         )
     )
-    ax.add_patch(
+    ax.add_artist(
         MplPolygon(
             [(cx, top), (cx + w, base), (cx, base + h * 0.28)],
             closed=True,
@@ -292,7 +292,7 @@ def _patch(ax, geom, *, face, edge, lw: float = 0.0, z: float = 1, dash="solid")
     path = symbols.polygon_path(geom)
     if path is None:
         return
-    ax.add_patch(PathPatch(path, facecolor=face, edgecolor=edge, lw=lw, linestyle=dash, zorder=z))
+    ax.add_artist(PathPatch(path, facecolor=face, edgecolor=edge, lw=lw, linestyle=dash, zorder=z))
 
 
 def draw_inset(fig: Figure, base, focus, view_poly_ll) -> None:
@@ -459,7 +459,11 @@ def render_map(
     focus_geom = unary_union(list(focus.geometry))
     extent_geom = focus_geom
     if len(shown):
-        extent_geom = unary_union([focus_geom, *shown.geometry])
+        # features may reach outside cities (linkage axes); show them near the focus only
+        x0, y0, x1, y1 = focus_geom.bounds
+        d = max(x1 - x0, y1 - y0) * 0.2
+        near = shp_box(x0 - d, y0 - d, x1 + d, y1 + d)
+        extent_geom = unary_union([focus_geom, *shown.geometry.intersection(near)])
     crs = local_crs(focus_geom)
     ext_m = gpd.GeoSeries([extent_geom], crs=4326).to_crs(crs).total_bounds
     view = fit_extent(ext_m, MAP_BOX[2] * w_in, MAP_BOX[3] * h_in)

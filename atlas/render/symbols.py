@@ -111,9 +111,9 @@ def _fill_polygon(ax: Axes, geom, style: Style, z: float, *, edge: bool = True) 
         return
     lw = width_pt(style) if edge else 0.0
     face = _rgba(style.fill, style.fill_opacity * style.opacity)
-    ax.add_patch(PathPatch(path, facecolor=face, edgecolor="none", lw=0, zorder=z))
+    ax.add_artist(PathPatch(path, facecolor=face, edgecolor="none", lw=0, zorder=z))
     if edge:
-        ax.add_patch(
+        ax.add_artist(
             PathPatch(
                 path,
                 facecolor="none",
@@ -141,7 +141,7 @@ def draw_halo(ax: Axes, geom, style: Style, z: float, unit: float) -> None:
         ring = geom.buffer(unit * k * 0.6)
         path = polygon_path(ring)
         if path is not None:
-            ax.add_patch(
+            ax.add_artist(
                 PathPatch(
                     path,
                     facecolor=_rgba(style.fill, 0.10 + 0.05 * i),
@@ -174,7 +174,7 @@ def draw_arrow(ax: Axes, geom, style: Style, z: float, unit: float) -> None:
             if length == 0:
                 continue
             start = np.asarray(b) - d / length * min(unit * 1.2, length * 0.5)
-            ax.add_patch(
+            ax.add_artist(
                 FancyArrowPatch(
                     tuple(start),
                     tuple(b),
@@ -236,7 +236,7 @@ def draw_boundary(ax: Axes, geom, style: Style, z: float, unit: float) -> None:
         draw_line(ax, geom, style, z, unit)
         return
     lw = width_pt(style)
-    ax.add_patch(
+    ax.add_artist(
         PathPatch(
             path,
             facecolor="none",
