@@ -623,6 +623,7 @@ def save_figure(fig: Figure, out: str | Path, *, meta_title: str = "") -> Path:
     os.close(fd)
     try:
         fig.savefig(tmp, format=fmt, dpi=fig.dpi, metadata=metadata)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
