@@ -110,20 +110,40 @@ def _seats(adcode: str) -> list[Point]:
     return list(t.loc[t["county"] == adcode, "geometry"])
 
 
+#: adcode → (gazetteer it came from, jurisdiction, marine region, near band, main centre)
+_GROUNDS: dict[str, tuple[Any, BaseGeometry, BaseGeometry, BaseGeometry, Point]] = {}
+
+
+def _ground(gazetteer: Any, plan: PlanInfo) -> tuple[BaseGeometry, ...]:
+    """Jurisdiction, marine region, near band and main centre of an adcode (computed once:
+    a city's plan and its work report share them)."""
+    key = plan.adcode
+    if key not in _GROUNDS or _GROUNDS[key][0] is not gazetteer:
+        juris = gazetteer.polygon(plan.adcode)
+        if juris is None:
+            raise InputError(f"{plan.plan_id}: no boundary for jurisdiction {plan.adcode}")
+        juris = geometry.clean(juris, "polygon")
+        coast, sea = _coast_sea()
+        marine = juris
+        if coast is not None and geometry.distance_m(juris, coast) < geometry.SEA_BUFFER_M:
+            marine = geometry.clip_region(juris, marine=True, sea=sea)
+        near = geometry.clean(juris.simplify(0.002).buffer(layers.NEAR_DEG, quad_segs=2), "polygon")
+        # prepared geometries make the many covers/intersects tests of placement cheap
+        for g in (juris, marine):
+            shapely.prepare(g)
+        centre = geometry.main_centre(juris, _seats(plan.adcode))
+        _GROUNDS[key] = (gazetteer, juris, marine, near, centre)
+    return _GROUNDS[key][1:]
+
+
 def plan_context(plan: PlanInfo, gazetteer: Any, specs: Sequence[FeatureSpec] = ()) -> Context:
     """The ground a plan is placed on: jurisdiction polygon, coast, sea, compass siblings."""
     if not plan.adcode:
         raise InputError(
             f"{plan.plan_id}: cannot tell which place the plan covers (no jurisdiction found)"
         )
-    juris = gazetteer.polygon(plan.adcode)
-    if juris is None:
-        raise InputError(f"{plan.plan_id}: no boundary for jurisdiction {plan.adcode}")
-    juris = geometry.clean(juris, "polygon")
+    juris, marine, near, centre = _ground(gazetteer, plan)
     coast, sea = _coast_sea()
-    marine = juris
-    if coast is not None and geometry.distance_m(juris, coast) < geometry.SEA_BUFFER_M:
-        marine = geometry.clip_region(juris, marine=True, sea=sea)
     siblings: dict[str, list[str]] = {}
     from .placement import _compass_word  # the same reading of compass words as placement
 
@@ -132,12 +152,9 @@ def plan_context(plan: PlanInfo, gazetteer: Any, specs: Sequence[FeatureSpec] = 
             w = _compass_word(s)
             if w and w not in siblings.setdefault(s.layout, []):
                 siblings[s.layout].append(w)
-    # prepared geometries make the many covers/intersects tests of placement cheap
-    for g in (juris, marine):
-        shapely.prepare(g)
     return Context(
-        centre=geometry.main_centre(juris, _seats(plan.adcode)),
-        near=geometry.clean(juris.buffer(layers.NEAR_DEG, quad_segs=2), "polygon"),
+        centre=centre,
+        near=near,
         plan_id=plan.plan_id,
         adcode=plan.adcode,
         jurisdiction=juris,

@@ -207,7 +207,9 @@ def clip_region(
     """
     if not marine:
         return jurisdiction
-    buf = to_wgs84(to_metric(jurisdiction).buffer(SEA_BUFFER_M))
+    # a 20 km strip does not need the boundary's 50 m detail: simplify before buffering
+    jm = to_metric(jurisdiction).simplify(200)
+    buf = to_wgs84(jm.buffer(SEA_BUFFER_M, quad_segs=4))
     strip = buf if sea is None else buf.intersection(sea)
     return clean(shapely.union(jurisdiction, strip), "polygon") or jurisdiction
 
