@@ -296,6 +296,22 @@ def home(*plan_ids: str) -> tuple[float, float, float, float] | None:
     return (min(xs0), min(ys0), max(xs1), max(ys1))
 
 
+def unresolved_table(plan_id: str) -> pd.DataFrame:
+    """The unresolved features of a plan as shown in the map's side panel (Chinese columns)."""
+    un = unresolved(plan_id)
+    if un.empty:
+        return pd.DataFrame(columns=["名称", "布局/组成", "行", "原文"])
+    comp = un.get("layout", "").fillna("") + " " + un.get("component", "").fillna("")
+    return pd.DataFrame(
+        {
+            "名称": un["name"],
+            "布局/组成": comp.str.strip(),
+            "行": un["source_line"],
+            "原文": un["source_quote"],
+        }
+    )
+
+
 def export_params(state: appstate.MapState) -> dict[str, str]:
     """Query parameters that open the export page on the map's plan and visible layers."""
     q = appstate.encode(appstate.MapState(plan=state.plan, layers=state.layers))

@@ -2,7 +2,6 @@
 
 import html
 
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -68,6 +67,7 @@ if hits:
         st.session_state["map_hit"] = (query, pick)
         state = state.with_(center=hit["latlon"], zoom=12, feature=hit["id"] or state.feature)
         st.session_state["map_sig"] = None  # move the map
+        st.session_state["map_pick"] = state.feature
 elif query:
     st.sidebar.info(f"没有找到“{query}”。")
 
@@ -108,40 +108,31 @@ out = out or {}
 if out.get("center") and out.get("zoom") is not None:
     shown_at = sup.from_display((out["center"]["lat"], out["center"]["lng"]), gcj)
     state = state.with_(center=shown_at, zoom=int(out["zoom"]))
-clicked = (out.get("last_active_drawing") or {}).get("properties") or {}
-if clicked.get("id") and not str(clicked["id"]).startswith("overlay:"):
-    state = state.with_(feature=html.unescape(str(clicked["id"])))
+clicked = html.unescape(
+    str(((out.get("last_active_drawing") or {}).get("properties") or {}).get("id", ""))
+)
+if clicked and not clicked.startswith("overlay:") and clicked != st.session_state.get("map_click"):
+    st.session_state["map_click"] = clicked  # a new click (the component repeats the last one)
+    state = state.with_(feature=clicked)
+    st.session_state["map_pick"] = clicked
 
 with col_side:
     table = sup.feature_table(plan)
     drawn = table[table["id"].isin([i for k in visible for i in grouped[k].ids])]
     ids_f = ["", *drawn["id"].tolist()]
     names = dict(zip(drawn["id"], drawn["name"], strict=True))
+    if st.session_state.get("map_pick") not in ids_f:
+        st.session_state["map_pick"] = state.feature if state.feature in ids_f else ""
+    pick_label = "（点击地图或从列表选择）"
     fid = st.selectbox(
-        "要素",
-        ids_f,
-        index=ids_f.index(state.feature) if state.feature in ids_f else 0,
-        format_func=lambda i: names.get(i, "（点击地图或从列表选择）"),
-        key=f"pick_{state.feature}",
+        "要素", ids_f, format_func=lambda i: names.get(i, pick_label), key="map_pick"
     )
-    state = state.with_(feature=fid or state.feature)
+    state = state.with_(feature=fid)
     feat = sup.feature_by_id(plan, state.feature) if state.feature else None
     if feat:
         st.html(webmap.PANEL_CSS + webmap.popup_html(feat))
-    unres = sup.unresolved(plan)
+    unres = sup.unresolved_table(plan)
     with st.expander(f"未定位要素（{len(unres)}）：文中提及但无法落图，未绘制"):
         if len(unres):
-            comp = unres.get("layout", "").fillna("") + " " + unres.get("component", "").fillna("")
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        "名称": unres["name"],
-                        "布局/组成": comp.str.strip(),
-                        "行": unres["source_line"],
-                        "原文": unres["source_quote"],
-                    }
-                ),
-                hide_index=True,
-                height=260,
-            )
+            st.dataframe(unres, hide_index=True, height=260)
 sup.set_map_state(state)

@@ -179,3 +179,16 @@ def test_hostile_query_parameters_are_harmless(monkeypatch):
     assert at.selectbox(key="map_plan").value == "fixture-city"  # unknown plan: the first one
     assert at.radio(key="map_bm").value == "offline"
     assert "<script>" not in "".join(h.proto.body for h in at.get("html"))
+
+
+def test_feature_list_selects_and_the_url_follows(monkeypatch):
+    at = app_test("map", fixture_atlas(), monkeypatch, plan="fixture-city")
+    at.run()
+    assert at.selectbox(key="map_pick").value == ""
+    at.selectbox(key="map_pick").set_value("fixture-city:layout:锦阜城镇发展轴").run()
+    assert not at.exception
+    body = "".join(h.proto.body for h in at.get("html"))
+    assert "一轴：锦阜城镇发展轴，串联锦州、阜新两市。" in body and "锚点：锦州市、阜新市" in body
+    assert at.query_params["feature"] == "fixture-city:layout:锦阜城镇发展轴"
+    at.checkbox(key="lyr_park").uncheck().run()  # other interactions keep the selection
+    assert at.selectbox(key="map_pick").value == "fixture-city:layout:锦阜城镇发展轴"
