@@ -34,7 +34,7 @@ from .layers import (
     Context,
     FeatureSpec,
     feature_rows,
-    indicator_frame,
+    indicator_rows,
     indicator_table,
     specs_from_extraction,
     split_layers,
@@ -360,8 +360,8 @@ def _plan_rows(
     gazetteer: Any = None,
     lines: Sequence[str] | None = None,
     use_curated: bool = True,
-) -> tuple[list[dict[str, Any]], pd.DataFrame, dict[str, Any]]:
-    """Feature rows, indicator table and report entry of one extracted plan."""
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
+    """Feature rows, indicator rows and report entry of one extracted plan."""
     gaz = gazetteer if gazetteer is not None else _gazetteer()
     plan_lines = _plan_lines(ex, lines)
     specs = specs_from_extraction(ex)
@@ -374,7 +374,7 @@ def _plan_rows(
     ctx = plan_context(ex.plan, gaz, specs)
     rows = feature_rows(specs, ctx)
     rows += admin_rows(ex.plan, ctx, plan_lines)
-    ind = indicator_frame(ex)
+    ind = indicator_rows(ex)
     ops = Counter(ch["op"] for ch in (doc or {}).get("changes") or [])
     report = plan_report(ex, rows, len(ind), n_extracted, ops, _rel(ex.plan.path))
     report["provenance"]["curated_stale"] = stale
@@ -411,7 +411,7 @@ def build_plan(
     """
     rows, ind, report = _plan_rows(ex, gazetteer, lines, use_curated)
     frames: dict[str, pd.DataFrame] = dict(split_layers(rows))
-    frames[INDICATORS] = ind
+    frames[INDICATORS] = indicator_table(ind)
     frames[PLANS] = pd.DataFrame([_plan_row(ex.plan)], columns=list(PLAN_COLUMNS))
     return frames, report
 
@@ -454,12 +454,6 @@ def _extract(path: Path) -> Extraction:
     from .pipeline import extract_plan
 
     return extract_plan(path)
-
-
-def _concat(parts: list[pd.DataFrame], layer: str) -> pd.DataFrame:
-    """Indicator tables of several plans as one typed table, sorted by id."""
-    df = pd.concat(parts, ignore_index=True) if parts else indicator_table([])
-    return indicator_table(df.to_dict("records")).sort_values("id").reset_index(drop=True)
 
 
 def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
@@ -510,7 +504,10 @@ def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
     # one frame per layer for all plans (split_layers sorts by id and validates)
     layers_out = split_layers(rows)
     merged: dict[str, pd.DataFrame] = dict(layers_out)
-    merged[INDICATORS] = _concat(inds, INDICATORS)
+    # one typed table for all plans, sorted by id
+    merged[INDICATORS] = indicator_table(
+        sorted((r for part in inds for r in part), key=lambda r: r["id"])
+    )
     merged[PLANS] = pd.DataFrame(plan_rows, columns=list(PLAN_COLUMNS)).sort_values(
         "plan_id", ignore_index=True
     )

@@ -320,6 +320,11 @@ def validate(gdf: gpd.GeoDataFrame) -> None:
 
 def indicator_frame(ex: Extraction) -> pd.DataFrame:
     """The plan's indicators as a table joinable to the admin layer on ``adcode``."""
+    return indicator_table(indicator_rows(ex))
+
+
+def indicator_rows(ex: Extraction) -> list[dict[str, Any]]:
+    """The plan's indicators as row dicts (ids ``<plan_id>:indicator:<name>``, numbered)."""
     rows = []
     used: dict[str, int] = {}
     for ind in ex.indicators:
@@ -353,7 +358,7 @@ def indicator_frame(ex: Extraction) -> pd.DataFrame:
                 "source_quote": ind.source.quote,
             }
         )
-    return indicator_table(rows)
+    return rows
 
 
 _INT_INDICATOR_COLUMNS = ("base_year", "target_year", "source_line")
