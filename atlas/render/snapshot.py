@@ -622,7 +622,8 @@ def save_figure(fig: Figure, out: str | Path, *, meta_title: str = "") -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".{fmt}", dir=path.parent)
     os.close(fd)
     try:
-        fig.savefig(tmp, format=fmt, dpi=fig.dpi, metadata=metadata)
+        extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+        fig.savefig(tmp, format=fmt, dpi=fig.dpi, metadata=metadata, **extra)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
