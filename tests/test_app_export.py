@@ -49,8 +49,8 @@ def test_export_snapshot_png_when_renderer_exists(monkeypatch):
         pytest.skip("atlas.render.snapshot has not landed")
     at = app_test("export", fixture_atlas(), monkeypatch, plan="fixture-city")
     at.run()
-    assert [b.label for b in at.button] == ["生成快照"]
-    at.button[0].click().run()
+    snap_button = next(b for b in at.button if b.label == "生成快照")
+    snap_button.click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert "下载 PNG" in [b.label for b in at.get("download_button")]
     assert at.get("imgs") or at.image  # the PNG is previewed
@@ -69,3 +69,18 @@ def test_export_takes_the_map_selection(monkeypatch):
     assert at.multiselect[0].value == ["layout", "port"]
     # 3 drawn layout elements + the unresolved 东翼 of that slogan + the port
     assert "已选 2 个图层、5 个要素" in at.markdown[0].value
+
+
+def test_export_deck_when_renderer_exists(monkeypatch):
+    import pytest
+
+    import pages._support as sup
+
+    deck = sup.renderer("deck")
+    if deck is None or not hasattr(deck, "deck"):
+        pytest.skip("atlas.render.deck has not landed")
+    at = app_test("export", fixture_atlas(), monkeypatch, plan="fixture-city")
+    at.run()
+    next(b for b in at.button if b.label == "生成 PPTX").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "下载 PPTX" in [b.label for b in at.get("download_button")]
