@@ -364,3 +364,46 @@ def test_url_state_decode_never_raises_and_round_trips(params):
     assert state.basemap in appstate.BASEMAPS
     again = appstate.decode(appstate.encode(state))
     assert appstate.encode(again) == appstate.encode(state)
+
+
+# --------------------------------------------------------------------------- crafted sizes
+
+#: plan vocabulary for crafted repetitive paragraphs (the shapes that make regexes backtrack)
+TOKENS = ["锦州港", "盘锦港", "、", "，", "。", "；", "：", "一核", "两翼", "三带", "“", "”", "个",
+          "三", "建设", "构建", "开发区", "产业园", "园区", "|", "\n", "（一）", "专栏", "投资",
+          "亿元", "%", "2025年", "达到", "增长", "小凌河", "治理", "至", "段", "古塔区", "等",
+          "名词解释", "指", "1.", "表1", " ", "——"]  # fmt: skip
+CRAFTED = {
+    "counted list": "建设锦州港、盘锦港、营口港",
+    "quoted slogans": "“一核两翼”",
+    "slogan run": "一核两翼三带四区",
+    "labels": "一核：",
+    "reaches": "治理小凌河锦州段至凌海段，",
+    "projects": "专栏1 重点项目\n1.锦州港扩建工程,投资5亿元。\n",
+}
+
+
+@pytest.mark.parametrize("unit", sorted(CRAFTED))
+def test_crafted_paragraphs_extract_in_bounded_time(unit):
+    """60 kB of one repeated shape: seconds, not minutes (two were quadratic or worse)."""
+    import time
+
+    text = CRAFTED[unit] * (60_000 // len(CRAFTED[unit]))
+    t0 = time.perf_counter()
+    extract_text(text, "crafted")
+    assert time.perf_counter() - t0 < 20
+
+
+@settings(max_examples=6 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=8))
+def test_repeated_random_shapes_extract_in_bounded_time(shape):
+    import time
+
+    unit = "".join(shape)
+    text = unit * (6000 // len(unit) + 1)
+    t0 = time.perf_counter()
+    try:
+        extract_text(text, "crafted")
+    except PlanFormatError:
+        return
+    assert time.perf_counter() - t0 < 10, unit
