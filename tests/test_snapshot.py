@@ -113,6 +113,14 @@ def test_page_content(features, base):
         assert label in info.legend
     assert info.n_features == 14  # 15 rows, the unresolved one is not drawn
     assert len(fig.axes) == 3  # map, inset, legend
+    # the plan boundary is drawn in the map's metric CRS and spans most of the view
+    ax = fig.axes[0]
+    outline = [p for p in ax.patches if p.get_zorder() == 79]
+    assert len(outline) == 1
+    ext = outline[0].get_path().get_extents()
+    x0, x1 = ax.get_xlim()
+    assert ext.width > 0.5 * (x1 - x0)
+    assert x0 <= ext.x0 and ext.x1 <= x1
 
 
 def test_labels_do_not_overlap(features, base):

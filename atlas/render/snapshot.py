@@ -281,11 +281,13 @@ def draw_basemap(ax, base: dict[str, gpd.GeoDataFrame], crs: str, view_ll, focus
             ax.plot(xy[:, 0], xy[:, 1], color=colors["coast"], lw=0.7, zorder=4.5)
     # dim the province outside the focus, then outline the focus
     prov = proj("province")
-    focus_geom = unary_union(list(focus.geometry))
+    focus_geom = unary_union(list(focus.to_crs(crs).geometry))
     if len(prov):
         outside = unary_union(list(prov.geometry)).difference(focus_geom)
-        _patch(ax, outside, face=(1, 1, 1, 0.45), edge="none", z=5)
-    _patch(ax, focus_geom, face="none", edge="#111827", lw=1.6, z=6)
+        _patch(ax, outside, face=(0.86, 0.86, 0.84, 0.45), edge="none", z=5)
+    # the plan's boundary stays visible above area features whose edges follow it
+    _patch(ax, focus_geom, face="none", edge="white", lw=3.2, z=6)
+    _patch(ax, focus_geom, face="none", edge=(0.07, 0.09, 0.15, 0.85), lw=1.6, z=79)
 
 
 def _patch(ax, geom, *, face, edge, lw: float = 0.0, z: float = 1, dash="solid") -> None:
