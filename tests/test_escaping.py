@@ -307,8 +307,10 @@ def test_upload_page_escapes_unresolved_names(monkeypatch):
 # --------------------------------------------------------------------------- atlas webmap
 
 
-def test_atlas_webmap_output_is_inert(evil_build, tmp_path, capsys):
-    out = tmp_path / "evil.html"
+@pytest.mark.browser
+def test_atlas_webmap_output_is_inert(evil_build, served, capsys):
+    base, root = served
+    out = root / "standalone.html"
     rc = main(["webmap", "--plan", PLAN_ID, "--build", str(evil_build), "--out", str(out)])
     err = capsys.readouterr().err
     if rc == 2 and "not available yet" in err:
@@ -316,3 +318,10 @@ def test_atlas_webmap_output_is_inert(evil_build, tmp_path, capsys):
     assert rc == 0, err
     html = out.read_text(encoding="utf-8")
     assert_inert(html)
+    result, xss, body = _open_in_chromium(f"{base}/standalone.html")
+    assert xss == []
+    assert result["maps"] == 1 and result["popups"] >= 5
+    shown = "\n".join(result["texts"])
+    assert "<script>alert(1)</script>测试园" in shown
+    assert "<img src=x onerror=alert(1)>" in shown
+    assert "Leaflet" in body
