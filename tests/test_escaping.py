@@ -325,3 +325,25 @@ def test_atlas_webmap_output_is_inert(evil_build, served, capsys):
     assert "<script>alert(1)</script>测试园" in shown
     assert "<img src=x onerror=alert(1)>" in shown
     assert "Leaflet" in body
+
+
+def test_snapshot_and_deck_take_hostile_names(evil_build, tmp_path, capsys):
+    """Static outputs: the renderers neither crash on tags nor write them as markup."""
+    import zipfile
+
+    png, pptx = tmp_path / "evil.png", tmp_path / "evil.pptx"
+    base = ["--plan", PLAN_ID, "--build", str(evil_build)]
+    rc = main(["snapshot", *base, "--dpi", "60", "--out", str(png)])
+    err = capsys.readouterr().err
+    if not (rc == 2 and "not available yet" in err):
+        assert rc == 0, err
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    rc = main(["deck", *base, "--out", str(pptx)])
+    err = capsys.readouterr().err
+    if rc == 2 and "not available yet" in err:
+        return
+    assert rc == 0, err
+    with zipfile.ZipFile(pptx) as z:
+        xml = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    assert "<script>" not in xml and "<img src=x" not in xml
+    assert "&lt;img src=x onerror=alert(7)&gt;一核两翼" in xml  # the YAML layout name
