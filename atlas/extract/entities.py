@@ -155,8 +155,14 @@ class _Hit:
     mentions: int = 1
 
 
+#: names are at most this long (the longest in the seeds: 32 characters); the backward walk
+#: stops there, so a paragraph of thousands of heads (开发区开发区…) stays linear
+_MAX_NAME_CHARS = 80
+
+
 def _name_start(text: str, head_start: int, floor: int) -> int:
     """Where the name ending in the head at ``head_start`` begins."""
+    floor = max(floor, head_start - _MAX_NAME_CHARS)
     i = head_start
     depth = 0
     while i > floor:
