@@ -126,7 +126,7 @@ def role_label(layer: str, role: str) -> str:
 
 
 def map_picture(features, focus, title, subtitle, meta, dpi: int) -> bytes:
-    """A 16:9 map page as PNG bytes."""
+    """A 16:9 map page as PNG bytes (no page title when ``title`` is empty: the slide has one)."""
     fig, _ = render_map(
         features, focus, title=title, subtitle=subtitle, meta=meta, paper="16:9", dpi=dpi
     )
@@ -376,9 +376,7 @@ def build_deck(
     for name in names:
         rows = select(features, name)
         log.info("deck: layout %s", name)
-        pic = map_picture(
-            drawable(rows), focus, f"{meta.place} · {name}", subtitle_of(meta), meta, dpi
-        )
+        pic = map_picture(drawable(rows), focus, "", "", meta, dpi)
         add_layout_slide(prs, meta, name, rows, pic)
     add_indicator_slides(prs, meta, indicators)
     add_sources_slide(prs, meta, features, len(indicators))

@@ -45,6 +45,15 @@ SCHEMATIC_NOTE = "示意图：虚线/半透明要素依规划文字示意绘制�
 MAP_BOX = (0.03, 0.075, 0.685, 0.815)  # left, bottom, width, height (figure fraction)
 INSET_BOX = (0.735, 0.615, 0.24, 0.275)
 LEGEND_BOX = (0.735, 0.12, 0.24, 0.48)
+UNTITLED_LIFT = 0.075  # a page without title (a deck picture) moves everything up this much
+
+
+def _lift(box: tuple[float, float, float, float], lift: float, grow: bool = False):
+    """A box moved up by ``lift`` (or, with ``grow``, made taller by it)."""
+    x, y, w, h = box
+    return (x, y, w, h + lift) if grow else (x, y + lift, w, h)
+
+
 OUTSIDE_LAND = "#e9e7e1"
 
 
@@ -297,10 +306,10 @@ def _patch(ax, geom, *, face, edge, lw: float = 0.0, z: float = 1, dash="solid")
     ax.add_artist(PathPatch(path, facecolor=face, edgecolor=edge, lw=lw, linestyle=dash, zorder=z))
 
 
-def draw_inset(fig: Figure, base, focus, view_poly_ll) -> None:
+def draw_inset(fig: Figure, base, focus, view_poly_ll, box=INSET_BOX) -> None:
     """A small map of 辽宁 with the jurisdiction filled and the main map's frame drawn."""
     colors = basemap_colors()
-    ax = fig.add_axes(INSET_BOX)
+    ax = fig.add_axes(box)
     prov = base.get("province")
     if prov is None or not len(prov):
         ax.set_axis_off()
@@ -310,8 +319,8 @@ def draw_inset(fig: Figure, base, focus, view_poly_ll) -> None:
     pb = prov.to_crs(crs)
     vx0, vy0, vx1, vy1 = fit_extent(
         pb.total_bounds,
-        INSET_BOX[2] * fig.get_figwidth(),
-        INSET_BOX[3] * fig.get_figheight(),
+        box[2] * fig.get_figwidth(),
+        box[3] * fig.get_figheight(),
         pad=0.04,
     )
     view_ll = gpd.GeoSeries([shp_box(vx0, vy0, vx1, vy1)], crs=crs).to_crs(4326).iloc[0]
@@ -340,9 +349,11 @@ def draw_inset(fig: Figure, base, focus, view_poly_ll) -> None:
     ax.text(0.03, 0.96, "辽宁省", transform=ax.transAxes, fontsize=8, va="top", zorder=10)
 
 
-def draw_legend(fig: Figure, styles: list[Style], schematic: bool, extra: list[tuple]) -> None:
+def draw_legend(
+    fig: Figure, styles: list[Style], schematic: bool, extra: list[tuple], box=LEGEND_BOX
+) -> None:
     """The legend (feature symbols from the style spec, then basemap keys) and notes."""
-    ax = fig.add_axes(LEGEND_BOX)
+    ax = fig.add_axes(box)
     ax.set_axis_off()
     handles, names, hmap = [], [], {}
     for st in styles:
@@ -468,12 +479,14 @@ def render_map(
         extent_geom = unary_union([focus_geom, *shown.geometry.intersection(near)])
     crs = local_crs(focus_geom)
     ext_m = gpd.GeoSeries([extent_geom], crs=4326).to_crs(crs).total_bounds
-    view = fit_extent(ext_m, MAP_BOX[2] * w_in, MAP_BOX[3] * h_in)
+    lift = 0.0 if title else UNTITLED_LIFT
+    map_box = _lift(MAP_BOX, lift, grow=True)
+    view = fit_extent(ext_m, map_box[2] * w_in, map_box[3] * h_in)
     view_poly = shp_box(*view)
     view_ll = gpd.GeoSeries([view_poly], crs=crs).to_crs(4326).iloc[0]
     unit = (view[2] - view[0]) * 0.012
 
-    ax = fig.add_axes(MAP_BOX)
+    ax = fig.add_axes(map_box)
     ax.set_xlim(view[0], view[2])
     ax.set_ylim(view[1], view[3])
     ax.set_aspect("equal", adjustable="box")
@@ -554,7 +567,7 @@ def render_map(
             bbox={"boxstyle": "square,pad=0.3", "fc": "white", "ec": "#991b1b", "lw": 0.8},
         )
 
-    draw_inset(fig, base, focus, view_ll)
+    draw_inset(fig, base, focus, view_ll, _lift(INSET_BOX, lift))
     styles = legend_entries(sorted(set(pairs)))
     info.legend = [s.label for s in styles]
     from matplotlib.lines import Line2D
@@ -569,18 +582,19 @@ def render_map(
         extra.append(("水系（底图）", Line2D([], [], color=colors["river"], lw=0.9)))
     if len(base.get("sea", [])):
         extra.append(("海域", Patch(facecolor=colors["sea"], edgecolor="none")))
-    draw_legend(fig, styles, info.schematic, extra)
+    draw_legend(fig, styles, info.schematic, extra, _lift(LEGEND_BOX, lift, grow=True))
 
-    fig.text(
-        0.03,
-        0.955,
-        title,
-        fontsize=18,
-        va="center",
-        ha="left",
-        path_effects=[pe.withStroke(linewidth=0.7, foreground="black")],
-    )
-    if subtitle:
+    if title:
+        fig.text(
+            0.03,
+            0.955,
+            title,
+            fontsize=18,
+            va="center",
+            ha="left",
+            path_effects=[pe.withStroke(linewidth=0.7, foreground="black")],
+        )
+    if title and subtitle:
         fig.text(0.03, 0.912, subtitle, fontsize=10.5, color="#374151", va="center", ha="left")
     fig.text(
         0.03,
