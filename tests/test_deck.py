@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -144,3 +145,17 @@ def test_libreoffice_render_not_blank(pptx_path, tmp_path):
     assert map_slide.std() > 20  # the map picture is there, not a blank frame
     red = (map_slide[..., 0] > 180) & (map_slide[..., 1] < 120) & (map_slide[..., 2] < 120)
     assert red.sum() > 30  # the core halo / jurisdiction inset in red
+
+
+@pytest.mark.skipif(
+    not (Path(__file__).parent.parent / "build" / "atlas.gpkg").exists(),
+    reason="no atlas build/ to read",
+)
+def test_real_build_deck(tmp_path):
+    build = Path(__file__).parent.parent / "build"
+    out = deck.deck("linghai-2021", tmp_path / "lh.pptx", build=build, dpi=40)
+    prs = Presentation(str(out))
+    n_layouts = sum(1 for s in prs.slides if _texts(s).startswith("空间布局："))
+    assert n_layouts >= 1
+    assert len(prs.slides) >= n_layouts + 3  # title, layouts, indicators, sources
+    assert "凌海市" in _texts(prs.slides[0])

@@ -95,3 +95,15 @@ def test_offline_browser_shows_layers(page):
     assert errors == []
     assert n_paths >= 10  # core, belt, axes, zones, wings, river (+ offline basemap)
     assert "锦州港" in text or "发展轴" in text  # labels / legend drawn
+
+
+@pytest.mark.skipif(
+    not (Path(__file__).parent.parent / "build" / "atlas.gpkg").exists(),
+    reason="no atlas build/ to read",
+)
+def test_real_build_webmap(tmp_path):
+    build = Path(__file__).parent.parent / "build"
+    out = standalone.webmap("linghai-2021", tmp_path / "lh.html", build=build)
+    html = out.read_text(encoding="utf-8")
+    assert standalone.remote_refs(html) == []
+    assert "凌海市" in html
