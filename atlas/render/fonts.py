@@ -76,9 +76,9 @@ def cjk_font() -> str:
     mpl.rcParams["font.sans-serif"] = families
     mpl.rcParams["font.family"] = "sans-serif"
     mpl.rcParams["axes.unicode_minus"] = False
-    # keep text as text in SVG output (searchable, small) but embed the font in PDF
+    # SVG text as paths (looks the same without the font); PDF embeds the used glyphs
     mpl.rcParams["svg.fonttype"] = "path"
-    mpl.rcParams["pdf.fonttype"] = 42
+    mpl.rcParams["pdf.fonttype"] = 3  # Type 3: the font is CFF-flavoured OpenType
     log.info("CJK font %s from %s", name, path)
     return name
 
