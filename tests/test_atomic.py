@@ -223,3 +223,25 @@ def test_build_killed_midway_leaves_the_previous_atlas(moment, good, tmp_path):
     geo = [k for k in files if k.startswith("geojson/")]
     assert {k: now[k] for k in geo} == {k: files[k] for k in geo}
     assert feature_tables(out / "atlas.gpkg") == feature_tables(src / "atlas.gpkg")
+
+
+@pytest.mark.parametrize(
+    ("cmd", "name", "extra"),
+    [
+        ("snapshot", "map.png", ["--layout", "不存在的布局"]),
+        ("deck", "plan.pptx", []),
+        ("webmap", "map.html", []),
+    ],
+)
+def test_failed_render_keeps_the_previous_output(cmd, name, extra, good, tmp_path, capsys):
+    """A render that fails (unknown plan or layout) leaves an existing output untouched."""
+    out, _ = good
+    target = tmp_path / name
+    target.write_bytes(b"previous output")
+    plan = "no-such-plan" if cmd != "snapshot" else PLAN_ID
+    argv = [cmd, "--plan", plan, "--build", str(out), *extra, "--out", str(target)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("atlas: error: ") and err.count("\n") == 1, err
+    assert target.read_bytes() == b"previous output"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
