@@ -516,10 +516,19 @@ def render_map(
         if not text:
             continue
         geom = row.geometry
+        inside = geom.intersection(view_poly)  # anchor the label on the visible part
+        if not inside.is_empty and inside.geom_type in (
+            "LineString",
+            "MultiLineString",
+            "Polygon",
+            "MultiPolygon",
+        ):
+            geom = inside
         if pts:
             x, y, kind = pts[0][0], pts[0][1], "point"
         elif geom.geom_type in ("LineString", "MultiLineString"):
-            p = geom.interpolate(0.5, normalized=True)
+            part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.length)
+            p = part.interpolate(0.5, normalized=True)
             x, y, kind = p.x, p.y, "point"
         else:
             p = geom.representative_point()
