@@ -388,3 +388,10 @@ def test_unwritable_outputs_exit_2(tmp_path, capsys):
     msg = _one_line_error(capsys.readouterr().err)
     assert msg.endswith("x.png: Is a directory") or "not available yet" in msg, msg
     assert list(folder.iterdir()) == []
+
+
+def test_build_refuses_a_plan_given_twice(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", str(SMALL_PLAN), str(SMALL_PLAN), "--out", str(out)]) == 2
+    assert _one_line_error(capsys.readouterr().err) == "plan own_zhangwu given twice"
+    assert not out.exists()
