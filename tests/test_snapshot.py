@@ -266,3 +266,19 @@ def test_real_build_snapshot(tmp_path):
     )  # fmt: skip
     assert rc == 0
     assert (tmp_path / "lh.png").stat().st_size > 20_000
+
+
+def test_glyph_check_would_catch_tofu(tmp_path):
+    """The warning test above is not vacuous: a glyph the font lacks does warn."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    cjk_font()
+    fig = Figure(figsize=(1, 1), dpi=30)
+    FigureCanvasAgg(fig)
+    fig.text(0.1, 0.5, "锦州⚓")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(tmp_path / "t.png")
+    assert any("missing from" in str(w.message) for w in caught)
+    assert missing_glyphs("锦州⚓") == {"⚓"}
