@@ -282,3 +282,16 @@ def test_glyph_check_would_catch_tofu(tmp_path):
         fig.savefig(tmp_path / "t.png")
     assert any("missing from" in str(w.message) for w in caught)
     assert missing_glyphs("锦州⚓") == {"⚓"}
+
+
+def test_rare_characters_are_replaced_not_tofu(features, base):
+    odd = features[features["role"] == "core"].copy()
+    odd["name"] = "锦州⚓港区"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig, info = snapshot.render_map(
+            odd, mapdata.jurisdiction("210700"), title="标题⚓", dpi=40, base=base
+        )
+        fig.canvas.draw()
+    assert not [w for w in caught if "missing from" in str(w.message)]
+    assert "一核·锦州〓港区" in info.labels_placed

@@ -98,3 +98,12 @@ def _cmap(path: str) -> frozenset[int]:
         return frozenset(font.getBestCmap())
     finally:
         font.close()
+
+
+def drawable_text(text: str, replacement: str = "〓") -> str:
+    """``text`` with characters the CJK font lacks replaced (logged), so no tofu is drawn."""
+    missing = missing_glyphs(text)
+    if not missing:
+        return text
+    log.warning("characters not in the CJK font replaced by %s: %s", replacement, "".join(missing))
+    return "".join(replacement if ch in missing else ch for ch in text)

@@ -34,7 +34,7 @@ from ..errors import InputError
 from ..style import Style, basemap_colors, legend_entries, style_for
 from . import labels as lab
 from . import mapdata, symbols
-from .fonts import cjk_font
+from .fonts import cjk_font, drawable_text
 
 log = logging.getLogger(__name__)
 
@@ -419,6 +419,7 @@ def label_text(row) -> str:
         text = f"{comp}·{name}" if name else comp
     else:
         text = name or comp
+    text = drawable_text(text)
     return text if len(text) <= 18 else text[:17] + "…"
 
 
@@ -462,6 +463,7 @@ def render_map(
     if paper not in PAPERS:
         raise InputError(f"unknown paper {paper!r} (use one of {', '.join(PAPERS)})")
     cjk_font()
+    title, subtitle = drawable_text(title), drawable_text(subtitle)
     base = mapdata.basemap() if base is None else base
     shown = drawable(features)
     w_in, h_in = PAPERS[paper]
