@@ -64,6 +64,10 @@ def load_spec(plan_id: str, folder: Path | None = None) -> dict[str, Any] | None
         return None
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise CuratedSpecError(f"{path.name}: not UTF-8 text") from None
+    except RecursionError:
+        raise CuratedSpecError(f"{path.name}: not valid YAML (nested too deeply)") from None
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
         raise CuratedSpecError(f"{path.name}: not valid YAML (line {line})") from None
@@ -71,7 +75,7 @@ def load_spec(plan_id: str, folder: Path | None = None) -> dict[str, Any] | None
         raise CuratedSpecError(f"{path.name}: expected a mapping with 'changes'")
     unknown = set(doc) - TOP_KEYS
     if unknown:
-        raise CuratedSpecError(f"{path.name}: unknown key(s) {', '.join(sorted(unknown))}")
+        raise CuratedSpecError(f"{path.name}: unknown key(s) {_names(unknown)}")
     if doc.get("plan_id") != plan_id:
         raise CuratedSpecError(f"{path.name}: plan_id {doc.get('plan_id')!r} ≠ {plan_id!r}")
     changes = doc.get("changes") or []
@@ -83,14 +87,19 @@ def load_spec(plan_id: str, folder: Path | None = None) -> dict[str, Any] | None
     return doc
 
 
+def _names(keys: set[Any]) -> str:
+    """Keys for a message; YAML keys may be numbers or dates, not only strings."""
+    return ", ".join(sorted(map(str, keys)))
+
+
 def _check_change(fname: str, i: int, ch: Any) -> None:
     where = f"{fname}: change {i}"
-    if not isinstance(ch, dict) or ch.get("op") not in OP_KEYS:
+    if not isinstance(ch, dict) or not isinstance(ch.get("op"), str) or ch["op"] not in OP_KEYS:
         raise CuratedSpecError(f"{where}: 'op' must be one of {', '.join(OP_KEYS)}")
     op = ch["op"]
     unknown = set(ch) - OP_KEYS[op]
     if unknown:
-        raise CuratedSpecError(f"{where} ({op}): unknown key(s) {', '.join(sorted(unknown))}")
+        raise CuratedSpecError(f"{where} ({op}): unknown key(s) {_names(unknown)}")
     missing = REQUIRED[op] - set(ch)
     if missing:
         raise CuratedSpecError(f"{where} ({op}): missing {', '.join(sorted(missing))}")
