@@ -88,8 +88,8 @@ def load_spec(plan_id: str, folder: Path | None = None) -> dict[str, Any] | None
 
 
 def _names(keys: set[Any]) -> str:
-    """Keys for a message; YAML keys may be numbers or dates, not only strings."""
-    return ", ".join(sorted(map(str, keys)))
+    """Keys for a one-line message; YAML keys may be numbers, dates or contain line breaks."""
+    return ", ".join(sorted(k if isinstance(k, str) and k.isprintable() else repr(k) for k in keys))
 
 
 def _check_change(fname: str, i: int, ch: Any) -> None:
