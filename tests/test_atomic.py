@@ -92,6 +92,13 @@ MALFORMED = {
         f"    name: 测试园\n    source_line: 99999\n    source_quote: x\n    reason: test\n",
         "source_line 99999 is outside the plan file",
     ),
+    "not-utf8": (None, "not UTF-8 text"),
+    "numeric-keys": (f"plan_id: {PLAN_ID}\n1: x\nzz: y\nchanges: []\n", "unknown key(s) 1, zz"),
+    "op-not-a-string": (f"plan_id: {PLAN_ID}\nchanges:\n  - {{op: [add]}}\n", "'op' must be"),
+    "nested-too-deeply": (
+        f"plan_id: {PLAN_ID}\nchanges: " + "[" * 3000 + "]" * 3000 + "\n",
+        "nested too deeply",
+    ),
     "script-in-yaml": (
         f"plan_id: {PLAN_ID}\nchanges:\n  - op: add\n    layer: '<script>alert(1)</script>'\n"
         f"    role: park\n    name: x\n    source_line: 1\n    source_quote: x\n"
@@ -107,7 +114,11 @@ def test_malformed_curated_spec_keeps_the_previous_atlas(case, good, tmp_path, m
     text, words = MALFORMED[case]
     layers = tmp_path / "layers"
     layers.mkdir()
-    (layers / f"{PLAN_ID}.yaml").write_text(text, encoding="utf-8")
+    spec = layers / f"{PLAN_ID}.yaml"
+    if text is None:
+        spec.write_bytes("plan_id: 彰武\n".encode("gbk"))
+    else:
+        spec.write_text(text, encoding="utf-8")
     monkeypatch.setattr(paths, "LAYERS", layers)
     err = _fail_into(out, ["build", str(SMALL_PLAN)], capsys)
     assert f"{PLAN_ID}.yaml" in err and words in err, err

@@ -409,3 +409,50 @@ def test_repeated_random_shapes_extract_in_bounded_time(shape):
     except PlanFormatError:
         return
     assert time.perf_counter() - t0 < 10, unit
+
+
+# --------------------------------------------------------------------------- curated specs
+
+YAML_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 100000), st.floats(allow_nan=True),
+    st.sampled_from(["add", "fix", "drop", "precision", "park", "layout", "锦州港", "金城街道",
+                     "derived", "unresolved", "<script>", ""]),
+    st.text(max_size=12),
+)  # fmt: skip
+YAML_KEYS = st.one_of(
+    st.sampled_from(["plan_id", "changes", "op", "reason", "match", "layer", "role", "name",
+                     "anchors", "source_line", "source_quote", "precision", "area_km2",
+                     "layout", "component", "definition", "note", "reviewed"]),
+    st.integers(0, 9), st.text(max_size=6),
+)  # fmt: skip
+YAML_VALUES = st.recursive(
+    YAML_SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(YAML_KEYS, inner, max_size=6),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=30 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(YAML_KEYS, YAML_VALUES, max_size=5),
+    st.lists(st.dictionaries(YAML_KEYS, YAML_VALUES, max_size=8), max_size=4),
+)
+def test_curated_specs_load_or_fail_with_one_line(tmp_path_factory, top, changes):
+    """Any YAML structure: the spec loads and merges, or fails with a CuratedSpecError."""
+    import yaml
+
+    from atlas import curated
+    from atlas.errors import CuratedSpecError
+
+    folder = tmp_path_factory.getbasetemp() / "spec-fuzz"
+    folder.mkdir(exist_ok=True)
+    doc = {"plan_id": "p", **top}
+    if changes:
+        doc["changes"] = changes
+    (folder / "p.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    lines = ["构建“一核两翼”的空间发展格局。", "一核：金城街道。"]
+    try:
+        spec = curated.load_spec("p", folder)
+        curated.apply_spec([], spec, plan_lines=lines, gazetteer=None, scope="", stale=[])
+    except CuratedSpecError as exc:
+        assert str(exc).startswith("p.yaml") and "\n" not in str(exc)
