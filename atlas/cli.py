@@ -20,6 +20,11 @@ from .errors import AtlasError, InputError, NotAvailableError
 log = logging.getLogger("atlas")
 
 
+def _one_line(exc: BaseException) -> str:
+    """The message of ``exc`` on one line (a file name or a YAML key may hold a line break)."""
+    return " ".join(str(exc).splitlines())
+
+
 def _emit_json(obj: object) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
@@ -169,7 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except InputError as exc:
-        sys.stderr.write(f"atlas: error: {exc}\n")
+        sys.stderr.write(f"atlas: error: {_one_line(exc)}\n")
         return 2
     except AtlasError as exc:
         sys.stderr.write(f"atlas: internal error: {exc}\n")
