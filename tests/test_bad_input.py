@@ -395,3 +395,13 @@ def test_build_refuses_a_plan_given_twice(tmp_path, capsys):
     assert main(["build", str(SMALL_PLAN), str(SMALL_PLAN), "--out", str(out)]) == 2
     assert _one_line_error(capsys.readouterr().err) == "plan own_zhangwu given twice"
     assert not out.exists()
+
+
+def test_a_file_name_with_a_line_break_still_gives_one_line(tmp_path, capsys):
+    plan = tmp_path / "bad\nname.txt"
+    plan.write_bytes(b"")
+    assert main(["extract", str(plan)]) == 2
+    assert _one_line_error(capsys.readouterr().err) == "plan file is empty"
+    assert main(["extract", str(tmp_path / "no\nsuch.txt")]) == 2
+    msg = _one_line_error(capsys.readouterr().err)
+    assert msg.startswith("no such plan file: ") and msg.endswith("no such.txt")
