@@ -405,3 +405,17 @@ def test_a_file_name_with_a_line_break_still_gives_one_line(tmp_path, capsys):
     assert main(["extract", str(tmp_path / "no\nsuch.txt")]) == 2
     msg = _one_line_error(capsys.readouterr().err)
     assert msg.startswith("no such plan file: ") and msg.endswith("no such.txt")
+
+
+def test_upload_with_a_malformed_curated_spec_shows_one_error(monkeypatch, tmp_path):
+    from atlas import paths
+
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    (layers / "upload-mine.yaml").write_text("changes: [\n  - op: add\n", encoding="utf-8")
+    monkeypatch.setattr(paths, "LAYERS", layers)
+    at = _upload_page(monkeypatch)
+    at.text_input[0].input("upload-mine")
+    at.text_area[0].input(GOOD)
+    assert _generate(at) == ["无法读取这份文本：upload-mine.yaml: not valid YAML (line 2)"]
+    assert _uploads(at) == {}
