@@ -367,8 +367,8 @@ def decode(data: bytes) -> tuple[str, str]:
         raise PlanFormatError("this looks like a binary file (NUL bytes), not plan text")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        bad_line = data[: exc.start].count(b"\n") + 1  # first line that is not UTF-8
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -391,7 +391,8 @@ def decode(data: bytes) -> tuple[str, str]:
             f"this looks like text in another encoding (Big5, Shift-JIS, Latin-1 ...); "
             f"the atlas reads {SUPPORTED}"
         )
-    raise PlanFormatError(f"cannot decode the plan file (the atlas reads {SUPPORTED})")
+    where = f"; line {bad_line} is not UTF-8" if bad_line > 1 else ""
+    raise PlanFormatError(f"cannot decode the plan file{where} (the atlas reads {SUPPORTED})")
 
 
 def _strict(data: bytes, enc: str, label: str) -> tuple[str, str]:
