@@ -48,7 +48,7 @@ BAD_PLANS: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "png": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ("PNG",)),
     "mixed-encoding": (
         GOOD.encode("utf-8") + "\n".join(GOOD_LINES[:5]).encode("gbk"),
-        ("cannot decode", "UTF-8, GBK/GB18030 or UTF-16"),
+        ("cannot decode", "line 41 is not UTF-8", "UTF-8, GBK/GB18030 or UTF-16"),
     ),
     "shift-jis": (
         "東京都の総合計画、発展する都市を目指す。\n".encode("shift_jis") * 30,
