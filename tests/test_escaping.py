@@ -43,6 +43,7 @@ EVIL_PLAN = [
     "建设测试园<img src=x onerror=alert(1)>，打造示范基地。",  # 8
     "推进<script>alert(1)</script>大有港扩能改造，建设区域性港口。",  # 9
     "地区生产总值年均增长6%，2025年达到<b onmouseover=alert(5)>500</b>亿元。",  # 10
+    "建设{{ 7*7 }}模板园{% if x %}。",  # 11
 ]
 EVIL_SPEC = f"""plan_id: {PLAN_ID}
 changes:
@@ -54,6 +55,14 @@ changes:
     source_line: 8
     source_quote: "建设测试园<img src=x onerror=alert(1)>，打造示范基地。"
     reason: "<img src=x onerror=alert(4)>"
+  - op: add
+    layer: park
+    role: park
+    name: "{{{{ 7*7 }}}}模板园{{% if x %}}"
+    anchors: [金城街道]
+    source_line: 11
+    source_quote: "建设{{{{ 7*7 }}}}模板园{{% if x %}}。"
+    reason: template syntax in plan text must stay text
   - op: fix
     match: {{layout: 一核两翼}}
     layout: "<img src=x onerror=alert(7)>一核两翼"
@@ -156,6 +165,13 @@ def test_folium_map_html_is_inert(map_html):
         "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in map_html
     )
     assert p.scripts  # the map itself is scripted; only plan text must not be
+
+
+def test_template_syntax_in_plan_text_is_not_evaluated(map_html, frames):
+    """Jinja delimiters in names and quotes reach the page as text ({{ 7*7 }} is not 49)."""
+    assert "{{ 7*7 }}模板园{% if x %}" in set(frames["park"]["name"])
+    assert "{{ 7*7 }}模板园{% if x %}" in map_html
+    assert "49模板园" not in map_html
 
 
 def test_popup_builder_escapes_every_field(frames):
@@ -274,6 +290,7 @@ def test_plan_reader_escapes_plan_text(evil_build, monkeypatch):
     assert_inert(body)
     assert "&lt;img src=x onerror=alert(1)&gt;" in body  # line 8, verbatim and escaped
     assert "&lt;b onmouseover=alert(5)&gt;500&lt;/b&gt;" in body  # line 10
+    assert "建设{{ 7*7 }}模板园{% if x %}。" in body  # line 11, not evaluated
     assert 'title="&lt;script&gt;alert(1)&lt;/script&gt;测试园"' in body  # map link title
 
 
@@ -318,6 +335,7 @@ def test_atlas_webmap_output_is_inert(evil_build, served, capsys):
     assert rc == 0, err
     html = out.read_text(encoding="utf-8")
     assert_inert(html)
+    assert "{{ 7*7 }}模板园{% if x %}" in html and "49模板园" not in html
     result, xss, body = _open_in_chromium(f"{base}/standalone.html")
     assert xss == []
     assert result["maps"] == 1 and result["popups"] >= 5
