@@ -86,7 +86,9 @@ def decode(data: bytes) -> tuple[str, str]:
     """Decode plan bytes, detecting the encoding.
 
     Tries BOMs (UTF-8, UTF-16), UTF-16 without BOM (NUL-byte pattern), UTF-8, then
-    GB18030 (a superset of GBK/GB2312).
+    GB18030 (a superset of GBK/GB2312). A reading without a BOM must be plausible plan
+    text: printable, and its ideographs (if any) mostly common hanzi, so that binary data or
+    text in another encoding is not taken for rare ideographs.
 
     Returns
     -------
@@ -118,7 +120,9 @@ def decode(data: bytes) -> tuple[str, str]:
                 text = data[: len(data) - len(data) % 2].decode(enc)
             except UnicodeDecodeError:
                 continue
-            score = _plausible(text) if "\x00" not in text else 0.0
+            # binary read as UTF-16 is printable but rare, random ideographs (Ā戂湩牡)
+            readable = "\x00" not in text and _reads_as_chinese(text)
+            score = _plausible(text) if readable else 0.0
             if best is None or score > best[0]:
                 best = (score, text, enc)
         if best and best[0] > 0.97:
@@ -141,7 +145,7 @@ def decode(data: bytes) -> tuple[str, str]:
                 t16 = data.decode(enc)
             except UnicodeDecodeError:
                 continue
-            if _plausible(t16) > 0.97 and _cjk_share(t16) > 0.3:
+            if _plausible(t16) > 0.97 and _cjk_share(t16) > 0.3 and _reads_as_chinese(t16):
                 return t16, enc
     if chinese and _plausible(text) > 0.97:
         return text, "gb18030"

@@ -55,6 +55,14 @@ def test_decode_refuses_non_text(data, message):
         decode(data)
 
 
+def test_decode_refuses_binary_that_reads_as_utf16_without_bom():
+    # NUL bytes and no BOM: as UTF-16-LE these 9 bytes are printable but random ideographs
+    # ('Ā戂湩牡'), not plan text
+    with pytest.raises(PlanFormatError, match="binary file") as info:
+        decode(b"\x00\x01\x02binary")
+    assert "\n" not in str(info.value)
+
+
 def test_decode_refuses_oversized():
     with pytest.raises(PlanFormatError, match="limit"):
         decode(b"a" * (MAX_BYTES + 1))
