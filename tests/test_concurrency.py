@@ -23,33 +23,22 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_support import CHROMIUM, free_port, is_local, start_app, stop, wait_healthy
 from test_determinism import build_in_subprocess, gpkg_tables, outputs
 
 from atlas.appstate import PAGE_PATHS
 from atlas.build import build_atlas, default_plans
-from atlas.paths import ROOT
 
-CHROMIUM = "/usr/bin/chromium"
 SESSIONS = 20
 BROWSER_SESSIONS = int(os.environ.get("ATLAS_BROWSER_SESSIONS", "4"))
 TIMEOUT_MS = 150_000  # per page, generous: 20 Chromium renderers share 2 cores with the server
-LOCAL = ("http://localhost", "http://127.0.0.1", "ws://localhost", "ws://127.0.0.1")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -61,47 +50,16 @@ def seed_build(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(seed_build, tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("srv") / "server.log"
-    env = dict(os.environ, ATLAS_GPKG=str(seed_build / "atlas.gpkg"))
     with log.open("wb") as fh:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-        )
+        proc = start_app(seed_build / "atlas.gpkg", port, stdout=fh, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
+    if not wait_healthy(url, 60):
         proc.kill()
         pytest.fail("streamlit server did not start:\n" + log.read_text(errors="replace"))
     yield url, log
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
 
 
 PLANS = ["jinzhou-2021", "linghai-2021", "zhanqian-2021", "chaoyang-county-2021"]
@@ -208,7 +166,7 @@ async def _session(browser, base: str, kind: str, path: str) -> dict:
 
     async def route(r):
         u = r.request.url
-        if u.startswith(LOCAL) or u.startswith(("data:", "blob:", "about:")):
+        if is_local(u):
             await r.continue_()
         else:
             remote.append(u)

@@ -7,21 +7,11 @@ from pathlib import Path
 
 import pytest
 import render_fixture as rf
+from browser_support import CHROMIUM, FLAGS
 
 from atlas.cli import main
 from atlas.errors import InputError
 from atlas.render import mapdata, standalone
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")

@@ -9,86 +9,31 @@ baseline (not blank, planning colours present, close to the baseline).
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from app_fixture import fixture_atlas  # tests/ is on sys.path (tests/browser/conftest.py)
+from browser_support import CHROMIUM, FLAGS, free_port, is_local, start_app, stop, wait_healthy
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[2]
 BASELINE = Path(__file__).parent / "baseline" / "map_fixture.png"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-LOCAL = ("http://localhost", "http://127.0.0.1", "ws://localhost", "ws://127.0.0.1")
 
 if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs chromium
     pytest.skip("headless Chromium not installed at /usr/bin/chromium", allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    sys.path.insert(0, str(ROOT / "tests"))
-    from app_fixture import fixture_atlas
-
-    port = _free_port()
-    env = dict(os.environ, ATLAS_GPKG=str(fixture_atlas()))
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    port = free_port()
+    proc = start_app(fixture_atlas(), port, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://localhost:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
+    if not wait_healthy(url, 30):
         proc.kill()
         pytest.fail("streamlit server did not start")
     yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +51,7 @@ def _page(browser, remote: list[str]):
 
     def route(r):
         url = r.request.url
-        if url.startswith(LOCAL) or url.startswith(("data:", "blob:", "about:")):
+        if is_local(url):
             r.continue_()
         else:
             remote.append(url)

@@ -1,0 +1,6 @@
+"""The browser tests import helpers from tests/ (app_fixture, browser_support)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -1,0 +1,88 @@
+"""Shared helpers of the tests that drive a browser or a live Streamlit server.
+
+Used by tests/browser/test_map_e2e.py, tests/test_concurrency.py and tests/test_standalone.py:
+the Chromium binary and headless flags, the offline request filter, and starting, waiting for
+and stopping ``streamlit run app.py`` on a free port.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from atlas.paths import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+#: headless Chromium without background traffic (the page must not need the network)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL = ("http://localhost", "http://127.0.0.1", "ws://localhost", "ws://127.0.0.1")
+
+
+def is_local(url: str) -> bool:
+    """True for requests a page may make offline (this server, data:, blob:, about:)."""
+    return url.startswith(LOCAL) or url.startswith(("data:", "blob:", "about:"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(gpkg: Path, port: int, *, stdout, stderr) -> subprocess.Popen:
+    """``streamlit run app.py`` headless on ``port``, serving the atlas ``gpkg``."""
+    env = dict(os.environ, ATLAS_GPKG=str(gpkg))
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=stdout,
+        stderr=stderr,
+    )
+
+
+def wait_healthy(url: str, seconds: float) -> bool:
+    """Poll the server's health endpoint until it answers 200 (False after ``seconds``)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate a server; kill it if it has not exited within 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
