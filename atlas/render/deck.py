@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -26,6 +24,7 @@ from pptx.util import Emu, Inches, Pt
 from ..errors import InputError
 from ..style import load_spec, style_for
 from . import mapdata
+from .outfile import check_target, write_atomically
 from .snapshot import combine, drawable, focus_of, layouts_of, render_map, select, subtitle_of
 
 log = logging.getLogger(__name__)
@@ -385,25 +384,8 @@ def build_deck(
 
 def save_deck(prs: Presentation, out: str | Path) -> Path:
     """Write a deck atomically (temp file in the target folder, then rename)."""
-    path = Path(out)
-    if path.suffix.lower() != ".pptx":
-        raise InputError(f"unknown output extension {path.suffix!r} (use .pptx)")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create output folder {path.parent}: {exc.strerror}") from None
-    if not os.access(path.parent, os.W_OK):
-        raise InputError(f"output folder {path.parent} is not writable")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".pptx", dir=path.parent)
-    os.close(fd)
-    try:
-        prs.save(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    path = check_target(out, (".pptx",), ".pptx")
+    return write_atomically(path, prs.save, ".pptx")
 
 
 def deck(plan_id: str, out: str | Path, *, build: str | Path = "build", dpi: int = 110) -> Path:

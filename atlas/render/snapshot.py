@@ -16,9 +16,7 @@ names stay importable from here.
 from __future__ import annotations
 
 import logging
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -45,6 +43,7 @@ from .furniture import draw_scale_bar as draw_scale_bar
 from .furniture import nice_length as nice_length
 from .mappage import RenderInfo, render_map
 from .mappage import label_text as label_text
+from .outfile import check_target, write_atomically
 from .series import MapPage, combine, layouts_of, plan_pages
 from .series import drawable as drawable
 from .series import focus_of as focus_of
@@ -58,17 +57,8 @@ FORMATS = ("png", "svg", "pdf")
 
 def check_out(out: str | Path) -> tuple[Path, str]:
     """Validate an output path; returns (path, format). Creates the parent folder."""
-    path = Path(out)
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise InputError(f"unknown output extension {path.suffix!r} (use .png, .svg or .pdf)")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create output folder {path.parent}: {exc.strerror}") from None
-    if not os.access(path.parent, os.W_OK):
-        raise InputError(f"output folder {path.parent} is not writable")
-    return path, fmt
+    path = check_target(out, tuple(f".{f}" for f in FORMATS), ".png, .svg or .pdf")
+    return path, path.suffix.lower().lstrip(".")
 
 
 def save_figure(fig: Figure, out: str | Path, *, meta_title: str = "") -> Path:
@@ -80,17 +70,12 @@ def save_figure(fig: Figure, out: str | Path, *, meta_title: str = "") -> Path:
         metadata["Creator"] = f"Planning Atlas {__version__}"
     elif fmt == "svg":
         metadata = {"Title": meta_title or path.stem, "Date": None}
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".{fmt}", dir=path.parent)
-    os.close(fd)
-    try:
-        extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+    extra = {"pil_kwargs": {"compress_level": 3}} if fmt == "png" else {}
+
+    def write(tmp: str) -> None:
         fig.savefig(tmp, format=fmt, dpi=fig.dpi, metadata=metadata, **extra)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+
+    return write_atomically(path, write, f".{fmt}")
 
 
 def _slug(text: str) -> str:

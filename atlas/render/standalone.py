@@ -12,14 +12,13 @@ from __future__ import annotations
 import base64
 import logging
 import mimetypes
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 from ..errors import InputError
 from ..paths import STATIC
+from .outfile import check_target, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -103,25 +102,8 @@ def standalone_html(frames, *, title: str = "", home=None) -> str:
 
 def write_atomic(text: str, out: str | Path) -> Path:
     """Write text to ``out`` atomically (temp file in the same folder, then rename)."""
-    path = Path(out)
-    if path.suffix.lower() not in (".html", ".htm"):
-        raise InputError(f"unknown output extension {path.suffix!r} (use .html)")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create output folder {path.parent}: {exc.strerror}") from None
-    if not os.access(path.parent, os.W_OK):
-        raise InputError(f"output folder {path.parent} is not writable")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".html", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    path = check_target(out, (".html", ".htm"), ".html")
+    return write_atomically(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"), ".html")
 
 
 def webmap(plan_id: str, out: str | Path, *, build: str | Path = "build") -> Path:
