@@ -16,25 +16,14 @@ import geopandas as gpd
 import pandas as pd
 
 from ..errors import AtlasError, InputError
+from ..layers import COLUMNS
 from ..paths import PLANS
 
 log = logging.getLogger(__name__)
 
-#: the feature schema columns (DESIGN §4) the renderers rely on
-FEATURE_COLUMNS = (
-    "id",
-    "plan_id",
-    "layer",
-    "layout",
-    "component",
-    "role",
-    "name",
-    "precision",
-    "confidence",
-    "anchors",
-    "source_line",
-    "source_quote",
-)
+#: the feature schema columns (DESIGN §4) the renderers rely on: those of
+#: :data:`atlas.layers.COLUMNS` up to the source quote (not provenance or placement notes)
+FEATURE_COLUMNS = COLUMNS[: COLUMNS.index("source_quote") + 1]
 
 
 @dataclass(frozen=True)
