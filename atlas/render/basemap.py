@@ -116,69 +116,45 @@ def offline_layers(gcj: bool = False) -> tuple[BaseLayer, ...]:
 
     tf = geom_wgs84_to_gcj02 if gcj else None
     c = basemap_colors()
+    # (geodata loader, layer name, Leaflet path style, simplification tolerance), bottom first
+    specs: tuple[tuple[str, str, dict[str, Any], float], ...] = (
+        (
+            "province",
+            "省域",
+            {"color": c["city_line"], "weight": 1.6, "fillColor": c["land"], "fillOpacity": 1},
+            TOLERANCE,
+        ),
+        ("sea", "海域", {"stroke": False, "fillColor": c["sea"], "fillOpacity": 1}, TOLERANCE),
+        (
+            "counties",
+            "区县界",
+            {"color": c["county_line"], "weight": 0.7, "dashArray": "3 2", "fill": False},
+            TOLERANCE,
+        ),
+        ("cities", "市界", {"color": c["city_line"], "weight": 1.3, "fill": False}, TOLERANCE),
+        ("rivers", "河流", {"color": c["river"], "weight": 1.4, "fill": False}, 0.0008),
+        ("coast", "海岸线", {"color": c["coast"], "weight": 1.2, "fill": False}, 0.0008),
+    )
     layers: list[BaseLayer] = []
-    prov = _load("province")
-    if prov is not None:
-        layers.append(
-            BaseLayer(
-                "省域",
-                to_geojson(prov, transform=tf),
-                {"color": c["city_line"], "weight": 1.6, "fillColor": c["land"], "fillOpacity": 1},
-            )
-        )
-    sea = _load("sea")
-    if sea is not None:
-        layers.append(
-            BaseLayer(
-                "海域",
-                to_geojson(sea, transform=tf),
-                {"stroke": False, "fillColor": c["sea"], "fillOpacity": 1},
-            )
-        )
-    counties = _load("counties")
-    if counties is not None:
-        layers.append(
-            BaseLayer(
-                "区县界",
-                to_geojson(counties, transform=tf),
-                {"color": c["county_line"], "weight": 0.7, "dashArray": "3 2", "fill": False},
-            )
-        )
-    cities = _load("cities")
-    if cities is not None:
-        labels = []
-        for _, row in cities.iterrows():
-            pt = row.geometry.representative_point()
-            if tf is not None:
-                pt = tf(pt)
-            labels.append((round(pt.y, 4), round(pt.x, 4), str(row["name"])))
-        layers.append(
-            BaseLayer(
-                "市界",
-                to_geojson(cities, transform=tf),
-                {"color": c["city_line"], "weight": 1.3, "fill": False},
-                labels,
-            )
-        )
-    rivers = _load("rivers")
-    if rivers is not None:
-        layers.append(
-            BaseLayer(
-                "河流",
-                to_geojson(rivers, tolerance=0.0008, transform=tf),
-                {"color": c["river"], "weight": 1.4, "fill": False},
-            )
-        )
-    coast = _load("coast")
-    if coast is not None:
-        layers.append(
-            BaseLayer(
-                "海岸线",
-                to_geojson(coast, tolerance=0.0008, transform=tf),
-                {"color": c["coast"], "weight": 1.2, "fill": False},
-            )
-        )
+    for loader, name, style, tolerance in specs:
+        gdf = _load(loader)
+        if gdf is None:
+            continue
+        labels = _labels(gdf, tf) if loader == "cities" else []
+        data = to_geojson(gdf, tolerance=tolerance, transform=tf)
+        layers.append(BaseLayer(name, data, style, labels))
     return tuple(layers)
+
+
+def _labels(gdf: gpd.GeoDataFrame, transform: Callable | None) -> list[tuple[float, float, str]]:
+    """(lat, lon, name) label points of a layer's features (representative points)."""
+    labels = []
+    for _, row in gdf.iterrows():
+        pt = row.geometry.representative_point()
+        if transform is not None:
+            pt = transform(pt)
+        labels.append((round(pt.y, 4), round(pt.x, 4), str(row["name"])))
+    return labels
 
 
 @lru_cache(maxsize=1)
