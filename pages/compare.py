@@ -29,6 +29,7 @@ ghost = st.multiselect(
     layouts,
     format_func=lambda k: pa[k].label,
     key="cmp_ghost",
+    placeholder="选择要叠加的布局",
 )
 dm = webmap.build_dual_map(pa, sup.prepared(b), ghost=ghost, home=sup.home(a, b))
 st_folium(dm, key="cmp_map", height=520, use_container_width=True, returned_objects=[])

@@ -23,7 +23,11 @@ frames = sup.selection(plan, groups)
 if groups is not None:
     st.caption("图层选择来自地图页（当前显示的图层与空间布局）。")
 chosen = st.multiselect(
-    "图层", list(frames), default=list(frames), format_func=lambda k: webmap.LAYER_LABELS.get(k, k)
+    "图层",
+    list(frames),
+    default=list(frames),
+    format_func=lambda k: webmap.LAYER_LABELS.get(k, k),
+    placeholder="选择图层",
 )
 sel = {k: frames[k] for k in chosen}
 n = sum(len(v) for v in sel.values())
