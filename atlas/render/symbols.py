@@ -113,16 +113,21 @@ def _fill_polygon(ax: Axes, geom, style: Style, z: float, *, edge: bool = True) 
     face = _rgba(style.fill, style.fill_opacity * style.opacity)
     ax.add_artist(PathPatch(path, facecolor=face, edgecolor="none", lw=0, zorder=z))
     if edge:
-        ax.add_artist(
-            PathPatch(
-                path,
-                facecolor="none",
-                edgecolor=_rgba(style.color, style.opacity),
-                lw=lw,
-                linestyle=dashes(style, lw),
-                zorder=z + 0.1,
-            )
+        _outline(ax, path, style, lw, z + 0.1)
+
+
+def _outline(ax: Axes, path: MplPath, style: Style, lw: float, z: float) -> None:
+    """The outline of a polygon path in the style's colour and dash pattern."""
+    ax.add_artist(
+        PathPatch(
+            path,
+            facecolor="none",
+            edgecolor=_rgba(style.color, style.opacity),
+            lw=lw,
+            linestyle=dashes(style, lw),
+            zorder=z,
         )
+    )
 
 
 def _rgba(color: str, alpha: float) -> tuple[float, float, float, float]:
@@ -235,17 +240,7 @@ def draw_boundary(ax: Axes, geom, style: Style, z: float, unit: float) -> None:
     if path is None:
         draw_line(ax, geom, style, z, unit)
         return
-    lw = width_pt(style)
-    ax.add_artist(
-        PathPatch(
-            path,
-            facecolor="none",
-            edgecolor=_rgba(style.color, style.opacity),
-            lw=lw,
-            linestyle=dashes(style, lw),
-            zorder=z,
-        )
-    )
+    _outline(ax, path, style, width_pt(style), z)
 
 
 def icon_size_pt(scale: float = 1.0) -> float:
