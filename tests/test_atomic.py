@@ -108,18 +108,25 @@ MALFORMED = {
 }
 
 
+def _use_curated_spec(tmp_path: Path, monkeypatch, spec: str | bytes) -> None:
+    """Make ``spec`` the curated spec of PLAN_ID (in a layers/ folder of its own)."""
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    path = layers / f"{PLAN_ID}.yaml"
+    if isinstance(spec, bytes):
+        path.write_bytes(spec)
+    else:
+        path.write_text(spec, encoding="utf-8")
+    monkeypatch.setattr(paths, "LAYERS", layers)
+
+
 @pytest.mark.parametrize("case", sorted(MALFORMED))
 def test_malformed_curated_spec_keeps_the_previous_atlas(case, good, tmp_path, monkeypatch, capsys):
     out, files = good
     text, words = MALFORMED[case]
-    layers = tmp_path / "layers"
-    layers.mkdir()
-    spec = layers / f"{PLAN_ID}.yaml"
-    if text is None:
-        spec.write_bytes("plan_id: 彰武\n".encode("gbk"))
-    else:
-        spec.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(paths, "LAYERS", layers)
+    _use_curated_spec(
+        tmp_path, monkeypatch, "plan_id: 彰武\n".encode("gbk") if text is None else text
+    )
     err = _fail_into(out, ["build", str(SMALL_PLAN)], capsys)
     assert f"{PLAN_ID}.yaml" in err and words in err, err
     assert snapshot(out) == files
@@ -129,14 +136,12 @@ def test_malformed_curated_spec_keeps_the_previous_atlas(case, good, tmp_path, m
 def test_stale_curated_change_builds_and_is_reported(good, tmp_path, monkeypatch, capsys):
     """A change whose match hits nothing is stale, not fatal: built, listed in the report."""
     out, files = good
-    layers = tmp_path / "layers"
-    layers.mkdir()
-    (layers / f"{PLAN_ID}.yaml").write_text(
+    _use_curated_spec(
+        tmp_path,
+        monkeypatch,
         f"plan_id: {PLAN_ID}\nchanges:\n  - op: drop\n    match: {{name: 不存在的园区}}\n"
         f"    reason: test\n",
-        encoding="utf-8",
     )
-    monkeypatch.setattr(paths, "LAYERS", layers)
     other = tmp_path / "other"
     assert main(["build", str(SMALL_PLAN), "--out", str(other)]) == 0
     capsys.readouterr()
@@ -151,15 +156,13 @@ def test_valid_curated_spec_then_builds(good, tmp_path, monkeypatch, capsys):
     out, files = good
     line = next(i for i, t in enumerate(SMALL_LINES, 1) if "。" in t)
     quote = SMALL_LINES[line - 1].strip()[:12]
-    layers = tmp_path / "layers"
-    layers.mkdir()
-    (layers / f"{PLAN_ID}.yaml").write_text(
+    _use_curated_spec(
+        tmp_path,
+        monkeypatch,
         f"plan_id: {PLAN_ID}\nchanges:\n  - op: add\n    layer: park\n    role: park\n"
         f"    name: 复核测试园\n    source_line: {line}\n    source_quote: '{quote}'\n"
         f"    reason: test\n",
-        encoding="utf-8",
     )
-    monkeypatch.setattr(paths, "LAYERS", layers)
     other = tmp_path / "other"
     assert main(["build", str(SMALL_PLAN), "--out", str(other)]) == 0
     capsys.readouterr()
