@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from pathlib import Path
 
 import numpy as np
 import pytest
 import render_fixture as rf
+from app_fixture import real_atlas
 from pptx import Presentation
 from pptx.util import Emu
 
@@ -147,12 +147,8 @@ def test_libreoffice_render_not_blank(pptx_path, tmp_path):
     assert red.sum() > 30  # the core halo / jurisdiction inset in red
 
 
-@pytest.mark.skipif(
-    not (Path(__file__).parent.parent / "build" / "atlas.gpkg").exists(),
-    reason="no atlas build/ to read",
-)
 def test_real_build_deck(tmp_path):
-    build = Path(__file__).parent.parent / "build"
+    build = real_atlas().parent  # the seed atlas, built once per test process
     out = deck.deck("linghai-2021", tmp_path / "lh.pptx", build=build, dpi=40)
     prs = Presentation(str(out))
     n_layouts = sum(1 for s in prs.slides if _texts(s).startswith("空间布局："))

@@ -10,6 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import render_fixture as rf
+from app_fixture import real_atlas
 from matplotlib.testing.compare import compare_images
 from shapely.geometry import LineString
 
@@ -254,12 +255,8 @@ def test_cli_errors(tmp_path, capsys):
     assert not list(tmp_path.iterdir())  # nothing half-written
 
 
-@pytest.mark.skipif(
-    not (Path(__file__).parent.parent / "build" / "atlas.gpkg").exists(),
-    reason="no atlas build/ to render",
-)
 def test_real_build_snapshot(tmp_path):
-    build = Path(__file__).parent.parent / "build"
+    build = real_atlas().parent  # the seed atlas, built once per test process
     rc = main(
         ["snapshot", "--plan", "linghai-2021", "--build", str(build), "--dpi", "60",
          "--out", str(tmp_path / "lh.png")]

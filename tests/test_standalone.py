@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import render_fixture as rf
+from app_fixture import real_atlas
 from browser_support import CHROMIUM, FLAGS
 
 from atlas.cli import main
@@ -87,12 +88,8 @@ def test_offline_browser_shows_layers(page):
     assert "锦州港" in text or "发展轴" in text  # labels / legend drawn
 
 
-@pytest.mark.skipif(
-    not (Path(__file__).parent.parent / "build" / "atlas.gpkg").exists(),
-    reason="no atlas build/ to read",
-)
 def test_real_build_webmap(tmp_path):
-    build = Path(__file__).parent.parent / "build"
+    build = real_atlas().parent  # the seed atlas, built once per test process
     out = standalone.webmap("linghai-2021", tmp_path / "lh.html", build=build)
     html = out.read_text(encoding="utf-8")
     assert standalone.remote_refs(html) == []
