@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -104,14 +103,30 @@ def cmd_webmap(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import importlib
+    import os
+
     from .paths import ROOT
 
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py")]
+    os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
+    # Import what the map page needs before the server listens: the first visitor otherwise
+    # waits ~1 s for these imports inside their first script run.
+    # (not streamlit_folium: a component declared before the server exists is never served)
+    for name in ("pandas", "geopandas", "folium", "mapclassify", "atlas.render.webmap"):
+        importlib.import_module(name)
+    from streamlit.web import bootstrap
+
+    # a product server, not a dev loop: no file watching (it costs CPU and reruns sessions)
+    flags: dict[str, object] = {"server.fileWatcherType": "none"}
     if args.port:
-        cmd += ["--server.port", str(args.port)]
+        flags["server.port"] = args.port
     if args.headless:
-        cmd += ["--server.headless", "true"]
-    return subprocess.call(cmd, cwd=ROOT)
+        flags["server.headless"] = True
+    if args.address:
+        flags["server.address"] = args.address
+    bootstrap.load_config_options(flag_options=flags)
+    bootstrap.run(str(ROOT / "app.py"), False, [], flags)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -160,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("serve", help="start the Streamlit app")
     v.add_argument("--port", type=int, default=0)
     v.add_argument("--headless", action="store_true")
+    v.add_argument("--address", default=None, help="address to listen on (default: all)")
     v.set_defaults(func=cmd_serve)
     return p
 

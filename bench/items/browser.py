@@ -1,4 +1,4 @@
-"""Item 4b: time to first map paint in headless Chromium against ``streamlit run app.py``.
+"""Item 4b: time to first map paint in headless Chromium against ``atlas serve``.
 
 Offline by construction: every request to a host other than localhost is aborted (and
 counted). The clock starts before navigation and stops when the folium map inside the
@@ -49,19 +49,17 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(ctx: Context, gpkg: Path, timeout: float = 90.0):
-    """Run ``streamlit run app.py`` on a free port; yield (base URL, seconds until healthy)."""
+    """Run ``atlas serve`` on a free port; yield (base URL, seconds until healthy)."""
     port = free_port()
+    # the server a user starts (`atlas serve`, as the README's app command does)
     cmd = [
         ctx.python,
         "-m",
-        "streamlit",
-        "run",
-        str(ROOT / "app.py"),
-        "--server.headless=true",
-        f"--server.port={port}",
-        "--server.address=127.0.0.1",
-        "--server.fileWatcherType=none",
-        "--browser.gatherUsageStats=false",
+        "atlas.cli",
+        "serve",
+        "--headless",
+        f"--port={port}",
+        "--address=127.0.0.1",
     ]
     log = (ctx.work / f"streamlit-{port}.log").open("wb")
     t0 = time.perf_counter()
