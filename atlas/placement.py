@@ -19,13 +19,12 @@ from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
 from . import geometry as geo
-from .anchoring import (  # noqa: F401 (FeatureSpec, Context, Placed re-exported)
+from .anchoring import (
     MIN_CONFIDENCE,
     NEAR_DEG,
     Context,
     FeatureSpec,
     Placed,
-    expand_abbreviation,
     resolve_anchors,
 )
 from .anchoring import Anchor as _Anchor

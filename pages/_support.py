@@ -19,6 +19,12 @@ import pandas as pd
 import streamlit as st
 
 from atlas import appstate
+from atlas.appstate import from_display, to_display  # noqa: F401 (used by pages)
+from atlas.indicator_views import (  # noqa: F401 (used by pages)
+    base_vs_target,
+    plan_short,
+    typed_indicators,
+)
 from atlas.paths import BUILD, ROOT
 from atlas.render import webmap
 
@@ -134,46 +140,6 @@ def indicators(plan_id: str | None = None) -> pd.DataFrame:
             parts.append(up["indicators"])
     parts = [p for p in parts if p is not None and len(p)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-
-
-NUMERIC = ("base_year", "base_value", "target_year", "target_value", "growth", "source_line")
-
-
-def typed_indicators(df: pd.DataFrame) -> pd.DataFrame:
-    """Indicator rows with numeric columns as numbers (missing → NaN, shown blank)."""
-    df = df.copy()
-    for c in NUMERIC:
-        if c in df:
-            df[c] = pd.to_numeric(df[c], errors="coerce")
-    return df
-
-
-def base_vs_target(df: pd.DataFrame) -> pd.DataFrame:
-    """Long table (指标, 期, 年份, 值) pairing each indicator's base and target value.
-
-    Plans state the base in one row (``kind=actual``, or the base columns of a target row)
-    and the target in another; both are matched on name and unit.
-    """
-    df = typed_indicators(df)
-    rows = []
-    for (name, unit), g in df.groupby(["name", df["unit"].fillna("")], sort=False):
-        base = g.dropna(subset=["base_value"])
-        target = g[g.get("kind", "target") == "target"].dropna(subset=["target_value"])
-        if base.empty or target.empty:
-            continue
-        label = f"{name}（{unit}）" if unit else str(name)
-        b, t = base.iloc[0], target.iloc[0]
-        rows.append({"指标": label, "期": "基期", "年份": b["base_year"], "值": b["base_value"]})
-        rows.append(
-            {"指标": label, "期": "目标", "年份": t["target_year"], "值": t["target_value"]}
-        )
-    return pd.DataFrame(rows, columns=["指标", "期", "年份", "值"])
-
-
-def plan_short(row: pd.Series | dict) -> str:
-    """A compact plan name for table columns: jurisdiction and id."""
-    jur = str(row.get("jurisdiction") or "").removeprefix("辽宁省")
-    return f"{jur}（{row['plan_id']}）" if jur else str(row["plan_id"])
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -338,26 +304,6 @@ def selection(plan_id: str, group_keys: tuple[str, ...] | None) -> dict[str, gpd
         elif layer in keep:
             out[layer] = g
     return out
-
-
-def to_display(center: tuple[float, float] | None, gcj: bool) -> tuple[float, float] | None:
-    """A WGS-84 (lat, lon) as shown on the map (GCJ-02 over Gaode tiles)."""
-    if center is None or not gcj:
-        return center
-    from atlas.coords import wgs84_to_gcj02
-
-    lon, lat = wgs84_to_gcj02(center[1], center[0])
-    return (round(float(lat), 6), round(float(lon), 6))
-
-
-def from_display(center: tuple[float, float], gcj: bool) -> tuple[float, float]:
-    """A (lat, lon) reported by the map back to WGS-84 (the URL always holds WGS-84)."""
-    if not gcj:
-        return (round(center[0], 5), round(center[1], 5))
-    from atlas.coords import gcj02_to_wgs84
-
-    lon, lat = gcj02_to_wgs84(center[1], center[0])
-    return (round(float(lat), 5), round(float(lon), 5))
 
 
 def feature_by_id(plan_id: str, fid: str) -> dict[str, Any] | None:
