@@ -192,7 +192,7 @@ def to_display(center: tuple[float, float] | None, gcj: bool) -> tuple[float, fl
     """A WGS-84 (lat, lon) as shown on the map (GCJ-02 over Gaode tiles)."""
     if center is None or not gcj:
         return center
-    from .coords import wgs84_to_gcj02
+    from atlas.places.coords import wgs84_to_gcj02
 
     lon, lat = wgs84_to_gcj02(center[1], center[0])
     return (round(float(lat), 6), round(float(lon), 6))
@@ -202,7 +202,7 @@ def from_display(center: tuple[float, float], gcj: bool) -> tuple[float, float]:
     """A (lat, lon) reported by the map back to WGS-84 (the URL always holds WGS-84)."""
     if not gcj:
         return (round(center[0], 5), round(center[1], 5))
-    from .coords import gcj02_to_wgs84
+    from atlas.places.coords import gcj02_to_wgs84
 
     lon, lat = gcj02_to_wgs84(center[1], center[0])
     return (round(float(lat), 5), round(float(lon), 5))

@@ -1,5 +1,5 @@
-"""``atlas build``: plans → extraction → curated merge → geometry → validated layers → store,
-GeoJSON and report.json (DESIGN §3).
+"""``atlas build``: plans → extraction → curated merge → placement → validated layers → store,
+GeoJSON and report.json (DESIGN §3). Orchestration only: each step lives in its own module.
 
 Nothing is written until every plan has been built; outputs are written into a staging folder
 next to ``out`` and moved into place file by file, so a failed build never destroys the previous
@@ -8,8 +8,6 @@ good atlas.
 
 from __future__ import annotations
 
-import csv
-import dataclasses
 import json
 import logging
 import os
@@ -18,39 +16,24 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import shapely
-from shapely.geometry import Point
-from shapely.geometry.base import BaseGeometry
 
-from . import curated, geometry, layers, paths
-from .errors import InputError
-from .layers import (
-    PLAN_COLUMNS,
-    Context,
-    FeatureSpec,
-    feature_rows,
-    indicator_rows,
-    indicator_table,
-    specs_from_extraction,
-    split_layers,
-)
-from .model import (
-    PRECISIONS,
-    Entity,
-    Extraction,
-    Indicator,
-    Layout,
-    LayoutElement,
-    PlanInfo,
-    SourceSpan,
-    Unresolved,
-)
-from .report import REPORT_VERSION, format_report, plan_report, totals  # noqa: F401
+from atlas import curated, paths
+from atlas.assemble import admin_rows, feature_rows, indicator_rows, specs_from_extraction
+from atlas.errors import InputError
+from atlas.export import geojson_bytes
+from atlas.manifest import default_plans, plan_info
+from atlas.model import Extraction, PlanInfo
+from atlas.pipeline import extract_plan, extract_text
+from atlas.placement.context import plan_context
+from atlas.places.gazetteer import default_gazetteer
+from atlas.read.text import decode, read_text, split_lines
+from atlas.report import REPORT_VERSION, plan_report, totals
+from atlas.schema import PLAN_COLUMNS, indicator_table, split_layers
+from atlas.store import write_atlas
 
 log = logging.getLogger(__name__)
 
@@ -58,112 +41,13 @@ INDICATORS = "indicators"
 PLANS = "plans"
 
 
-# --- inputs ----------------------------------------------------------------------------------
-
-
-def manifest_rows() -> list[dict[str, str]]:
-    """Rows of geodata/plans/manifest.csv (empty when there is no manifest)."""
-    path = paths.PLANS / "manifest.csv"
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def default_plans() -> list[Path]:
-    """Every plan listed in the manifest, in manifest order."""
-    return [paths.PLANS / row["file"] for row in manifest_rows()]
-
-
-@lru_cache(maxsize=1)
-def _gazetteer() -> Any:
-    from .gazetteer import default_gazetteer
-
-    return default_gazetteer()
-
-
-@lru_cache(maxsize=1)
-def _coast_sea() -> tuple[BaseGeometry | None, BaseGeometry | None]:
-    from . import geodata
-
-    def union(loader) -> BaseGeometry | None:
-        try:
-            gdf = loader()
-        except Exception as exc:  # a missing optional reference layer degrades, not fails
-            log.warning("reference layer unavailable: %s", exc)
-            return None
-        geoms = [g for g in gdf.geometry if g is not None and not g.is_empty]
-        return shapely.union_all(geoms) if geoms else None
-
-    return union(geodata.coast), union(geodata.sea)
-
-
-def _seats(adcode: str) -> list[Point]:
-    """Seats of the sub-units: counties of a city, townships of a county-level unit."""
-    from . import geodata
-
-    if adcode.endswith("00"):
-        u = geodata.units()
-        u = u[u["parent"] == adcode]
-        return [Point(x, y) for x, y in zip(u["lon"], u["lat"], strict=True)]
-    t = geodata.townships()
-    return list(t.loc[t["county"] == adcode, "geometry"])
-
-
-#: adcode → (gazetteer it came from, jurisdiction, marine region, near band, main centre)
-_GROUNDS: dict[str, tuple[Any, BaseGeometry, BaseGeometry, BaseGeometry, Point]] = {}
-
-
-def _ground(gazetteer: Any, plan: PlanInfo) -> tuple[BaseGeometry, ...]:
-    """Jurisdiction, marine region, near band and main centre of an adcode (computed once:
-    a city's plan and its work report share them)."""
-    key = plan.adcode
-    if key not in _GROUNDS or _GROUNDS[key][0] is not gazetteer:
-        juris = gazetteer.polygon(plan.adcode)
-        if juris is None:
-            raise InputError(f"{plan.plan_id}: no boundary for jurisdiction {plan.adcode}")
-        juris = geometry.clean(juris, "polygon")
-        coast, sea = _coast_sea()
-        marine = juris
-        if coast is not None and geometry.distance_m(juris, coast) < geometry.SEA_BUFFER_M:
-            marine = geometry.clip_region(juris, marine=True, sea=sea)
-        near = geometry.clean(juris.simplify(0.002).buffer(layers.NEAR_DEG, quad_segs=2), "polygon")
-        # prepared geometries make the many covers/intersects tests of placement cheap
-        for g in (juris, marine):
-            shapely.prepare(g)
-        centre = geometry.main_centre(juris, _seats(plan.adcode))
-        _GROUNDS[key] = (gazetteer, juris, marine, near, centre)
-    return _GROUNDS[key][1:]
-
-
-def plan_context(plan: PlanInfo, gazetteer: Any, specs: Sequence[FeatureSpec] = ()) -> Context:
-    """The ground a plan is placed on: jurisdiction polygon, coast, sea, compass siblings."""
-    if not plan.adcode:
-        raise InputError(
-            f"{plan.plan_id}: cannot tell which place the plan covers (no jurisdiction found)"
-        )
-    juris, marine, near, centre = _ground(gazetteer, plan)
-    coast, sea = _coast_sea()
-    siblings: dict[str, list[str]] = {}
-    from .placement import _compass_word  # the same reading of compass words as placement
-
-    for s in specs:
-        if s.layer == "layout" and s.resolved:
-            w = _compass_word(s)
-            if w and w not in siblings.setdefault(s.layout, []):
-                siblings[s.layout].append(w)
-    return Context(
-        centre=centre,
-        near=near,
-        plan_id=plan.plan_id,
-        adcode=plan.adcode,
-        jurisdiction=juris,
-        gazetteer=gazetteer,
-        coast=coast,
-        sea=sea,
-        marine_region=marine,
-        siblings={k: tuple(v) for k, v in siblings.items()},
+def extraction_from_json(doc: dict[str, Any], plan: PlanInfo | None = None) -> Extraction:
+    """Rebuild an :class:`Extraction` from its ``atlas extract --json`` document; the plan's
+    identity comes from the manifest when ``plan`` is not given."""
+    plan = plan or plan_info(
+        doc["plan_id"], jurisdiction=doc.get("jurisdiction", ""), adcode=doc.get("adcode", "")
     )
+    return Extraction.from_json(doc, plan)
 
 
 def _plan_lines(ex: Extraction, lines: Sequence[str] | None) -> tuple[str, ...]:
@@ -175,184 +59,11 @@ def _plan_lines(ex: Extraction, lines: Sequence[str] | None) -> tuple[str, ...]:
     path = Path(ex.plan.path) if ex.plan.path else None
     if path is not None and path.is_file():
         # the original lines only (as the reader numbers them); no need to re-normalise
-        from .text import decode, split_lines
-
         return tuple(split_lines(decode(path.read_bytes())[0].lstrip("\ufeff")))
     return ()
 
 
-def plan_info(plan_id: str, **fields: str) -> PlanInfo:
-    """The PlanInfo of a manifest plan (path = its text file), or one built from ``fields``."""
-    for row in manifest_rows():
-        if row["plan_id"] == plan_id:
-            return PlanInfo(
-                plan_id=plan_id,
-                path=str(paths.PLANS / row["file"]),
-                jurisdiction=row["jurisdiction"],
-                adcode=row["adcode"],
-                level=row["level"],
-                kind=row["kind"],
-                period=row["period"],
-                title=row["title"],
-            )
-    return PlanInfo(plan_id=plan_id, **fields)
-
-
-def extraction_from_json(doc: dict[str, Any], plan: PlanInfo | None = None) -> Extraction:
-    """Rebuild an :class:`Extraction` from its ``atlas extract --json`` document.
-
-    Used for cached or hand-reviewed extractions (test fixtures, the app's upload cache).
-    """
-
-    def span(d: dict[str, Any]) -> SourceSpan | None:
-        if d.get("source_line") is None:
-            return None
-        return SourceSpan(int(d["source_line"]), d.get("source_quote") or "")
-
-    plan = plan or plan_info(
-        doc["plan_id"], jurisdiction=doc.get("jurisdiction", ""), adcode=doc.get("adcode", "")
-    )
-    layouts = tuple(
-        Layout(
-            plan.plan_id,
-            lay["name"],
-            span(lay),
-            tuple(
-                LayoutElement(
-                    e["component"],
-                    e["role"],
-                    e["name"],
-                    span(e),
-                    tuple(e.get("anchors") or ()),
-                    e.get("definition", ""),
-                    e.get("resolved", True),
-                    e.get("area_km2"),
-                )
-                for e in lay.get("elements", [])
-            ),
-            lay.get("expected", 0),
-            lay.get("context", ""),
-        )
-        for lay in doc.get("layouts", [])
-    )
-    entities = tuple(
-        Entity(
-            plan.plan_id,
-            e["layer"],
-            e["role"],
-            e["name"],
-            span(e),
-            tuple(e.get("anchors") or ()),
-            tuple((str(k), str(v)) for k, v in (e.get("attrs") or {}).items()),
-        )
-        for e in doc.get("entities", [])
-    )
-    known = {f.name for f in dataclasses.fields(Indicator)} - {"plan_id", "source"}
-    indicators = tuple(
-        Indicator(
-            plan_id=plan.plan_id, source=span(i), **{k: v for k, v in i.items() if k in known}
-        )
-        for i in doc.get("indicators", [])
-    )
-    unresolved = tuple(
-        Unresolved(
-            plan.plan_id,
-            u["kind"],
-            u["name"],
-            u.get("reason", ""),
-            span(u),
-            u.get("layout", ""),
-            u.get("component", ""),
-        )
-        for u in doc.get("unresolved", [])
-    )
-    return Extraction(plan, layouts, entities, indicators, (), unresolved)
-
-
-# --- admin layer -----------------------------------------------------------------------------
-
-_SUFFIXES = ("街道", "自治县", "市", "县", "区", "镇", "乡")
-
-
-def _short(name: str) -> str:
-    for suf in _SUFFIXES:
-        if name.endswith(suf) and len(name) - len(suf) >= 2:
-            return name[: -len(suf)]
-    return name
-
-
-def _first_mention(name: str, lines: Sequence[str]) -> tuple[int, str]:
-    for key in (name, _short(name)):
-        for i, text in enumerate(lines, 1):
-            if key and key in text:
-                return i, text.strip()
-    return 0, ""
-
-
-def admin_rows(plan: PlanInfo, ctx: Context, lines: Sequence[str]) -> list[dict[str, Any]]:
-    """The jurisdiction polygon and its sub-units (counties of a city, townships of a county).
-
-    Each row cites the first line that names the unit; sub-units the plan never names cite the
-    line naming the jurisdiction, with a note saying so.
-    """
-    from . import geodata
-
-    try:
-        unit = ctx.gazetteer.get(plan.adcode).name
-    except (KeyError, AttributeError):
-        unit = plan.jurisdiction or plan.adcode
-    jline, jquote = _first_mention(unit, lines)
-    rows = [
-        _admin_row(
-            plan, plan.adcode, unit, "jurisdiction", ctx.jurisdiction, "admin", jline, jquote, ""
-        )
-    ]
-    if plan.adcode.endswith("0000"):  # a province: its cities
-        subs = geodata.cities()
-        subs = subs[subs["parent"] == plan.adcode]
-        items = [(r.adcode, r.name, "city", r.geometry, "admin") for r in subs.itertuples()]
-    elif plan.adcode.endswith("00"):
-        subs = geodata.counties()
-        subs = subs[subs["parent"] == plan.adcode]
-        items = [(r.adcode, r.name, "county", r.geometry, "admin") for r in subs.itertuples()]
-    else:
-        subs = geodata.townships()
-        subs = subs[subs["county"] == plan.adcode]
-        items = [(r.code, r.name, "township", r.geometry, r.precision) for r in subs.itertuples()]
-    for code, sub, role, geom, prec in sorted(items):
-        line, quote = _first_mention(sub, lines)
-        note = ""
-        if not line:
-            line, quote, note = jline, jquote, "not named in the plan; a sub-unit of it"
-        prec = prec if prec in PRECISIONS[:-1] else "derived"
-        g = geometry.clean(geom, "point" if geom.geom_type == "Point" else "polygon")
-        rows.append(_admin_row(plan, code, sub, role, g, prec, line, quote, note))
-    return rows
-
-
-def _admin_row(plan, code, name, role, geom, prec, line, quote, note) -> dict[str, Any]:
-    return {
-        "id": f"{plan.plan_id}:admin:{code}",
-        "plan_id": plan.plan_id,
-        "layer": "admin",
-        "layout": "",
-        "component": "",
-        "role": role,
-        "name": name,
-        "precision": prec,
-        "confidence": 1.0 if prec == "admin" else 0.5,
-        "anchors": code,
-        "source_line": line,
-        "source_quote": quote,
-        "provenance": "reference",
-        "rule": "admin_boundary" if prec == "admin" else "point",
-        "note": note,
-        "area_km2": None,
-        "geometry": geom,
-    }
-
-
-# --- one plan --------------------------------------------------------------------------------
+# --- one plan ---------------------------------------------------------------------------------
 
 
 def _plan_rows(
@@ -362,7 +73,7 @@ def _plan_rows(
     use_curated: bool = True,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """Feature rows, indicator rows and report entry of one extracted plan."""
-    gaz = gazetteer if gazetteer is not None else _gazetteer()
+    gaz = gazetteer if gazetteer is not None else default_gazetteer()
     plan_lines = _plan_lines(ex, lines)
     specs = specs_from_extraction(ex)
     n_extracted = len(specs)
@@ -395,7 +106,7 @@ def build_plan(
     ex : Extraction
         The plan's extraction (:func:`atlas.pipeline.extract_plan` or ``extract_text``).
     gazetteer : Gazetteer, optional
-        Defaults to :func:`atlas.gazetteer.default_gazetteer`.
+        Defaults to :func:`atlas.places.gazetteer.default_gazetteer`.
     lines : sequence of str, optional
         The original plan lines (read from ``ex.plan.path`` when omitted).
     use_curated : bool
@@ -450,12 +161,6 @@ def _rel(path: str) -> str:
 # --- the whole atlas -------------------------------------------------------------------------
 
 
-def _extract(path: Path) -> Extraction:
-    from .pipeline import extract_plan
-
-    return extract_plan(path)
-
-
 def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
     """Build the atlas of ``plans`` into ``out`` (DESIGN §3).
 
@@ -478,9 +183,6 @@ def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
         A plan that cannot be read, has no recognisable jurisdiction, is given twice, or a
         malformed curated spec (then nothing is written).
     """
-    from .export import geojson_bytes
-    from .store import write_atlas
-
     t0 = time.perf_counter()
     if Path(out).exists() and not Path(out).is_dir():
         raise InputError(f"--out {out} is a file, not a folder")
@@ -491,7 +193,7 @@ def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     inds, plan_rows, reports = [], [], []
     for i, path in enumerate(plans, 1):
-        ex = _extract(Path(path))
+        ex = extract_plan(Path(path))
         if ex.plan_id in seen:
             raise InputError(f"plan {ex.plan_id} given twice")
         seen.add(ex.plan_id)
@@ -549,3 +251,33 @@ def _publish(stage: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
     os.replace(stage / "atlas.gpkg", out / "atlas.gpkg")
     os.replace(stage / "report.json", out / "report.json")
+
+
+def build_upload(data: bytes | str, plan_id: str) -> dict[str, Any]:
+    """Extract and place an uploaded plan text in memory (the app's upload page).
+
+    Returns the session entry: ``plan`` (plans-table row), ``frames`` (layer → GeoDataFrame),
+    ``indicators``, ``lines`` (the original lines), ``unresolved`` and ``seconds``.
+
+    Raises
+    ------
+    atlas.errors.InputError
+        For text that cannot be read as a plan (empty, binary, wrong encoding, too big).
+    """
+    t0 = time.perf_counter()
+    ex = extract_text(data, plan_id)
+    lines = list(read_text(data, plan_id, "<upload>").raw_lines)
+    frames = build_extraction(ex, lines=lines)
+    ind = frames.pop(INDICATORS, pd.DataFrame())
+    plan_df = frames.pop(PLANS, pd.DataFrame())
+    plan_row = plan_df.iloc[0].to_dict() if len(plan_df) else {"plan_id": plan_id}
+    plan_row["plan_id"] = plan_id
+    plan_row["title"] = plan_row.get("title") or f"上传：{plan_id}"
+    return {
+        "plan": plan_row,
+        "frames": dict(frames),  # layer → GeoDataFrame (the two tables are popped above)
+        "indicators": ind,
+        "lines": lines,
+        "unresolved": list(ex.to_json()["unresolved"]),
+        "seconds": time.perf_counter() - t0,
+    }

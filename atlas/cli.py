@@ -11,10 +11,10 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import AtlasError, InputError, NotAvailableError
+from atlas.errors import AtlasError, InputError
 
 log = logging.getLogger("atlas")
 
@@ -28,33 +28,19 @@ def _emit_json(obj: object) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
-def _lazy(module: str, attr: str) -> Callable:
-    """Import ``atlas.<module>.<attr>`` or report the capability as not available yet."""
-    import importlib
-
-    try:
-        mod = importlib.import_module(f"atlas.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("atlas"):
-            raise NotAvailableError(f"'{module}' is not available yet") from None
-        raise
-    try:
-        return getattr(mod, attr)
-    except AttributeError:
-        raise NotAvailableError(f"'{module}.{attr}' is not available yet") from None
-
-
 def cmd_build(args: argparse.Namespace) -> int:
-    build_atlas = _lazy("build", "build_atlas")
+    from atlas.build import build_atlas
+    from atlas.report import format_report
+
     report = build_atlas([Path(p) for p in args.plans] or None, out=Path(args.out))
-    format_report = _lazy("build", "format_report")
     sys.stdout.write(format_report(report) + "\n")
     return 0
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    extract_plan = _lazy("pipeline", "extract_plan")
-    result = extract_plan(Path(args.plan))
+    from atlas.pipeline import extract_plan
+
+    result = extract_plan(Path(args.plan), text_only=args.text_only)
     if args.json:
         _emit_json(result.to_json())
     else:
@@ -68,7 +54,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_geocode(args: argparse.Namespace) -> int:
-    geocode = _lazy("gazetteer", "geocode_json")
+    from atlas.places.gazetteer import geocode_json as geocode
+
     if not args.name.strip():
         raise InputError("a place name is required")
     doc = geocode(args.name, scope=args.scope)
@@ -88,33 +75,39 @@ def cmd_geocode(args: argparse.Namespace) -> int:
 
 
 def cmd_snapshot(args: argparse.Namespace) -> int:
-    snapshot = _lazy("render.snapshot", "snapshot_cli")
+    from atlas.render.print.snapshot import snapshot_cli as snapshot
+
     return snapshot(args)
 
 
 def cmd_deck(args: argparse.Namespace) -> int:
-    deck = _lazy("render.deck", "deck_cli")
+    from atlas.render.deck import deck_cli as deck
+
     return deck(args)
 
 
 def cmd_webmap(args: argparse.Namespace) -> int:
-    webmap = _lazy("render.standalone", "webmap_cli")
+    from atlas.render.web.standalone import webmap_cli as webmap
+
     return webmap(args)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import importlib
     import os
 
-    from .paths import ROOT
+    from atlas.paths import ROOT
 
     os.chdir(ROOT)  # Streamlit reads .streamlit/config.toml from the working directory
     # Import what the map page needs before the server listens: the first visitor otherwise
     # waits ~1 s for these imports inside their first script run.
     # (not streamlit_folium: a component declared before the server exists is never served)
-    for name in ("pandas", "geopandas", "folium", "mapclassify", "atlas.render.webmap"):
-        importlib.import_module(name)
+    import folium  # noqa: F401
+    import geopandas  # noqa: F401
+    import mapclassify  # noqa: F401
+    import pandas  # noqa: F401
     from streamlit.web import bootstrap
+
+    import atlas.render.web.webmap  # noqa: F401
 
     # a product server, not a dev loop: no file watching (it costs CPU and reruns sessions)
     flags: dict[str, object] = {"server.fileWatcherType": "none"}
@@ -142,6 +135,11 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("extract", help="extract layouts, entities and indicators from a plan")
     e.add_argument("plan")
     e.add_argument("--json", action="store_true")
+    e.add_argument(
+        "--text-only",
+        action="store_true",
+        help="read without the gazetteer (no jurisdiction detection; recorded in the output)",
+    )
     e.set_defaults(func=cmd_extract)
 
     g = sub.add_parser("geocode", help="look a place name up in the gazetteer")

@@ -25,10 +25,10 @@ from typing import Any
 
 import yaml
 
-from . import paths
-from .errors import CuratedSpecError
-from .layers import FeatureSpec
-from .model import LAYERS, PRECISIONS, SourceSpan
+from atlas import paths
+from atlas.errors import CuratedSpecError
+from atlas.model import LAYERS, PRECISIONS, SourceSpan
+from atlas.placement.anchoring import FeatureSpec
 
 log = logging.getLogger(__name__)
 

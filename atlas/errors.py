@@ -27,7 +27,3 @@ class CuratedSpecError(InputError):
 
 class SchemaError(AtlasError):
     """A layer frame that does not satisfy the feature schema (DESIGN §4)."""
-
-
-class NotAvailableError(InputError):
-    """A command whose capability has not been built yet."""

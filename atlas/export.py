@@ -27,8 +27,8 @@ import pyogrio
 import shapely
 from shapely.geometry import mapping
 
-from .errors import InputError
-from .layers import INDICATOR_COLUMNS
+from atlas.errors import InputError
+from atlas.schema import INDICATOR_COLUMNS
 
 PRECISION = 6
 
@@ -118,7 +118,7 @@ def _write_bytes(path: Path, data: bytes) -> Path:
 
 def write_gpkg(frames: Mapping[str, pd.DataFrame], path: Path | str) -> Path:
     """GeoPackage with one table per frame (the atlas store format, see :mod:`atlas.store`)."""
-    from .store import write_atlas
+    from atlas.store import write_atlas
 
     return write_atlas(path, frames)
 

@@ -7,8 +7,9 @@ Stages never mutate these objects; they build new ones (``dataclasses.replace``)
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Literal, Protocol, runtime_checkable
 
 #: precision classes, best first (DESIGN §4)
 PRECISIONS: tuple[str, ...] = ("admin", "surveyed", "derived", "schematic", "unresolved")
@@ -85,6 +86,27 @@ class Place:
     aliases: tuple[str, ...] = ()
     source: str = ""
     note: str = ""  # e.g. why a candidate ranks where it does (scope explanation)
+
+
+@runtime_checkable
+class PlaceIndex(Protocol):
+    """What extraction, jurisdiction detection and placement ask of a gazetteer.
+
+    :class:`atlas.places.gazetteer.Gazetteer` is the implementation; tests use a small fake.
+    The protocol lives in the model so that ``atlas.extract`` and ``atlas.identify`` can be
+    typed against it without importing ``atlas.places`` (the import contract forbids that:
+    extraction gets its places from the caller).
+    """
+
+    def __contains__(self, code: object) -> bool: ...
+
+    def get(self, code: str) -> Place: ...
+
+    def geocode(
+        self, name: str, scope: str | None = None, levels: Sequence[str] | None = None
+    ) -> list[Place]: ...
+
+    def find_in_text(self, text: str, scope: str | None = None) -> list[tuple[int, int, Place]]: ...
 
 
 @dataclass(frozen=True)
@@ -268,7 +290,7 @@ class Extraction:
             }
             for u in self.unresolved
         ]
-        return {
+        doc = {
             "plan_id": self.plan.plan_id,
             "jurisdiction": self.plan.jurisdiction,
             "adcode": self.plan.adcode,
@@ -278,3 +300,75 @@ class Extraction:
             "projects": projects,
             "unresolved": unresolved,
         }
+        if self.extra.get("text_only"):
+            doc["text_only"] = True  # read without the gazetteer: anchors from patterns only
+        return doc
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any], plan: PlanInfo) -> Extraction:
+        """Rebuild an extraction from its :meth:`to_json` document (layouts, entities,
+        indicators, unresolved; projects are not carried back).
+
+        Used for cached or hand-reviewed extractions (test fixtures, the app's upload cache).
+        ``plan`` is the plan's identity; the JSON holds only its id and jurisdiction.
+        """
+
+        def span(d: dict[str, Any]) -> SourceSpan | None:
+            if d.get("source_line") is None:
+                return None
+            return SourceSpan(int(d["source_line"]), d.get("source_quote") or "")
+
+        pid = plan.plan_id
+        layouts = tuple(
+            Layout(
+                pid,
+                lay["name"],
+                span(lay),
+                tuple(
+                    LayoutElement(
+                        e["component"],
+                        e["role"],
+                        e["name"],
+                        span(e),
+                        tuple(e.get("anchors") or ()),
+                        e.get("definition", ""),
+                        e.get("resolved", True),
+                        e.get("area_km2"),
+                    )
+                    for e in lay.get("elements", [])
+                ),
+                lay.get("expected", 0),
+                lay.get("context", ""),
+            )
+            for lay in doc.get("layouts", [])
+        )
+        entities = tuple(
+            Entity(
+                pid,
+                e["layer"],
+                e["role"],
+                e["name"],
+                span(e),
+                tuple(e.get("anchors") or ()),
+                tuple((str(k), str(v)) for k, v in (e.get("attrs") or {}).items()),
+            )
+            for e in doc.get("entities", [])
+        )
+        known = {f.name for f in fields(Indicator)} - {"plan_id", "source"}
+        indicators = tuple(
+            Indicator(plan_id=pid, source=span(i), **{k: v for k, v in i.items() if k in known})
+            for i in doc.get("indicators", [])
+        )
+        unresolved = tuple(
+            Unresolved(
+                pid,
+                u["kind"],
+                u["name"],
+                u.get("reason", ""),
+                span(u),
+                u.get("layout", ""),
+                u.get("component", ""),
+            )
+            for u in doc.get("unresolved", [])
+        )
+        return cls(plan, layouts, entities, indicators, (), unresolved)

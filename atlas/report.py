@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .model import LAYERS, PRECISIONS, Extraction
+from atlas.model import LAYERS, PRECISIONS, Extraction
 
 INDICATORS = "indicators"
 REPORT_VERSION = 1

@@ -21,9 +21,9 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from .errors import InputError, SchemaError
-from .layers import COLUMNS, INDICATOR_COLUMNS, PLAN_COLUMNS, indicator_table, validate
-from .model import LAYERS
+from atlas.errors import InputError, SchemaError
+from atlas.model import LAYERS
+from atlas.schema import COLUMNS, INDICATOR_COLUMNS, PLAN_COLUMNS, indicator_table, validate
 
 log = logging.getLogger(__name__)
 

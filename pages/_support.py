@@ -10,7 +10,6 @@ picked up without restarting. Uploaded plans live in ``st.session_state`` (per u
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +19,15 @@ import streamlit as st
 
 from atlas import appstate
 from atlas.appstate import from_display, to_display  # noqa: F401 (used by pages)
+from atlas.errors import AtlasError
 from atlas.indicator_views import (  # noqa: F401 (used by pages)
     base_vs_target,
     plan_short,
     typed_indicators,
 )
 from atlas.paths import BUILD, ROOT
-from atlas.render import webmap
+from atlas.render.style import LEVEL_LABELS
+from atlas.render.web import webmap
 
 UPLOADS = "atlas_uploads"
 
@@ -188,7 +189,7 @@ def unresolved(plan_id: str) -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def polygons() -> gpd.GeoDataFrame:
     """Jurisdiction polygons (counties and cities) for choropleths."""
-    from atlas import geodata
+    from atlas.places import geodata
 
     return pd.concat([geodata.counties(), geodata.cities()], ignore_index=True)
 
@@ -322,33 +323,10 @@ def feature_by_id(plan_id: str, fid: str) -> dict[str, Any] | None:
 
 @st.cache_resource(show_spinner=False)
 def gazetteer():
-    """The default gazetteer (None when it is not available)."""
-    try:
-        from atlas.gazetteer import default_gazetteer
-    except ImportError:
-        return None
+    """The default gazetteer (shared by every session; it never changes at run time)."""
+    from atlas.places.gazetteer import default_gazetteer
+
     return default_gazetteer()
-
-
-LEVELS = {
-    "province": "省",
-    "city": "地级市",
-    "county": "区县",
-    "township": "乡镇街道",
-    "zone": "功能区",
-    "river": "河流",
-    "coast": "海岸",
-    "sea": "海域",
-    "bay": "海湾",
-    "rail": "铁路",
-    "road": "公路",
-    "station": "车站",
-    "port": "港口",
-    "port_area": "港区",
-    "airport": "机场",
-    "reservoir": "水库",
-    "mountain": "山体",
-}
 
 
 def search(plan_id: str, query: str, scope: str | None = None) -> list[dict[str, Any]]:
@@ -366,14 +344,13 @@ def search(plan_id: str, query: str, scope: str | None = None) -> list[dict[str,
                 out.append(
                     {"kind": "要素", "name": r["name"], "id": r["id"], "latlon": f["_latlon"]}
                 )
-    gaz = gazetteer()
-    if gaz is not None:
-        try:
-            places = gaz.geocode(query, scope=scope or None)
-        except Exception:
-            places = []
+    try:
+        places = gazetteer().geocode(query, scope=scope or None)
+    except AtlasError:  # an unknown scope: no place results, the feature hits still show
+        places = []
+    if places:
         for p in places[:5]:
-            level = LEVELS.get(p.level, p.level)
+            level = LEVEL_LABELS.get(p.level, p.level)
             out.append(
                 {
                     "kind": "地名",
@@ -390,7 +367,7 @@ def search(plan_id: str, query: str, scope: str | None = None) -> list[dict[str,
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _plan_lines(path: str, mtime: float) -> list[str]:
-    from atlas.text import load_plan
+    from atlas.read.text import load_plan
 
     return list(load_plan(Path(path)).raw_lines)
 
@@ -421,46 +398,16 @@ def uploads() -> dict[str, dict[str, Any]]:
 
 
 def run_upload(data: bytes | str, plan_id: str) -> dict[str, Any]:
-    """Extract and place an uploaded plan text; keep it in the session.
+    """Extract and place an uploaded plan text (:func:`atlas.build.build_upload`); keep it in
+    the session.
 
     Raises
     ------
     atlas.errors.InputError
         For text that cannot be read as a plan (empty, binary, wrong encoding, too big).
     """
-    from atlas.build import build_extraction
-    from atlas.pipeline import extract_text
-    from atlas.text import read_text
+    from atlas.build import build_upload
 
-    t0 = time.perf_counter()
-    ex = extract_text(data, plan_id)
-    frames = build_extraction(ex)
-    ind = frames.pop("indicators", pd.DataFrame())
-    plan_df = frames.pop("plans", pd.DataFrame())
-    plan_row = plan_df.iloc[0].to_dict() if len(plan_df) else {"plan_id": plan_id}
-    plan_row["plan_id"] = plan_id
-    plan_row["title"] = plan_row.get("title") or f"上传：{plan_id}"
-    lines = list(read_text(data, plan_id, "<upload>").raw_lines)
-    entry = {
-        "plan": plan_row,
-        "frames": {k: v for k, v in frames.items() if isinstance(v, gpd.GeoDataFrame)},
-        "indicators": ind,
-        "lines": lines,
-        "unresolved": [u for u in ex.to_json()["unresolved"]],
-        "seconds": time.perf_counter() - t0,
-    }
+    entry = build_upload(data, plan_id)
     uploads()[plan_id] = entry
     return entry
-
-
-# ---------------------------------------------------------------- snapshots and exports
-
-
-def renderer(name: str):
-    """``atlas.render.<name>`` if that module has landed, else None."""
-    import importlib
-
-    try:
-        return importlib.import_module(f"atlas.render.{name}")
-    except ImportError:
-        return None

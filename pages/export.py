@@ -1,5 +1,6 @@
 """导出: GeoJSON / GeoPackage / KML / CSV of the current selection; snapshots and decks."""
 
+import logging
 import tempfile
 from pathlib import Path
 
@@ -8,7 +9,12 @@ import pandas as pd
 import streamlit as st
 
 import pages._support as sup
-from atlas.render import webmap
+from atlas import export
+from atlas.render.deck import deck
+from atlas.render.print.snapshot import snapshot
+from atlas.render.web import webmap
+
+log = logging.getLogger(__name__)
 
 sup.page_setup()
 st.header("导出")
@@ -34,7 +40,6 @@ n = sum(len(v) for v in sel.values())
 st.write(f"已选 {len(sel)} 个图层、{n} 个要素（含未定位要素，几何为空）。")
 if sel:
     allf = gpd.GeoDataFrame(pd.concat(sel.values(), ignore_index=True), crs=4326)
-    from atlas import export
 
     c1, c2, c3, c4 = st.columns(4)
     c1.download_button(
@@ -51,33 +56,35 @@ if sel:
     )
 
 st.subheader("静态地图与演示文稿")
-snap = sup.renderer("snapshot")
-if snap is None or not hasattr(snap, "snapshot"):
-    st.info("静态地图快照（PNG/SVG/PDF）尚不可用：快照渲染模块还没有完成。")
-else:
-    fmt = st.radio("格式", ["png", "svg", "pdf"], horizontal=True)
-    if st.button("生成快照"):
-        with tempfile.TemporaryDirectory() as tmp, st.spinner("正在渲染…"):
-            try:
-                outs = snap.snapshot(
-                    plan,
-                    Path(tmp) / f"{plan}.{fmt}",
-                    build=sup.atlas_path().parent,
-                    frames=sup.layers(plan),
-                )
-                data = Path(outs[0]).read_bytes()
-                st.download_button(f"下载 {fmt.upper()}", data, Path(outs[0]).name)
-                if fmt == "png":
-                    st.image(data)
-            except Exception as exc:
-                st.error(f"快照失败：{exc}")
-deck = sup.renderer("deck")
-if deck is None or not hasattr(deck, "deck"):
-    st.info("PPTX 演示文稿尚不可用：幻灯片渲染模块还没有完成。")
-elif st.button("生成 PPTX"):
+# generated files are kept in the session so their download buttons survive the rerun a
+# download click causes
+made = st.session_state.setdefault("export_made", {})
+fmt = st.radio("格式", ["png", "svg", "pdf"], horizontal=True)
+if st.button("生成快照"):
+    with tempfile.TemporaryDirectory() as tmp, st.spinner("正在渲染…"):
+        try:
+            outs = snapshot(
+                plan,
+                Path(tmp) / f"{plan}.{fmt}",
+                build=sup.atlas_path().parent,
+                frames=sup.layers(plan),
+            )
+            made[(plan, fmt)] = (Path(outs[0]).name, Path(outs[0]).read_bytes())
+        except Exception:
+            log.exception("snapshot of %s failed", plan)
+            st.error("快照生成失败，详情已写入日志。")
+if (plan, fmt) in made:
+    name, data = made[(plan, fmt)]
+    st.download_button(f"下载 {fmt.upper()}", data, name)
+    if fmt == "png":
+        st.image(data)
+if st.button("生成 PPTX"):
     with tempfile.TemporaryDirectory() as tmp, st.spinner("正在生成…"):
         try:
-            out = deck.deck(plan, Path(tmp) / f"{plan}.pptx", build=sup.atlas_path().parent)
-            st.download_button("下载 PPTX", Path(out).read_bytes(), f"{plan}.pptx")
-        except Exception as exc:
-            st.error(f"演示文稿生成失败：{exc}")
+            out = deck(plan, Path(tmp) / f"{plan}.pptx", build=sup.atlas_path().parent)
+            made[(plan, "pptx")] = (f"{plan}.pptx", Path(out).read_bytes())
+        except Exception:
+            log.exception("deck of %s failed", plan)
+            st.error("演示文稿生成失败，详情已写入日志。")
+if (plan, "pptx") in made:
+    st.download_button("下载 PPTX", made[(plan, "pptx")][1], made[(plan, "pptx")][0])

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 import pages._support as sup
-from atlas.render import webmap
+from atlas.render.web import webmap
 
 sup.page_setup()
 st.header("地图")

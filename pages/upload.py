@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 import pages._support as sup
 from atlas import limits
 from atlas.errors import InputError
-from atlas.render import webmap
+from atlas.render.web import webmap
 
 sup.page_setup()
 st.header("上传规划文本")

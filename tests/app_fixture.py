@@ -254,7 +254,7 @@ def indicator_rows() -> list[dict]:
 def make_fixture_atlas(folder: Path = FIXTURE_DIR) -> Path:
     """Write the fixture atlas (``atlas.gpkg``) and plan texts into ``folder``."""
     from atlas import store
-    from atlas.layers import COLUMNS, INDICATOR_COLUMNS, PLAN_COLUMNS
+    from atlas.schema import COLUMNS, INDICATOR_COLUMNS, PLAN_COLUMNS
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

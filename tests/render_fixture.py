@@ -11,7 +11,7 @@ import pandas as pd
 from shapely.geometry import LineString, Point, box
 from shapely.ops import unary_union
 
-from atlas import geodata
+from atlas.places import geodata
 from atlas.render.mapdata import PlanMeta
 
 PLAN = "jinzhou-2021"

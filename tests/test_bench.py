@@ -235,7 +235,7 @@ def test_run_item_turns_failures_into_rows(tmp_path, monkeypatch):
 
 
 def test_quick_run_of_the_gazetteer_item(tmp_path, capsys):
-    pytest.importorskip("atlas.gazetteer")
+    pytest.importorskip("atlas.places.gazetteer")
     from bench import run
 
     out_md = tmp_path / "benchmarks.md"

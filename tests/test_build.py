@@ -17,10 +17,14 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from atlas import build, geodata, store
-from atlas import geometry as geo
+from atlas import build, paths, store
 from atlas.errors import InputError
-from atlas.layers import COLUMNS, INDICATOR_COLUMNS
+from atlas.manifest import default_plans
+from atlas.placement import geometry as geo
+from atlas.places import geodata
+from atlas.places.gazetteer import default_gazetteer
+from atlas.report import format_report
+from atlas.schema import COLUMNS, INDICATOR_COLUMNS
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures" / "build"
@@ -88,7 +92,7 @@ def test_outputs_exist_and_open_with_the_schema(seed_build):
     assert geo.area_km2(overlay.geometry.iloc[0]) == pytest.approx(10035, rel=0.02)
     plans = store.list_plans(out / "atlas.gpkg")
     assert sorted(plans["plan_id"]) == sorted(SEEDS)
-    assert all((build.paths.ROOT / p).is_file() for p in plans["text_path"])
+    assert all((paths.ROOT / p).is_file() for p in plans["text_path"])
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".")]  # no staging left
 
 
@@ -109,7 +113,7 @@ def test_report_lists_layouts_precisions_and_unresolved(seed_build):
     t = report["totals"]
     assert t["extracted_share"] >= 0.8
     assert t["layout_elements_curated"] >= 1
-    text = build.format_report(report)
+    text = format_report(report)
     assert "extracted" in text and "curated" in text and "一核双廊三片区" in text
 
 
@@ -132,7 +136,7 @@ def test_required_layouts_are_found(seed_layers):
 def test_geojson_is_byte_stable_across_builds(seed_build, tmp_path):
     out, _ = seed_build
     again = tmp_path / "again"
-    build.build_atlas(build.default_plans()[::-1], again)  # plan order does not matter either
+    build.build_atlas(default_plans()[::-1], again)  # plan order does not matter either
     for f in sorted((out / "geojson").glob("*.geojson")):
         assert f.read_bytes() == (again / "geojson" / f.name).read_bytes(), f.name
 
@@ -144,7 +148,7 @@ def test_failed_build_keeps_the_previous_atlas(seed_build, tmp_path):
     bad = tmp_path / "empty.txt"
     bad.write_bytes(b"")
     with pytest.raises(InputError):
-        build.build_atlas([build.default_plans()[0], bad], out)
+        build.build_atlas([default_plans()[0], bad], out)
     assert (out / "atlas.gpkg").read_bytes() == gpkg
     assert {p.name: p.read_bytes() for p in (out / "geojson").iterdir()} == before
 
@@ -205,7 +209,7 @@ def test_south_zones_lie_south_of_north_zones(seed_layers):
 
 
 def test_axes_pass_near_every_city_they_name(seed_layers, fixture_frames):
-    gaz = build._gazetteer()
+    gaz = default_gazetteer()
     axes = [seed_layers["layout"]]
     axes += [f["layout"] for f in fixture_frames.values()]
     checked = 0
@@ -357,7 +361,7 @@ def test_cli_build_reports_bad_input_with_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith("atlas: error:") and "jurisdiction" in err and "\n" not in err
     assert not out.exists()
-    seed = build.default_plans()[1]
+    seed = default_plans()[1]
     with pytest.raises(InputError, match="given twice"):
         build.build_atlas([seed, seed], out)
     assert not out.exists()

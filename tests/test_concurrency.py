@@ -33,7 +33,8 @@ from browser_support import CHROMIUM, free_port, is_local, start_app, stop, wait
 from test_determinism import build_in_subprocess, gpkg_tables, outputs
 
 from atlas.appstate import PAGE_PATHS
-from atlas.build import build_atlas, default_plans
+from atlas.build import build_atlas
+from atlas.manifest import default_plans
 
 SESSIONS = 20
 BROWSER_SESSIONS = int(os.environ.get("ATLAS_BROWSER_SESSIONS", "4"))

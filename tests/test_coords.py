@@ -1,11 +1,11 @@
-"""WGS-84 ⇄ GCJ-02 conversion (atlas.coords)."""
+"""WGS-84 ⇄ GCJ-02 conversion (atlas.places.coords)."""
 
 import numpy as np
 import pytest
 from pyproj import Geod
 from shapely.geometry import LineString, Point, Polygon
 
-from atlas.coords import (
+from atlas.places.coords import (
     gcj02_to_wgs84,
     geom_gcj02_to_wgs84,
     geom_wgs84_to_gcj02,

@@ -8,8 +8,8 @@ import pytest
 
 from atlas import curated, paths
 from atlas.errors import CuratedSpecError, InputError
-from atlas.layers import FeatureSpec
 from atlas.model import Place, SourceSpan
+from atlas.placement.anchoring import FeatureSpec
 
 LINES = (
     "第三章 空间布局",

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas.build import build_atlas, default_plans
+from atlas.build import build_atlas
+from atlas.manifest import default_plans
 from atlas.paths import PLANS, ROOT
 
 #: GeoPackage bookkeeping tables whose rows hold write timestamps

@@ -22,6 +22,13 @@ from atlas.extract.entities import extract_entities
 from atlas.extract.passages import passages_from_text
 from atlas.model import PlanInfo
 
+
+@pytest.fixture(autouse=True)
+def _bind_places(places):
+    """Stages called directly consult the real gazetteer, as :func:`extract_document` does."""
+    yield
+
+
 GOLDEN = Path(__file__).parent / "golden" / "entities"
 REGEN = os.environ.get("ATLAS_REGEN_GOLDEN") == "1"
 

@@ -7,7 +7,7 @@ and quotes carry ``<img src=x onerror=alert(1)>``. A curated spec (YAML) adds a 
 ``<script>alert(1)</script>测试园`` and renames a layout to ``<img src=x onerror=alert(7)>…``
 (the layer-tree label). The outputs checked:
 
-- the folium HTML of :func:`atlas.render.webmap.build_map` (popups, tooltips, layer control,
+- the folium HTML of :func:`atlas.render.web.webmap.build_map` (popups, tooltips, layer control,
   legend), statically (no executable markup, escaped text present) and in headless Chromium
   (every popup and tooltip opened, the layer control expanded: ``alert`` never runs);
 - the plan reader page and the map page's side panel (Streamlit AppTest);
@@ -29,7 +29,7 @@ from app_fixture import app_test
 from atlas import paths, store
 from atlas.build import build_atlas
 from atlas.cli import main
-from atlas.render import webmap
+from atlas.render.web import webmap
 
 PLAN_ID = "evil-2021"
 EVIL_PLAN = [

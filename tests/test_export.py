@@ -13,7 +13,7 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon
 
 from atlas import export
-from atlas.layers import COLUMNS, frame, indicator_table
+from atlas.schema import COLUMNS, frame, indicator_table
 
 # clockwise exterior with a counter-clockwise hole: both must be flipped for RFC 7946
 CW = Polygon(

@@ -29,8 +29,8 @@ from atlas.errors import InputError, PlanFormatError
 from atlas.model import SourceSpan
 from atlas.paths import PLANS
 from atlas.pipeline import extract_text
-from atlas.structure import parse
-from atlas.text import load_plan, read_text
+from atlas.read.structure import parse
+from atlas.read.text import load_plan, read_text
 
 #: ATLAS_FUZZ_SCALE=20 runs a deeper search (the CI default keeps the file under ~15 s)
 SCALE = int(os.environ.get("ATLAS_FUZZ_SCALE", "1"))
@@ -116,7 +116,7 @@ def check_span(span: SourceSpan | None, lines: list[str], what: str) -> None:
 
 
 def check_plan_text(pt, text: str) -> None:
-    """Invariants of a loaded :class:`~atlas.text.PlanText` against the decoded ``text``."""
+    """Invariants of a loaded :class:`~atlas.read.text.PlanText` against the decoded ``text``."""
     lines = original_lines(text.removeprefix("\ufeff"))
     assert list(pt.raw_lines) == lines
     assert len(pt.norm_lines) == len(lines)

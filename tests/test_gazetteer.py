@@ -1,4 +1,4 @@
-"""Gazetteer look-ups (atlas.gazetteer): variants, aliases, OCR slips, scope ranking, text scan."""
+"""Gazetteer look-ups: variants, aliases, OCR slips, scope ranking, text scan."""
 
 import itertools
 import json
@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from atlas.gazetteer import Gazetteer, default_gazetteer, geocode_json, stem
 from atlas.model import Place
+from atlas.places.gazetteer import Gazetteer, default_gazetteer, geocode_json, stem
 
 GAZ = default_gazetteer()
 JINZHOU, LINGHAI, ZHANQIAN, CHAOYANG_COUNTY = "210700", "210781", "210802", "211321"

@@ -1,4 +1,4 @@
-"""Bundled reference layers (atlas.geodata): counts, CRS, validity, and real-world sanity."""
+"""Bundled reference layers (atlas.places.geodata): counts, CRS, validity, and real-world sanity."""
 
 import time
 
@@ -7,7 +7,7 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from atlas import geodata
+from atlas.places import geodata
 
 METRIC = 32651  # UTM 51N covers the region
 

@@ -7,7 +7,7 @@ import math
 import pytest
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
-from atlas import geometry as geo
+from atlas.placement import geometry as geo
 
 # ~40 km × 44 km box around (121.2, 41.2)
 SQUARE = box(121.0, 41.0, 121.48, 41.4)

@@ -1,4 +1,4 @@
-"""Tests for atlas.extract.indicators and atlas.indicator_keys (golden files per plan).
+"""Tests for atlas.extract.indicators and atlas.extract.keys (golden files per plan).
 
 Regenerate the golden files after a reviewed change with
 ``ATLAS_REGEN_GOLDEN=1 pytest tests/test_indicators.py``.
@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from atlas.extract.indicators import extract_indicators, normalize_unit, parse_value
-from atlas.indicator_keys import canonical_key, find_names
+from atlas.extract.keys import canonical_key, find_names
 from atlas.model import Indicator, PlanInfo
 from atlas.paths import PLANS
 from atlas.pipeline import extract_text, read_plan
-from atlas.structure import parse
-from atlas.text import read_text
+from atlas.read.structure import parse
+from atlas.read.text import read_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
 GOLDEN = Path(__file__).parent / "golden" / "indicators"

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
+import ground_fixture as ground
 import pytest
 
+from atlas.assemble import feature_rows, indicator_frame, specs_from_extraction
 from atlas.errors import SchemaError
-from atlas.layers import (
-    COLUMNS,
-    feature_rows,
-    frame,
-    indicator_frame,
-    slug,
-    specs_from_extraction,
-    split_layers,
-    validate,
-)
 from atlas.model import (
     Entity,
     Extraction,
@@ -29,12 +18,8 @@ from atlas.model import (
     SourceSpan,
     Unresolved,
 )
+from atlas.schema import COLUMNS, frame, slug, split_layers, validate
 
-_spec = importlib.util.spec_from_file_location(
-    "build_ground", Path(__file__).parent / "fixtures" / "build" / "ground.py"
-)
-ground = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ground)
 spec = ground.spec
 JURIS, RIVER, COAST, SEA, WEST = ground.JURIS, ground.RIVER, ground.COAST, ground.SEA, ground.WEST
 

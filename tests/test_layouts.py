@@ -23,8 +23,8 @@ from atlas.extract.passages import passages_from_text
 from atlas.extract.slogans import find_slogans, parse_parts
 from atlas.model import PlanInfo
 from atlas.paths import PLANS
-from atlas.structure import parse
-from atlas.text import load_plan
+from atlas.read.structure import parse
+from atlas.read.text import load_plan
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden" / "layouts"
@@ -36,6 +36,14 @@ SEEDS = (
     "jinzhou-2024-report",
     "chaoyang-county-2021",
 )
+
+
+@pytest.fixture(autouse=True)
+def _bind_places(places):
+    """Stages called directly consult the real gazetteer, as :func:`extract_document` does."""
+    yield
+
+
 #: own test plans: (file stem, jurisdiction, adcode)
 OWN_PLANS = {
     "own_xingcheng": ("辽宁省葫芦岛市兴城市", "211481"),

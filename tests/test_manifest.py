@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from atlas import geodata, paths
+from atlas import paths
+from atlas.places import geodata
 
 MANIFEST = geodata.manifest()
 REQUIRED = ["file", "source", "licence", "crs_before", "rows", "vertices", "sha256", "precision"]

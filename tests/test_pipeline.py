@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
 import time
 from pathlib import Path
 
@@ -12,17 +11,12 @@ import pytest
 
 from atlas.cli import main
 from atlas.errors import PlanFormatError
+from atlas.identify import detect_jurisdiction
+from atlas.manifest import manifest_entry
 from atlas.paths import PLANS
-from atlas.pipeline import (
-    _optional_stage,
-    detect_jurisdiction,
-    extract_plan,
-    extract_text,
-    manifest_entry,
-    read_plan,
-)
-from atlas.structure import parse
-from atlas.text import load_plan
+from atlas.pipeline import extract_plan, extract_text, read_plan
+from atlas.read.structure import parse
+from atlas.read.text import load_plan
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
 SEEDS = sorted(PLANS.glob("*.txt"))
@@ -63,9 +57,9 @@ def test_unlisted_plan_gets_stem_and_detected_jurisdiction():
         ("chaoyang-county-2021.txt", "211321", "plan"),
     ],
 )
-def test_detection_agrees_with_manifest(name, adcode, kind):
+def test_detection_agrees_with_manifest(name, adcode, kind, gazetteer):
     # detection alone (as for a plan never seen) finds what the manifest says
-    info = detect_jurisdiction(parse(load_plan(PLANS / name, "x")))
+    info = detect_jurisdiction(parse(load_plan(PLANS / name, "x")), gazetteer)
     assert (info.adcode, info.kind) == (adcode, kind)
 
 
@@ -107,15 +101,21 @@ def test_cli_extract(capsys, tmp_path):
     assert "PDF" in capsys.readouterr().err
 
 
-def test_optional_stage_only_tolerates_its_own_absence(tmp_path, monkeypatch):
-    assert _optional_stage("atlas.extract.no_such_stage_xyz", "f") is None
-    (tmp_path / "stage_with_broken_import.py").write_text(
-        "import no_such_dependency_xyz\n", encoding="utf-8"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
-    with pytest.raises(ModuleNotFoundError):
-        _optional_stage("stage_with_broken_import", "f")
-    sys.modules.pop("stage_with_broken_import", None)
+def test_a_broken_gazetteer_is_an_error_not_a_quiet_fallback(monkeypatch):
+    # extraction used to fall back to patterns when the reference data failed to load, so
+    # the same text could give different anchors; now the failure reaches the caller
+    from atlas.errors import AtlasError
+    from atlas.places import gazetteer
+
+    def broken():
+        raise AtlasError("geodata/townships.csv: unreadable")
+
+    monkeypatch.setattr("atlas.pipeline.default_gazetteer", broken)
+    with pytest.raises(AtlasError, match="unreadable"):
+        extract_plan(PLANS / "zhanqian-2021.txt")
+    ex = extract_plan(PLANS / "zhanqian-2021.txt", text_only=True)  # asked for explicitly
+    assert ex.extra["text_only"] is True and ex.to_json()["text_only"] is True
+    assert gazetteer.default_gazetteer() is not None
 
 
 def test_all_seeds_fast():

@@ -1,21 +1,14 @@
-"""Placement rules (atlas.placement) on a synthetic ground (tests/fixtures/build/ground.py)."""
+"""Placement rules (atlas.placement.rules) on a synthetic ground (tests/ground_fixture.py)."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
+import ground_fixture as ground
 import pytest
 from shapely.geometry import Point
 
-from atlas import geometry as geo
-from atlas.layers import place
+from atlas.placement import geometry as geo
+from atlas.placement.rules import place
 
-_spec = importlib.util.spec_from_file_location(
-    "build_ground", Path(__file__).parent / "fixtures" / "build" / "ground.py"
-)
-ground = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(ground)
 spec = ground.spec
 JURIS, RIVER, COAST, SEA, WEST = ground.JURIS, ground.RIVER, ground.COAST, ground.SEA, ground.WEST
 
@@ -173,7 +166,7 @@ def test_ring_around_a_neighbouring_area(ctx):
 
 
 def test_a_rule_that_leaves_nothing_is_unresolved_not_empty():
-    from atlas import placement
+    from atlas.placement import rules as placement
 
     p = placement._placed(None, "derived", [], "equal_area_disc")
     assert p.precision == "unresolved" and p.geometry is None

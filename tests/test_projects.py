@@ -16,8 +16,15 @@ from atlas.extract.projects import extract_projects
 from atlas.model import PlanInfo, Project
 from atlas.paths import PLANS
 from atlas.pipeline import read_plan
-from atlas.structure import parse
-from atlas.text import read_text
+from atlas.read.structure import parse
+from atlas.read.text import read_text
+
+
+@pytest.fixture(autouse=True)
+def _bind_places(places):
+    """Stages called directly consult the real gazetteer, as :func:`extract_document` does."""
+    yield
+
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
 GOLDEN = Path(__file__).parent / "golden" / "projects"

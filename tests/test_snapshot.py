@@ -14,11 +14,12 @@ from app_fixture import real_atlas
 from matplotlib.testing.compare import compare_images
 from shapely.geometry import LineString
 
-from atlas import geodata
 from atlas.cli import main
 from atlas.errors import InputError
-from atlas.render import labels, mapdata, snapshot
-from atlas.render.fonts import SAMPLE, cjk_font, missing_glyphs
+from atlas.places import geodata
+from atlas.render import mapdata
+from atlas.render.print import labels, snapshot
+from atlas.render.print.fonts import SAMPLE, cjk_font, missing_glyphs
 
 BASELINE = Path(__file__).parent / "baseline"
 LAYOUT = "一核一带三轴三片区"

@@ -12,7 +12,8 @@ from browser_support import CHROMIUM, FLAGS
 
 from atlas.cli import main
 from atlas.errors import InputError
-from atlas.render import mapdata, standalone
+from atlas.render import mapdata
+from atlas.render.web import standalone
 
 
 @pytest.fixture(scope="module")

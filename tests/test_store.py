@@ -8,7 +8,7 @@ from shapely.geometry import LineString, Point, box
 
 from atlas import store
 from atlas.errors import InputError, SchemaError
-from atlas.layers import COLUMNS, PLAN_COLUMNS, frame, indicator_table
+from atlas.schema import COLUMNS, PLAN_COLUMNS, frame, indicator_table
 
 
 def row(plan, layer, name, geom, precision="derived", line=5):

@@ -1,4 +1,4 @@
-"""Tests for atlas.structure: headings, boxes, glossary, tables, sentences."""
+"""Tests for atlas.read.structure: headings, boxes, glossary, tables, sentences."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from atlas.paths import PLANS
-from atlas.structure import Document, heading_style, parse
-from atlas.text import load_plan, read_text
+from atlas.read.structure import Document, heading_style, parse
+from atlas.read.text import load_plan, read_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
 

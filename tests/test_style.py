@@ -3,7 +3,7 @@
 import pytest
 
 from atlas.errors import SchemaError
-from atlas.style import legend_entries, load_spec, style_for
+from atlas.render.style import legend_entries, load_spec, style_for
 
 
 def test_role_overrides_layer():

@@ -1,13 +1,13 @@
-"""Tests for atlas.tables: pipe tables split across pages and one-cell-per-line tables."""
+"""Tests for atlas.read.tables: pipe tables split across pages and one-cell-per-line tables."""
 
 from __future__ import annotations
 
 from functools import cache
 
 from atlas.paths import PLANS
-from atlas.structure import Document, parse
-from atlas.tables import read_pipe_table
-from atlas.text import load_plan, read_text
+from atlas.read.structure import Document, parse
+from atlas.read.tables import read_pipe_table
+from atlas.read.text import load_plan, read_text
 
 
 @cache

@@ -1,4 +1,4 @@
-"""Tests for atlas.text: decoding, normalisation, page-break re-joining, provenance."""
+"""Tests for atlas.read.text: decoding, normalisation, page-break re-joining, provenance."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from atlas.errors import PlanFormatError
 from atlas.paths import PLANS
-from atlas.text import (
+from atlas.read.text import (
     MAX_BYTES,
     decode,
     load_plan,

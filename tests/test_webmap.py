@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from app_fixture import EVIL_NAME, fixture_frames, indicator_rows
 
-from atlas import geodata
-from atlas.render import webmap
-from atlas.render.assets import local_asset_files, remote_urls, use_local_assets
+from atlas.places import geodata
+from atlas.render.web import webmap
+from atlas.render.web.assets import local_asset_files, remote_urls, use_local_assets
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +175,7 @@ def test_choropleth_classifies_jurisdictions():
 
 
 def test_offline_basemap_layers():
-    from atlas.render.basemap import offline_layers
+    from atlas.render.web.basemap import offline_layers
 
     names = [lay.name for lay in offline_layers()]
     assert names[0] == "省域" and "市界" in names and "区县界" in names

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import lru_cache
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from atlas.model import PlaceIndex
 
 log = logging.getLogger(__name__)
 
@@ -172,16 +175,28 @@ _GENERIC = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
-def _gazetteer() -> Any | None:
-    """The default gazetteer, or None while it is unavailable (extraction still works)."""
-    try:
-        from ..gazetteer import default_gazetteer
+#: the places extraction looks names up in; bound by :func:`using_places` around one extraction
+_PLACES: ContextVar[PlaceIndex | None] = ContextVar("atlas_extract_places", default=None)
 
-        return default_gazetteer()
-    except Exception as exc:
-        log.warning("gazetteer unavailable, anchors from patterns only: %s", exc)
-        return None
+
+@contextmanager
+def using_places(places: PlaceIndex | None) -> Iterator[None]:
+    """Bind the place index that :func:`find_anchors` (and project place words) consult.
+
+    ``None`` is text-only mode: anchors come from place-suffix patterns alone. The caller
+    decides (:func:`atlas.extract.extract_document`); extraction never loads reference data
+    itself, so the same text always gives the same result for the same places.
+    """
+    token = _PLACES.set(places)
+    try:
+        yield
+    finally:
+        _PLACES.reset(token)
+
+
+def current_places() -> PlaceIndex | None:
+    """The place index bound by :func:`using_places` (None in text-only mode)."""
+    return _PLACES.get()
 
 
 def _pattern_hits(text: str) -> list[tuple[int, int]]:
@@ -261,7 +276,7 @@ def find_anchors(text: str, scope: str | None = None) -> tuple[str, ...]:
         extra.append((m.start(), m.group(0)))
     for m in _ELLIPSIS_RE.finditer(text):
         extra.append((m.start(), m.group(1) + m.group(3)))
-    gaz = _gazetteer()
+    gaz = _PLACES.get()
     if gaz is not None:
         for s, e, place in gaz.find_in_text(text, scope=scope):
             # outside 辽宁 only whole provinces and cities count (新县城 is no 新县)

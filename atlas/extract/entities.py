@@ -17,11 +17,11 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from ..model import Entity, PlanInfo
-from ..text import sentence_bounds
-from .anchors import find_anchors
-from .passages import Passage, passages
-from .slogans import NUMERALS
+from atlas.extract.anchors import find_anchors
+from atlas.extract.passages import Passage, passages
+from atlas.extract.slogans import NUMERALS
+from atlas.model import Entity, PlanInfo
+from atlas.read.text import sentence_bounds
 
 log = logging.getLogger(__name__)
 

@@ -1,13 +1,13 @@
 """Indicators: every row of a plan's indicator tables, plus targets and results in prose.
 
-Tables (:attr:`atlas.structure.Document.tables`) are read by their column headers: a column's
+Tables (:attr:`atlas.read.structure.Document.tables`) are read by their column headers: a column's
 year comes from ``20XX年`` (or ``“十三五”`` → 2020, ``“十四五”`` → 2025), its side from
 目标/规划 (target) vs 预计/完成/实际/现状 (base/actual), else by year order; 增长/增速
 columns hold growth rates. A review table (target year = base year, e.g. 十三五 完成情况)
 yields ``kind="actual"`` rows.
 
 Prose: every sentence outside tables and 专栏 project lists is searched for known indicator
-names (:mod:`atlas.indicator_keys`) followed by a value (``地区生产总值增长5.4%``,
+names (:mod:`atlas.extract.keys`) followed by a value (``地区生产总值增长5.4%``,
 ``到2025年,全市粮食生产能力达到11亿斤``, ``城镇登记失业率控制在4.5%以内``), ratio
 (``28:30:42``) or qualitative target (``与经济增长同步``, ``高于全省平均水平``). The year
 is the nearest year named before the value, else the section's (``2023年工作回顾``), else the
@@ -26,10 +26,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ..indicator_keys import canonical_key, find_names
-from ..model import Indicator, SourceSpan
-from ..structure import Document, Sentence
-from ..tables import Table
+from atlas.extract.keys import canonical_key, find_names
+from atlas.model import Indicator, SourceSpan
+from atlas.read.structure import Document, Sentence
+from atlas.read.tables import Table
 
 #: placeholder cells meaning "no value"
 _EMPTY = {"", "—", "--", "-", "/", "——", "—-", "－", "∅", "...", "…"}

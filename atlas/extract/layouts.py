@@ -23,19 +23,27 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..model import Layout, LayoutElement, PlanInfo, SourceSpan, Unresolved
-from ..text import sentence_bounds
-from .anchors import find_anchors
-from .members import (
+from atlas.extract.anchors import find_anchors
+from atlas.extract.members import (
     area_km2,
     clean_name,
     sentence_end,
     split_items,
     unit_end,
 )
-from .passages import Passage, is_toc, passages, section
-from .slogans import NUMERALS, PART_PLAIN, UNIT_ROLES, Part, Slogan, find_slogans, parse_parts
-from .zones import HEAD_NUM_RE, HEAD_VERB_RE, label_layouts
+from atlas.extract.passages import Passage, is_toc, passages, section
+from atlas.extract.slogans import (
+    NUMERALS,
+    PART_PLAIN,
+    UNIT_ROLES,
+    Part,
+    Slogan,
+    find_slogans,
+    parse_parts,
+)
+from atlas.extract.zones import HEAD_NUM_RE, HEAD_VERB_RE, label_layouts
+from atlas.model import Layout, LayoutElement, PlanInfo, SourceSpan, Unresolved
+from atlas.read.text import sentence_bounds
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import sentence_bounds
+from atlas.read.text import sentence_bounds
 
 _LEAD_RE = re.compile(
     r"^(?:是指|指|即|为|是|包括|包含|:|,|依托|沿着|向[东南西北]|主动|重点|我市|本市|"

@@ -2,8 +2,8 @@
 
 The extractors need, for every paragraph, its normalised text, whether it is a heading, the
 headings above it and a way back to the original file (:class:`~atlas.model.SourceSpan`).
-:func:`passages` builds that view from the reader's ``Document`` (``atlas.structure``) when it
-is given one, and from a bare :class:`~atlas.text.PlanText` otherwise (with a small heading
+:func:`passages` builds that view from the reader's ``Document`` (``atlas.read.structure``) when it
+is given one, and from a bare :class:`~atlas.read.text.PlanText` otherwise (with a small heading
 detector), so extraction does not depend on which stage produced its input.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import SourceSpan
+from atlas.model import SourceSpan
 
 #: heading kinds, outermost first; a plan uses a subset of them in this order
 _HEAD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -91,7 +91,7 @@ def _from_paragraphs(paras: Iterable[Any]) -> Iterator[Passage]:
 
 
 def _from_document(doc: Any) -> Iterator[Passage]:
-    """Adapt the reader's Document (``atlas.structure``): kinds and heading paths given.
+    """Adapt the reader's Document (``atlas.read.structure``): kinds and heading paths given.
 
     Table-of-contents lines are left out (they repeat the headings without any text) and so
     are table cells, portal chrome (web-page headers/footers) and responsibility notes; a
@@ -115,7 +115,7 @@ def passages(doc: Any) -> tuple[Passage, ...]:
     ----------
     doc : Document or PlanText or sequence of paragraphs
         The reader's structured ``Document`` (paragraphs with ``heading_path``), a
-        :class:`~atlas.text.PlanText`, passages already built, or any sequence of objects
+        :class:`~atlas.read.text.PlanText`, passages already built, or any sequence of objects
         with ``text`` and ``span(start, end)``.
     """
     paras = tuple(getattr(doc, "paragraphs", doc))

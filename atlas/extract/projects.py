@@ -1,6 +1,6 @@
 """Key projects: 专栏 project lists split into items.
 
-A 专栏 (:attr:`atlas.structure.Document.boxes`) lists projects as long runs such as
+A 专栏 (:attr:`atlas.read.structure.Document.boxes`) lists projects as long runs such as
 ``精细化工:投资15亿元三溢科技公司精细化工产业园,投资12亿元龙宇新材料公司…等17个项目。``
 Each paragraph is split at top-level ``, ; 。`` (not inside brackets) into items; an item's
 leading ``投资 X 亿元/万元(的)`` gives its investment (normalised to 亿元), the rest its name
@@ -17,16 +17,14 @@ another 专栏 (same investment and near-identical name, e.g. ``国电投40万�
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 from dataclasses import replace
-from functools import lru_cache
-from typing import Any
 
-from ..model import Project
-from ..structure import DocParagraph, Document
-from ..tables import Table
+from atlas.extract.anchors import current_places
+from atlas.model import Project
+from atlas.read.structure import DocParagraph, Document
+from atlas.read.tables import Table
 
 log = logging.getLogger(__name__)
 
@@ -83,24 +81,9 @@ def _short_title(title: str) -> str:
     return t.strip("“”") or title
 
 
-@lru_cache(maxsize=1)
-def _gazetteer() -> Any | None:
-    try:
-        mod = importlib.import_module("atlas.gazetteer")
-    except ModuleNotFoundError as exc:
-        if exc.name == "atlas.gazetteer":
-            return None
-        raise
-    try:
-        return mod.default_gazetteer()
-    except Exception as exc:  # reference data broken or mid-rebuild: fall back, loudly
-        log.warning("gazetteer unavailable (%s); place words from admin suffixes only", exc)
-        return None
-
-
 def place_words(text: str, scope: str = "") -> tuple[str, ...]:
     """Admin-unit names (县/市/区/镇/乡/街道/村) written in ``text``, in order, unique."""
-    gaz = _gazetteer()
+    gaz = current_places()
     out: list[str] = []
     if gaz is not None and hasattr(gaz, "find_in_text"):
         prev_end = -1

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..model import Layout, LayoutElement, PlanInfo
-from .anchors import find_anchors
-from .members import area_km2, sentence_end
-from .passages import Passage, section
+from atlas.extract.anchors import find_anchors
+from atlas.extract.members import area_km2, sentence_end
+from atlas.extract.passages import Passage, section
+from atlas.model import Layout, LayoutElement, PlanInfo
 
 HEAD_NUM_RE = re.compile(
     r"^(?:第[一二三四五六七八九十百\d]+[章节]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d+[.、])"

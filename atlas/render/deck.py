@@ -21,11 +21,19 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Emu, Inches, Pt
 
-from ..errors import InputError
-from ..style import load_spec, style_for
-from . import mapdata
-from .outfile import check_target, write_atomically
-from .snapshot import combine, drawable, focus_of, layouts_of, render_map, select, subtitle_of
+from atlas.errors import InputError
+from atlas.render import mapdata
+from atlas.render.outfile import check_target, write_atomically
+from atlas.render.print.snapshot import (
+    combine,
+    drawable,
+    focus_of,
+    layouts_of,
+    render_map,
+    select,
+    subtitle_of,
+)
+from atlas.render.style import load_spec, style_for
 
 log = logging.getLogger(__name__)
 

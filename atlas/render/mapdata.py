@@ -1,7 +1,7 @@
 """What the presentation renderers read: a plan's identity, its layers, indicators, basemap.
 
 Everything here reads the atlas build (``<build>/atlas.gpkg`` through :mod:`atlas.store`) or
-the bundled reference data (:mod:`atlas.geodata`); the renderers themselves take plain
+the bundled reference data (:mod:`atlas.places.geodata`); the renderers themselves take plain
 GeoDataFrames, so tests can hand them small fixtures.
 """
 
@@ -15,14 +15,14 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from ..errors import AtlasError, InputError
-from ..layers import COLUMNS
-from ..paths import PLANS
+from atlas.errors import AtlasError, InputError
+from atlas.paths import PLANS
+from atlas.schema import COLUMNS
 
 log = logging.getLogger(__name__)
 
 #: the feature schema columns (DESIGN §4) the renderers rely on: those of
-#: :data:`atlas.layers.COLUMNS` up to the source quote (not provenance or placement notes)
+#: :data:`atlas.schema.COLUMNS` up to the source quote (not provenance or placement notes)
 FEATURE_COLUMNS = COLUMNS[: COLUMNS.index("source_quote") + 1]
 
 
@@ -99,7 +99,7 @@ def plan_meta(plan_id: str, build: str | Path | None = None) -> PlanMeta:
     rows: list[dict] = []
     if build is not None and (Path(build) / "atlas.gpkg").exists():
         try:
-            from ..store import list_plans
+            from atlas.store import list_plans
 
             rows = list_plans(Path(build) / "atlas.gpkg").to_dict("records")
         except (ImportError, AtlasError) as exc:  # store not available: fall back
@@ -121,7 +121,7 @@ def plan_meta(plan_id: str, build: str | Path | None = None) -> PlanMeta:
 
 def load_frames(plan_id: str, build: str | Path) -> dict[str, gpd.GeoDataFrame]:
     """The plan's layers from the build, one GeoDataFrame per layer (EPSG:4326)."""
-    from ..store import read_layers
+    from atlas.store import read_layers
 
     frames = read_layers(gpkg_path(build), plan_id=plan_id)
     return {k: v for k, v in frames.items() if v is not None and len(v)}
@@ -129,7 +129,7 @@ def load_frames(plan_id: str, build: str | Path) -> dict[str, gpd.GeoDataFrame]:
 
 def load_indicators(plan_id: str, build: str | Path) -> pd.DataFrame:
     """The plan's indicators from the build (empty frame when it has none)."""
-    from ..store import read_indicators
+    from atlas.store import read_indicators
 
     try:
         return read_indicators(gpkg_path(build), plan_id=plan_id)
@@ -139,7 +139,7 @@ def load_indicators(plan_id: str, build: str | Path) -> pd.DataFrame:
 
 
 def _safe(loader_name: str) -> gpd.GeoDataFrame:
-    from .. import geodata
+    from atlas.places import geodata
 
     try:
         gdf = getattr(geodata, loader_name)()

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import InputError
+from atlas.errors import InputError
 
 
 def check_target(out: str | Path, suffixes: tuple[str, ...], use: str) -> Path:

@@ -14,7 +14,8 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
-from .symbology import LAYER_LABELS, esc
+from atlas.render.web.geojson import esc
+from atlas.render.web.symbology import LAYER_LABELS
 
 #: highlight colour of each kind of span
 KIND_COLORS: dict[str, str] = {

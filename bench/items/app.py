@@ -28,7 +28,7 @@ def _plan_ids(build) -> list[str]:
 
 def app_rows(ctx: Context) -> list[Row]:
     """Cold render and warm rerun (median over every rerun of every repeat) and payloads."""
-    require("streamlit", "streamlit_folium", "atlas.render.webmap")
+    require("streamlit", "streamlit_folium", "atlas.render.web.webmap")
     build = ctx.seed_build()
     lo = load1()
     plans = _plan_ids(build)

@@ -17,7 +17,7 @@ SCOPES = (None, "210700", "210781")
 
 def name_mix(limit: int = 600) -> list[str]:
     """Place names as plans write them: full names, short forms, townships, rivers, ports ..."""
-    from atlas import geodata
+    from atlas.places import geodata
 
     names: list[str] = []
     units = geodata.units()
@@ -38,8 +38,8 @@ def name_mix(limit: int = 600) -> list[str]:
 
 def gazetteer_rows(ctx: Context) -> list[Row]:
     """Time the default gazetteer's ``geocode`` after one warm-up pass over the mix."""
-    require("atlas.gazetteer")
-    from atlas.gazetteer import default_gazetteer
+    require("atlas.places.gazetteer")
+    from atlas.places.gazetteer import default_gazetteer
 
     lo = load1()
     default_gazetteer.cache_clear() if hasattr(default_gazetteer, "cache_clear") else None

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 from common import OUT, SRC, write_geojson
 
-from atlas.coords import gcj02_to_wgs84
+from atlas.places.coords import gcj02_to_wgs84
 
 LEVELS = {"province": "province", "city": "city", "district": "county"}
 

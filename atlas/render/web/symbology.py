@@ -9,7 +9,6 @@ reader at that line. Unresolved features (no geometry) are never drawn; the app 
 
 from __future__ import annotations
 
-import html
 import itertools
 import json
 import math
@@ -20,13 +19,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..appstate import PAGE_PATHS
-from ..style import Style, legend_entries, load_spec, style_for
+from atlas.appstate import PAGE_PATHS
+from atlas.render.style import Style, legend_entries, load_spec, style_for
+from atlas.render.web.geojson import DECIMALS, esc, geo_mapping
+from atlas.schema import drawable
 
 if TYPE_CHECKING:
-    from .overlay import Choropleth
+    from atlas.render.web.overlay import Choropleth
 
-DECIMALS = 6
 #: simplification tolerance of feature polygons/lines in degrees (≈ 20 m)
 TOLERANCE = 0.0002
 #: glyph drawn in a point icon per style icon name (plain divIcons, no icon font needed)
@@ -102,13 +102,6 @@ PANEL_CSS = (
 )
 
 
-def esc(value: object) -> str:
-    """HTML-escape any value for popups, tooltips and panels ("" for None/NaN)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return html.escape(str(value), quote=True)
-
-
 def precision_label(precision: str) -> str:
     """Chinese label of a precision class (from the style spec)."""
     spec = load_spec().get("precision", {})
@@ -130,17 +123,6 @@ def group_label(key: str) -> str:
     if key.startswith("layout:"):
         return f"空间布局 · {key.split(':', 1)[1]}"
     return LAYER_LABELS.get(key, key)
-
-
-def drawable(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Rows that can be drawn: not unresolved and with a non-empty geometry."""
-    if gdf is None or len(gdf) == 0:
-        return gdf
-    geom = gdf.geometry
-    ok = geom.notna() & ~geom.is_empty
-    if "precision" in gdf.columns:
-        ok &= gdf["precision"].astype(str) != "unresolved"
-    return gdf[ok]
 
 
 def unresolved(frames: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
@@ -291,12 +273,6 @@ def _line_parts(geom) -> list[shapely.LineString]:
     return []
 
 
-def _geo(geom, transform, decimals: int = DECIMALS) -> dict[str, Any]:
-    if transform is not None:
-        geom = shapely.set_precision(transform(geom), 10.0**-decimals, mode="pointwise")
-    return shapely.geometry.mapping(geom)
-
-
 def group_payload(
     gdf: gpd.GeoDataFrame,
     *,
@@ -326,7 +302,7 @@ def group_payload(
     str
         GeoJSON FeatureCollection text, with ``<`` escaped so it is safe inside ``<script>``.
     """
-    from ..coords import geom_wgs84_to_gcj02
+    from atlas.places.coords import geom_wgs84_to_gcj02
 
     tf = geom_wgs84_to_gcj02 if gcj else None
     geoms = shapely.set_precision(
@@ -356,7 +332,7 @@ def group_payload(
             props["_i"] = _icon_html(st, prec)
         if layer == "layout":
             props["_l"] = esc(_short(str(row.get("name", ""))))
-        feats.append({"type": "Feature", "geometry": _geo(geom, tf), "properties": props})
+        feats.append({"type": "Feature", "geometry": geo_mapping(geom, tf), "properties": props})
         if st.symbol == "halo" and geom.geom_type.endswith("Polygon"):
             halo = {
                 "color": st.fill,
@@ -368,7 +344,7 @@ def group_payload(
             halos.append(
                 {
                     "type": "Feature",
-                    "geometry": _geo(geom, tf),
+                    "geometry": geo_mapping(geom, tf),
                     "properties": {"id": props["id"], "_s": halo, "_z": st.z - 1, "_x": 1},
                 }
             )
@@ -387,7 +363,7 @@ def group_payload(
                 extras.append(
                     {
                         "type": "Feature",
-                        "geometry": _geo(head, tf),
+                        "geometry": geo_mapping(head, tf),
                         "properties": {
                             **{k: v for k, v in props.items() if k != "_l"},
                             "_s": s,

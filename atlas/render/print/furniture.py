@@ -13,10 +13,11 @@ from matplotlib.patches import Polygon as MplPolygon
 from shapely import box as shp_box
 from shapely.ops import unary_union
 
-from .. import __version__
-from ..style import Style, basemap_colors
-from . import mapdata, symbols
-from .backdrop import OUTSIDE_LAND, clip, fit_extent, local_crs, patch
+from atlas import __version__
+from atlas.render import mapdata
+from atlas.render.print import symbols
+from atlas.render.print.backdrop import OUTSIDE_LAND, clip, fit_extent, local_crs, patch
+from atlas.render.style import Style, basemap_colors
 
 #: page sizes in inches (width, height)
 PAPERS: dict[str, tuple[float, float]] = {"a4": (11.69, 8.27), "16:9": (13.333, 7.5)}

@@ -8,8 +8,9 @@ import geopandas as gpd
 import pandas as pd
 from shapely.ops import unary_union
 
-from ..errors import InputError
-from . import mapdata
+from atlas.errors import InputError
+from atlas.render import mapdata
+from atlas.schema import drawable
 
 
 def combine(frames: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
@@ -53,13 +54,6 @@ def select(features: gpd.GeoDataFrame, layout: str | None = None) -> gpd.GeoData
     if layout not in known:
         raise InputError(f"unknown layout {layout!r} (this plan has: {', '.join(known) or '—'})")
     return features[(features["layer"] == "layout") & (features["layout"] == layout)]
-
-
-def drawable(features: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Features with a geometry and a precision other than ``unresolved``."""
-    geom = features.geometry
-    keep = geom.notna() & ~geom.is_empty & (features["precision"] != "unresolved")
-    return features[keep]
 
 
 @dataclass

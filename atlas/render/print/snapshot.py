@@ -22,33 +22,33 @@ from pathlib import Path
 import geopandas as gpd
 from matplotlib.figure import Figure
 
-from .. import __version__
-from ..errors import InputError
-from . import mapdata
-from .backdrop import OUTSIDE_LAND as OUTSIDE_LAND
-from .backdrop import draw_basemap as draw_basemap
-from .backdrop import fit_extent as fit_extent
-from .backdrop import local_crs as local_crs
-from .furniture import INSET_BOX as INSET_BOX
-from .furniture import LEGEND_BOX as LEGEND_BOX
-from .furniture import MAP_BOX as MAP_BOX
-from .furniture import PAPERS
-from .furniture import SCHEMATIC_NOTE as SCHEMATIC_NOTE
-from .furniture import UNTITLED_LIFT as UNTITLED_LIFT
-from .furniture import attribution as attribution
-from .furniture import draw_inset as draw_inset
-from .furniture import draw_legend as draw_legend
-from .furniture import draw_north_arrow as draw_north_arrow
-from .furniture import draw_scale_bar as draw_scale_bar
-from .furniture import nice_length as nice_length
-from .mappage import RenderInfo, render_map
-from .mappage import label_text as label_text
-from .outfile import check_target, write_atomically
-from .series import MapPage, combine, layouts_of, plan_pages
-from .series import drawable as drawable
-from .series import focus_of as focus_of
-from .series import select as select
-from .series import subtitle_of as subtitle_of
+from atlas import __version__
+from atlas.errors import InputError
+from atlas.render import mapdata
+from atlas.render.outfile import check_target, write_atomically
+from atlas.render.print.backdrop import OUTSIDE_LAND as OUTSIDE_LAND
+from atlas.render.print.backdrop import draw_basemap as draw_basemap
+from atlas.render.print.backdrop import fit_extent as fit_extent
+from atlas.render.print.backdrop import local_crs as local_crs
+from atlas.render.print.furniture import INSET_BOX as INSET_BOX
+from atlas.render.print.furniture import LEGEND_BOX as LEGEND_BOX
+from atlas.render.print.furniture import MAP_BOX as MAP_BOX
+from atlas.render.print.furniture import PAPERS
+from atlas.render.print.furniture import SCHEMATIC_NOTE as SCHEMATIC_NOTE
+from atlas.render.print.furniture import UNTITLED_LIFT as UNTITLED_LIFT
+from atlas.render.print.furniture import attribution as attribution
+from atlas.render.print.furniture import draw_inset as draw_inset
+from atlas.render.print.furniture import draw_legend as draw_legend
+from atlas.render.print.furniture import draw_north_arrow as draw_north_arrow
+from atlas.render.print.furniture import draw_scale_bar as draw_scale_bar
+from atlas.render.print.furniture import nice_length as nice_length
+from atlas.render.print.mappage import RenderInfo, render_map
+from atlas.render.print.mappage import label_text as label_text
+from atlas.render.print.series import MapPage, combine, layouts_of, plan_pages
+from atlas.render.print.series import drawable as drawable
+from atlas.render.print.series import focus_of as focus_of
+from atlas.render.print.series import select as select
+from atlas.render.print.series import subtitle_of as subtitle_of
 
 log = logging.getLogger(__name__)
 

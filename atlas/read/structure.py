@@ -1,6 +1,6 @@
 """Document structure of a plan: section tree, glossary, 专栏 boxes and tables.
 
-:func:`parse` turns a :class:`~atlas.text.PlanText` into a :class:`Document`:
+:func:`parse` turns a :class:`~atlas.read.text.PlanText` into a :class:`Document`:
 
 - **headings** of every style found in plans — markdown ``#`` lines, 第X编/章/节, 一、,
   （一）/(一), 1./1、, (1)/①, 前言/序言/附件 — ranked by style (not by the unreliable
@@ -18,7 +18,7 @@
   paragraphs listing investments (``投资 X 亿元…``); it ends at the next chapter-level or
   (一)/一、-style heading, the next 专栏, or the first ordinary prose paragraph.
 - **tables**: markdown pipe tables and one-cell-per-line tables under a ``表N-M`` caption,
-  found here and rebuilt into rows by :mod:`atlas.tables`.
+  found here and rebuilt into rows by :mod:`atlas.read.tables`.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .model import PlanInfo, SourceSpan
-from .tables import Table, TableRow, read_cell_table, read_pipe_table
+from atlas.model import PlanInfo, SourceSpan
+from atlas.read.tables import Table, TableRow, read_cell_table, read_pipe_table
 
 __all__ = [
     "Box",
@@ -42,7 +42,7 @@ __all__ = [
     "heading_style",
     "parse",
 ]
-from .text import Paragraph, PlanText, is_chrome, sentence_bounds
+from atlas.read.text import Paragraph, PlanText, is_chrome, sentence_bounds
 
 _CN = "一二三四五六七八九十百零〇"
 #: (style, rank, regex) — lower rank = higher level; first match wins
@@ -150,7 +150,7 @@ class DocParagraph:
         return self.para.line
 
     def span(self, start: int = 0, end: int | None = None) -> SourceSpan:
-        """Source span of ``text[start:end]`` (see :meth:`atlas.text.Paragraph.span`)."""
+        """Source span of ``text[start:end]`` (see :meth:`atlas.read.text.Paragraph.span`)."""
         return self.para.span(start, end)
 
 
@@ -313,7 +313,7 @@ def parse(pt: PlanText, plan: PlanInfo | None = None) -> Document:
     Parameters
     ----------
     pt : PlanText
-        The loaded plan (:func:`atlas.text.load_plan` / :func:`atlas.text.read_text`).
+        The loaded plan (:func:`atlas.read.text.load_plan` / :func:`atlas.read.text.read_text`).
     plan : PlanInfo, optional
         Identity of the plan; defaults to one built from ``pt.plan_id``/``pt.path``.
 

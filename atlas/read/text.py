@@ -5,7 +5,7 @@ A :class:`PlanText` holds the original decoded lines verbatim, a normalised form
 sentence (or a name, e.g. 朝凌 ‖ 客专) in half. Every character of a paragraph's normalised
 text maps back to a 1-based line and column of the original file, so any extracted span can be
 quoted verbatim with :meth:`Paragraph.span`. Decoding the bytes (encoding detection, refusal
-of what is not plan text) is :mod:`atlas.encoding`; :func:`decode`, ``MAX_BYTES`` and
+of what is not plan text) is :mod:`atlas.read.encoding`; :func:`decode`, ``MAX_BYTES`` and
 ``SUPPORTED`` are re-exported here.
 
 Normalisation (what the ``text`` of a line or paragraph looks like):
@@ -28,13 +28,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .encoding import MAX_BYTES as MAX_BYTES
-from .encoding import SUPPORTED as SUPPORTED
-from .encoding import check_text, is_cjk
-from .encoding import decode as decode
-from .errors import PlanFormatError
-from .limits import MAX_PLAN_MB, human_size
-from .model import SourceSpan
+from atlas.errors import PlanFormatError
+from atlas.limits import MAX_PLAN_MB, human_size
+from atlas.model import SourceSpan
+from atlas.read.encoding import MAX_BYTES as MAX_BYTES
+from atlas.read.encoding import SUPPORTED as SUPPORTED
+from atlas.read.encoding import check_text, is_cjk
+from atlas.read.encoding import decode as decode
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ header (or leaves it blank), two-level headers put the sub-header in the first d
 and group rows (``<b>一、经济发展</b>``, ``**经济发展**``) label the rows below them.
 One-cell-per-line tables (``表1-1`` then 指标名称 / 单位 / … each on its own line) lose empty
 cells and rowspans; rows are rebuilt from header vocabulary and row terminators.
-:mod:`atlas.structure` finds the tables; the functions here read them.
+:mod:`atlas.read.structure` finds the tables; the functions here read them.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .model import SourceSpan
+from atlas.model import SourceSpan
 
 _CN = "一二三四五六七八九十百零〇"
 _TABLE_NOTE_RE = re.compile(r"^(?:注|说明|备注)\s*[:：]")

@@ -2,7 +2,7 @@
 
 Each :class:`FeatureSpec` (a layout element or entity, before placement) has its anchor names
 resolved against the gazetteer in the plan's jurisdiction scope; then a DESIGN §5 rule from
-:mod:`atlas.geometry`, chosen by the spec's role and what the anchors turned out to be
+:mod:`atlas.placement.geometry`, chosen by the spec's role and what the anchors turned out to be
 (polygons, lines, points, compass words, neighbours), makes the geometry. What no rule can place
 comes back as ``precision=unresolved`` with the reason. docs/geometry.md lists the rules.
 """
@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from enum import StrEnum
 
 import shapely
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
-from . import geometry as geo
-from .anchoring import (
+from atlas.model import PRECISIONS
+from atlas.placement import geometry as geo
+from atlas.placement.anchoring import (
     MIN_CONFIDENCE,
     NEAR_DEG,
     Context,
@@ -27,8 +29,8 @@ from .anchoring import (
     Placed,
     resolve_anchors,
 )
-from .anchoring import Anchor as _Anchor
-from .model import PRECISIONS
+from atlas.placement.anchoring import Anchor as _Anchor
+from atlas.placement.context import compass_word
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +45,6 @@ MARINE_WORDS = ("滨海", "沿海", "海岸", "海域", "海洋", "近海", "湾
 NEIGHBOUR_RE = re.compile(
     r"([东西南北])(?:侧|面|边)(?:紧邻|毗邻|相邻|邻接|邻|临|靠|接)([^,，;；。、]+)"
 )
-COMPASS_RE = re.compile(r"(中?(?:东北|西北|东南|西南|东|西|南|北)|中)(?:部|翼|侧)")
 
 
 def _worst(*precisions: str) -> str:
@@ -63,16 +64,6 @@ def _is_marine(spec: FeatureSpec, anchors: Sequence[_Anchor]) -> bool:
     if any(a.place.level in ("coast", "sea", "bay", "port", "port_area") for a in anchors):
         return True
     return any(w in text for w in MARINE_WORDS)
-
-
-def _compass_word(spec: FeatureSpec, *, in_definition: bool = True) -> str:
-    m = COMPASS_RE.search(spec.component + spec.name) or (
-        COMPASS_RE.search(spec.definition) if in_definition else None
-    )
-    if not m:
-        return ""
-    word = m.group(1)
-    return word + "部"
 
 
 def _usable_point(a: _Anchor, ctx: Context) -> bool:
@@ -194,7 +185,7 @@ def _partition_word(spec: FeatureSpec, ctx: Context) -> str:
     """The definition's compass word when the layout is split by compass words (≥ 2 zones)."""
     if spec.role not in ("zone", "area", "district") or len(ctx.siblings.get(spec.layout, ())) < 2:
         return ""
-    return _compass_word(spec)
+    return compass_word(spec)
 
 
 def _place_ring_around(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed | None:
@@ -225,7 +216,7 @@ def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
         if ring is not None:
             return ring
     areas = [a for a in anchors if _usable_area(a, ctx)]
-    name_word = _compass_word(spec, in_definition=False)
+    name_word = compass_word(spec, in_definition=False)
     if spec.role in ("wing", "park_area"):
         own = _place_own_area(spec, anchors, ctx)
         if own is not None:
@@ -248,7 +239,7 @@ def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
         own = _place_own_area(spec, anchors, ctx, first_only=False)
         if own is not None:
             return own
-    word = name_word or _compass_word(spec)
+    word = name_word or compass_word(spec)
     if word:
         z = _compass_zone(spec, ctx, word)
         if z is not None:
@@ -319,7 +310,7 @@ def _place_band(
             return _placed(
                 g, _worst("derived", *(a.place.precision for a in areas)), areas, "union_of_areas"
             )
-    word = _compass_word(spec)
+    word = compass_word(spec)
     if word:
         z = _compass_zone(spec, ctx, word)
         if z is not None:
@@ -429,6 +420,39 @@ def _place_line(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
     return _placed(g, prec if prec in PRECISIONS[:-1] else "derived", [a], "line_clip", note)
 
 
+class Family(StrEnum):
+    """How a role is drawn (DESIGN §5): the one table from role to placement rule."""
+
+    AREA = "area"  # cores, clusters, zones, wings: polygons of what they name, else discs
+    BAND = "band"  # belts, corridors, rings: buffers along a line, clipped
+    AXIS = "axis"  # axes: lines through the places they name, in order
+    LINE = "line"  # rivers, rail, roads, reaches: the named line (or the part between ends)
+    POINT = "point"  # nodes, parks, ports, stations, projects: a point (a disc with an area)
+
+
+#: role → family; any role not listed is a point (parks, ports, stations, projects …)
+ROLE_FAMILY: dict[str, Family] = {
+    **{r: Family.AREA for r in AREA_ROLES},
+    **{r: Family.BAND for r in BAND_ROLES},
+    "axis": Family.AXIS,
+    **{r: Family.LINE for r in LINE_ROLES},
+}
+
+
+def family(role: str) -> Family:
+    """The placement family of a role (:data:`ROLE_FAMILY`, default :attr:`Family.POINT`)."""
+    return ROLE_FAMILY.get(role, Family.POINT)
+
+
+RULES: dict[Family, Callable[[FeatureSpec, list[_Anchor], Context], Placed]] = {
+    Family.AREA: _place_area,
+    Family.BAND: _place_band,
+    Family.AXIS: _place_axis,
+    Family.LINE: _place_line,
+    Family.POINT: _place_point,
+}
+
+
 def place(spec: FeatureSpec, ctx: Context) -> Placed:
     """Turn a spec into a geometry with a precision class (DESIGN §5 rules)."""
     if not spec.resolved:
@@ -443,16 +467,7 @@ def place(spec: FeatureSpec, ctx: Context) -> Placed:
         # an entity that is itself a gazetteer place (大有经济开发区) is located by its own name
         own, _ = resolve_anchors([spec.name], ctx, floor, split_compounds=False)
         anchors = own + [a for a in anchors if a.place.code not in {o.place.code for o in own}]
-    if spec.role in AREA_ROLES:
-        out = _place_area(spec, anchors, ctx)
-    elif spec.role in BAND_ROLES:
-        out = _place_band(spec, anchors, ctx)
-    elif spec.role == "axis":
-        out = _place_axis(spec, anchors, ctx)
-    elif spec.role in LINE_ROLES:
-        out = _place_line(spec, anchors, ctx)
-    else:
-        out = _place_point(spec, anchors, ctx)
+    out = RULES[family(spec.role)](spec, anchors, ctx)
     if out.precision == "unresolved" and missing:
         note = f"{out.note}; not in the gazetteer: {'、'.join(missing)}"
         out = Placed(None, "unresolved", 0.0, out.anchors, out.rule, note)

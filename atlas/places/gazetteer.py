@@ -1,6 +1,6 @@
 """Resolve place names in plan text to gazetteer places, with scope-aware ranking.
 
-The gazetteer is built once from the bundled reference layers (:mod:`atlas.geodata`): the admin
+The gazetteer is built once from the bundled reference layers (:mod:`atlas.places.geodata`): the
 units of 辽宁 (polygons), every province/city/county of China (points only), the township
 register, functional zones, water, transport and landmarks. Each place is indexed under its full
 name, its aliases and former names, and its suffix-stripped stem (凌海市 → 凌海, 沟帮子街道 →
@@ -16,6 +16,7 @@ An unknown name yields no candidate: the gazetteer never guesses.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -24,8 +25,9 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from atlas import geodata
+from atlas.errors import AtlasError
 from atlas.model import Place
+from atlas.places import geodata
 
 PROVINCE = "210000"  # 辽宁省
 
@@ -86,6 +88,8 @@ _LEVEL_RANK = {
 _MATCH_SCORE = {"full": 1.0, "alias": 0.9, "stem": 0.85, "variant": 0.8, "informal": 0.6}
 _TOWN_SUFFIXES = ("镇", "乡", "街道", "满族乡", "蒙古族乡", "朝鲜族乡")
 _COUNTY_SUFFIXES = ("县", "市", "区")
+
+log = logging.getLogger(__name__)
 
 
 def stem(name: str) -> str:
@@ -452,7 +456,9 @@ def default_gazetteer() -> Gazetteer:
     ):
         try:
             frame = getattr(geodata, key)()
-        except Exception:  # a missing optional layer must not break geocoding
+        except (AtlasError, OSError, ValueError) as exc:
+            # optional layers: a missing one must not break geocoding, but it is logged
+            log.warning("gazetteer: reference layer %s unavailable: %s", key, exc)
             continue
         for r in frame.itertuples():
             geom = r.geometry

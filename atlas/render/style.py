@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from .errors import SchemaError
-from .paths import LAYERS
+from atlas.errors import SchemaError
+from atlas.paths import LAYERS
 
 STYLE_FILE = LAYERS / "style.yaml"
 _KEYS = {
@@ -97,3 +97,25 @@ def legend_entries(pairs: list[tuple[str, str]], spec: dict | None = None) -> li
 def basemap_colors(spec: dict | None = None) -> dict[str, str]:
     """Colours of the offline basemap (land, sea, boundaries, rivers, coast)."""
     return dict((spec or load_spec())["basemap"])
+
+
+#: Chinese labels of gazetteer place levels (search results, popups)
+LEVEL_LABELS: dict[str, str] = {
+    "province": "省",
+    "city": "地级市",
+    "county": "区县",
+    "township": "乡镇街道",
+    "zone": "功能区",
+    "river": "河流",
+    "coast": "海岸",
+    "sea": "海域",
+    "bay": "海湾",
+    "rail": "铁路",
+    "road": "公路",
+    "station": "车站",
+    "port": "港口",
+    "port_area": "港区",
+    "airport": "机场",
+    "reservoir": "水库",
+    "mountain": "山体",
+}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from branca.element import Element
 
-from ..paths import STATIC
+from atlas.paths import STATIC
 
 log = logging.getLogger(__name__)
 

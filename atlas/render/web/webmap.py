@@ -1,10 +1,10 @@
 """The interactive web map (folium/Leaflet) of atlas layers: :func:`build_map`.
 
 Each layer group is encoded once (:func:`prepare`: simplified, 6 decimals, style and escaped
-popup precomputed per feature, see :mod:`atlas.render.symbology`) so the app can cache it per
+popup precomputed per feature, see :mod:`atlas.render.web.symbology`) so the app can cache it per
 plan and rebuild the map cheaply when a layer is toggled. Basemaps: the offline vector basemap
-(default, :mod:`atlas.render.basemap`), OSM, Gaode (features shifted to GCJ-02 on screen only)
-and Tianditu (with a key). Every asset is served locally (:mod:`atlas.render.assets`).
+(default, :mod:`atlas.render.web.basemap`), OSM, Gaode (features shifted to GCJ-02 on screen only)
+and Tianditu (with a key). Every asset is served locally (:mod:`atlas.render.web.assets`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 from branca.element import Element
 
-from .assets import use_local_assets
-from .basemap import OFF_LAND, minimap_layers, offline_layers
-from .leaflet import (
+from atlas.render.web.assets import use_local_assets
+from atlas.render.web.basemap import OFF_LAND, minimap_layers, offline_layers
+from atlas.render.web.geojson import DECIMALS, esc
+from atlas.render.web.leaflet import (
     CSS,
     CityLabels,
     FeatureLayer,
@@ -30,7 +31,7 @@ from .leaflet import (
     StaticGeoJson,
     ZoomClass,
 )
-from .overlay import (
+from atlas.render.web.overlay import (
     MEASURE_COLUMNS,
     MEASURE_LABELS,
     RAMP,
@@ -38,15 +39,13 @@ from .overlay import (
     choropleth,
     choropleth_payload,
 )
-from .symbology import (
-    DECIMALS,
+from atlas.render.web.symbology import (
     GLYPHS,
     LAYER_LABELS,
     PANEL_CSS,
     ROLE_LABELS,
     TOLERANCE,
     drawable,
-    esc,
     group_key,
     group_label,
     group_payload,
@@ -237,7 +236,7 @@ def _fit_box(bounds, gcj: bool) -> list[list[float]]:
     bounds = (minx, miny, maxx, maxy)
     sw, ne = [bounds[1], bounds[0]], [bounds[3], bounds[2]]
     if gcj:
-        from ..coords import wgs84_to_gcj02
+        from atlas.places.coords import wgs84_to_gcj02
 
         sw = list(reversed([float(v) for v in wgs84_to_gcj02(bounds[0], bounds[1])]))
         ne = list(reversed([float(v) for v in wgs84_to_gcj02(bounds[2], bounds[3])]))
@@ -426,7 +425,7 @@ def build_map(
         else:
             center = LIAONING
         if gcj:
-            from ..coords import wgs84_to_gcj02
+            from atlas.places.coords import wgs84_to_gcj02
 
             lon, lat = wgs84_to_gcj02(center[1], center[0])
             center = (float(lat), float(lon))

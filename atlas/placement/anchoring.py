@@ -3,7 +3,7 @@
 A :class:`FeatureSpec` names its anchors as the plan writes them (锦州港, 锦-阜-盘, 凌海市小凌河);
 :func:`resolve_anchors` looks them up in the gazetteer within the plan's jurisdiction scope and
 returns the places with their cleaned polygons/lines, and the names it could not resolve.
-:mod:`atlas.placement` turns resolved anchors into geometry.
+:mod:`atlas.placement.rules` turns resolved anchors into geometry.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from typing import Any
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from . import geometry as geo
-from .model import Place, SourceSpan
+from atlas.model import Place, SourceSpan
+from atlas.placement import geometry as geo
 
 #: gazetteer candidates below this confidence are not used (a same-named place elsewhere in
 #: China, e.g. 老城 → 洛阳老城区, scores 0.38)
@@ -62,7 +62,7 @@ class Context:
     plan_id: str
     adcode: str
     jurisdiction: BaseGeometry
-    gazetteer: Any  # atlas.gazetteer.Gazetteer (duck-typed: geocode, polygon, line)
+    gazetteer: Any  # atlas.places.gazetteer.Gazetteer (duck-typed: geocode, polygon, line)
     coast: BaseGeometry | None = None
     sea: BaseGeometry | None = None
     marine_region: BaseGeometry | None = None
@@ -113,7 +113,7 @@ class Anchor:
 
 @lru_cache(maxsize=1)
 def _city_names() -> tuple[str, ...]:
-    from . import geodata
+    from atlas.places import geodata
 
     return tuple(geodata.cities()["name"])
 

@@ -18,7 +18,7 @@ from matplotlib.path import Path as MplPath
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from ..style import Style
+from atlas.render.style import Style
 
 PT_PER_PX = 0.75
 
@@ -314,7 +314,7 @@ def draw(ax: Axes, geom, style: Style, unit: float) -> list[tuple[float, float]]
     geom : shapely geometry
         The feature geometry (same CRS as the axes); empty geometries are skipped.
     style : Style
-        Resolved style (:func:`atlas.style.style_for`).
+        Resolved style (:func:`atlas.render.style.style_for`).
     unit : float
         A map-scale distance in metres (about 1 % of the map width) for halos, bands, discs.
     """

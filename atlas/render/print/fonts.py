@@ -12,7 +12,7 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
-from ..errors import AtlasError
+from atlas.errors import AtlasError
 
 log = logging.getLogger(__name__)
 

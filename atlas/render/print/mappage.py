@@ -12,13 +12,13 @@ from matplotlib.patches import Patch
 from shapely import box as shp_box
 from shapely.ops import unary_union
 
-from ..errors import InputError
-from ..style import basemap_colors, legend_entries, style_for
-from . import labels as lab
-from . import mapdata, symbols
-from .backdrop import clip, draw_basemap, fit_extent, local_crs
-from .fonts import cjk_font, drawable_text
-from .furniture import (
+from atlas.errors import InputError
+from atlas.render import mapdata
+from atlas.render.print import labels as lab
+from atlas.render.print import symbols
+from atlas.render.print.backdrop import clip, draw_basemap, fit_extent, local_crs
+from atlas.render.print.fonts import cjk_font, drawable_text
+from atlas.render.print.furniture import (
     INSET_BOX,
     LEGEND_BOX,
     MAP_BOX,
@@ -32,7 +32,8 @@ from .furniture import (
     draw_scale_bar,
     lift_box,
 )
-from .series import drawable
+from atlas.render.print.series import drawable
+from atlas.render.style import basemap_colors, legend_entries, style_for
 
 
 @dataclass

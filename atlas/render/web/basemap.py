@@ -17,8 +17,8 @@ from typing import Any
 import geopandas as gpd
 import shapely
 
-from ..errors import AtlasError
-from ..style import basemap_colors
+from atlas.errors import AtlasError
+from atlas.render.style import basemap_colors
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class BaseLayer:
 
 
 def _load(loader: str) -> gpd.GeoDataFrame | None:
-    from .. import geodata
+    from atlas.places import geodata
 
     try:
         gdf = getattr(geodata, loader)()
@@ -112,7 +112,7 @@ def offline_layers(gcj: bool = False) -> tuple[BaseLayer, ...]:
         Shift to GCJ-02 (only for drawing over Gaode tiles; never used for the offline map
         itself, kept for symmetry with the feature layers).
     """
-    from ..coords import geom_wgs84_to_gcj02
+    from atlas.places.coords import geom_wgs84_to_gcj02
 
     tf = geom_wgs84_to_gcj02 if gcj else None
     c = basemap_colors()

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .symbology import _geo, esc
+from atlas.render.web.geojson import esc, geo_mapping
 
 RAMP = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
 MEASURE_COLUMNS = {"base": "base_value", "target": "target_value", "growth": "growth"}
@@ -120,7 +120,7 @@ def choropleth(
 
 def choropleth_payload(ch: Choropleth, *, gcj: bool = False) -> str:
     """Encode a choropleth as a FeatureLayer payload (fill by class, tooltip with the value)."""
-    from ..coords import geom_wgs84_to_gcj02
+    from atlas.places.coords import geom_wgs84_to_gcj02
 
     tf = geom_wgs84_to_gcj02 if gcj else None
     geoms = shapely.set_precision(
@@ -134,7 +134,7 @@ def choropleth_payload(ch: Choropleth, *, gcj: bool = False) -> str:
         feats.append(
             {
                 "type": "Feature",
-                "geometry": _geo(geom, tf, 5),
+                "geometry": geo_mapping(geom, tf, 5),
                 "properties": {
                     "id": f"overlay:{esc(row['adcode'])}",
                     "_s": s,

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
-from .errors import PlanFormatError
-from .limits import MAX_PLAN_BYTES, MAX_PLAN_MB, human_size
+from atlas.errors import PlanFormatError
+from atlas.limits import MAX_PLAN_BYTES, MAX_PLAN_MB, human_size
 
 #: largest plan file accepted (bytes; documented in atlas/limits.py and docs/robustness.md)
 MAX_BYTES = MAX_PLAN_BYTES

@@ -14,8 +14,8 @@ from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from jinja2 import Template
 
-from .basemap import BaseLayer
-from .symbology import esc
+from atlas.render.web.basemap import BaseLayer
+from atlas.render.web.geojson import esc
 
 
 class _Raw(Element):

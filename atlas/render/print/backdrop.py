@@ -12,8 +12,8 @@ from matplotlib.patches import PathPatch
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
-from ..style import basemap_colors
-from . import symbols
+from atlas.render.print import symbols
+from atlas.render.style import basemap_colors
 
 OUTSIDE_LAND = "#e9e7e1"
 

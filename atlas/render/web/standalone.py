@@ -1,6 +1,6 @@
 """A standalone interactive map page (``atlas webmap``) that works from file:// offline.
 
-The folium map of :func:`atlas.render.webmap.build_map` (offline vector basemap) is rendered
+The folium map of :func:`atlas.render.web.webmap.build_map` (offline vector basemap) is rendered
 with its Leaflet and plugin assets pointed at a placeholder URL; every such ``<script src>``
 and stylesheet ``<link>`` is then replaced by the file's content inline, and images a
 stylesheet refers to (Leaflet's layer icons) become ``data:`` URIs. The result is one HTML file
@@ -16,9 +16,9 @@ import re
 import sys
 from pathlib import Path
 
-from ..errors import InputError
-from ..paths import STATIC
-from .outfile import check_target, write_atomically
+from atlas.errors import InputError
+from atlas.paths import STATIC
+from atlas.render.outfile import check_target, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def standalone_html(frames, *, title: str = "", home=None) -> str:
     home : tuple, optional
         (minx, miny, maxx, maxy) to open on (the jurisdiction).
     """
-    from .webmap import build_map
+    from atlas.render.web.webmap import build_map
 
     m = build_map(frames, basemap="offline", base_url=PLACEHOLDER, home=home, height="100%")
     html = m.get_root().render()
@@ -108,7 +108,7 @@ def write_atomic(text: str, out: str | Path) -> Path:
 
 def webmap(plan_id: str, out: str | Path, *, build: str | Path = "build") -> Path:
     """Write the standalone offline map of a plan to ``out`` (.html)."""
-    from . import mapdata
+    from atlas.render import mapdata
 
     path = Path(out)
     if path.suffix.lower() not in (".html", ".htm"):
