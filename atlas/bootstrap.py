@@ -1,7 +1,8 @@
 """One-command set-up for a fresh machine with only Python 3.11 (stdlib only, no deps).
 
 ``python3.11 -m atlas.bootstrap app``   create/update ``.venv``, build the atlas, start the app
-``python3.11 -m atlas.bootstrap test``  create/update ``.venv`` with test extras, ruff + pytest
+``python3.11 -m atlas.bootstrap test``  create/update ``.venv`` with test extras, ruff,
+                                        lint-imports + pytest
 
 The virtual environment is re-installed only when ``pyproject.toml`` changes (a stamp file
 holds its hash). This module must not import anything outside the standard library.
@@ -79,6 +80,10 @@ def test(extra_args: list[str]) -> int:
     _maybe_install_chromium()
     _say("ruff")
     rc = subprocess.call([str(BIN / "ruff"), "check", "."], cwd=ROOT)
+    if rc:
+        return rc
+    _say("import contracts (lint-imports)")
+    rc = subprocess.call([str(BIN / "lint-imports")], cwd=ROOT)
     if rc:
         return rc
     _say("pytest")

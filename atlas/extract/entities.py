@@ -260,92 +260,111 @@ def _attrs(name: str, sentence: str, pos: int, scope: str | None) -> dict[str, s
 
 
 def _scan(p: Passage, scope: str | None) -> list[_Hit]:
-    text = p.text
     hits: list[_Hit] = []
-    bounds = sentence_bounds(text) or [(0, len(text))]
-    for s, e in bounds:
-        sent = text[s:e]
-        taken_end = -1
-        for m in _HEAD_RE.finditer(sent):
-            head = m.group(0)
-            if sent[m.end() : m.end() + 1] == "域":
-                continue  # 临空港区域: a region, not a port area
-            if head in _NEED_BOUNDARY and not _SHORT_OK.match(sent[m.end() :]):
-                continue
-            start = m.start() if head == "河长制" else _name_start(sent, m.start(), 0)
-            name = _LEAD_NUM.sub("", sent[start : m.end()]).strip("()-— ")
-            if "至" in name and HEADS[head][1] in _POINT_ROLES:
-                name = name.rsplit("至", 1)[1]  # 龙栖湾至滨海新区: the place is the end point
-            members = _counted_members(sent[:start])
-            if members and HEADS[head][0] in ("park", "water", "port", "ecology"):
-                # 黑山庞河、北镇沟帮子、凌海大有、义县七里河四个农产品加工集聚区 → 4 entities
-                layer, role = HEADS[head]
-                for member in members:
-                    hits.append(_Hit(member + name, layer, role, p, (s, e), {}))
-                continue
-            if head in ("工程", "项目") and hits and hits[-1].sent == (s, e):
-                prev = hits[-1].name
-                if sent[max(0, m.start() - len(prev)) : m.start()] == prev:
-                    continue  # 锦州港401#矿石泊位工程: the work on an entity already found
-            stem = name[: len(name) - len(head)]
-            if (
-                head == "站"
-                and not re.search(r"[东南西北]$", stem)
-                and not find_anchors(stem, scope)
-            ):
-                continue  # 首末站, 中途站: no named station
-            if head != "河长制" and (len(stem) < _MIN_STEM or _GENERIC_STEM.match(stem)):
-                continue
-            bracket = re.search(r"\(([^)]*)\)", name)
-            if (
-                bracket
-                and len(bracket.group(1)) > 10
-                and not re.search(r"段|至|—", bracket.group(1))
-            ):
-                continue  # 交叉(铁路在上公路在下…)铁路: an explanation, not a name
-            if (
-                len(name) > _MAX_NAME
-                or _SKIP_SUFFIX.search(name)
-                or name.count("(") != name.count(")")
-            ):
-                continue
-            kind = _classify(name, head)
-            if kind is None:
-                continue
-            layer, role = kind
-            stem_places = find_anchors(stem, scope) if stem else ()
-            if head in ("工程", "项目") and not stem_places and not _SEGMENT_RE.search(name):
-                continue  # a project counts only where it names a place
-            if role in ("base", "cluster") and not stem_places and not _REGIONAL.match(stem):
-                continue  # 农产品基地, 实践创新基地: a function, not a named place
-            if _HEAD_RE.search(stem[-3:]) and stem[-1] in "园区":
-                continue  # 柳城经济开发区园区: the head repeated
-            if (
-                layer == "transport"
-                and not stem_places
-                and (len(stem) > 4 or stem[0] in "一二两三四五六七八九十")
-            ):
-                continue  # 新县城公路, 四好农村公路: no named route
-            if len(stem) == 2 and not stem_places and head in _GENERIC_HEADS:
-                continue  # 探索园区, 直播基地: a bare two-character stem is rarely a name
-            if m.start() < taken_end and layer == "project":
-                continue
-            taken_end = max(taken_end, m.end())
-            hits.append(_Hit(name, layer, role, p, (s, e), _attrs(name, sent, m.end(), scope)))
-            # 京沈、锦赤高铁: a short member before 、 shares the head
-            pre = None
-            if sent[:start].endswith("、"):
-                k = _name_start(sent, start - 1, 0)
-                pre = re.fullmatch(r"([\u4e00-\u9fff]{2,3})", sent[k : start - 1])
-            twin_ok = (
-                pre
-                and layer in _TWIN_LAYERS
-                and len(stem) <= 3
-                and pre.group(1)[-1] not in "路线道港站河"
-            )
-            if twin_ok and not _HEAD_RE.search(pre.group(1)) and not _STOP_RE.search(pre.group(1)):
-                hits.append(_Hit(pre.group(1) + head, layer, role, p, (s, e), {}))
+    for span in sentence_bounds(p.text) or [(0, len(p.text))]:
+        _scan_sentence(p, span, scope, hits)
     return hits
+
+
+def _scan_sentence(p: Passage, span: tuple[int, int], scope: str | None, hits: list[_Hit]) -> None:
+    """Append the entities of one sentence of ``p`` (``span``) to ``hits``."""
+    s, e = span
+    sent = p.text[s:e]
+    taken_end = -1
+    for m in _HEAD_RE.finditer(sent):
+        cand = _head_name(sent, m)
+        if cand is None:
+            continue
+        head, start, name = cand
+        members = _counted_members(sent[:start])
+        if members and HEADS[head][0] in ("park", "water", "port", "ecology"):
+            # 黑山庞河、北镇沟帮子、凌海大有、义县七里河四个农产品加工集聚区 → 4 entities
+            layer, role = HEADS[head]
+            hits.extend(_Hit(member + name, layer, role, p, span, {}) for member in members)
+            continue
+        if head in ("工程", "项目") and hits and hits[-1].sent == span:
+            prev = hits[-1].name
+            if sent[max(0, m.start() - len(prev)) : m.start()] == prev:
+                continue  # 锦州港401#矿石泊位工程: the work on an entity already found
+        stem = name[: len(name) - len(head)]
+        if not _plausible_name(name, head, stem, scope):
+            continue
+        kind = _classify(name, head)
+        if kind is None:
+            continue
+        layer, role = kind
+        stem_places = find_anchors(stem, scope) if stem else ()
+        if _generic(head, stem, layer, role, stem_places, name):
+            continue
+        if m.start() < taken_end and layer == "project":
+            continue
+        taken_end = max(taken_end, m.end())
+        hits.append(_Hit(name, layer, role, p, span, _attrs(name, sent, m.end(), scope)))
+        twin = _twin(sent, start, head, stem, layer)
+        if twin:
+            hits.append(_Hit(twin, layer, role, p, span, {}))
+
+
+def _head_name(sent: str, m: re.Match[str]) -> tuple[str, int, str] | None:
+    """The head word at ``m``, where its name starts and the name; None for a false head."""
+    head = m.group(0)
+    if sent[m.end() : m.end() + 1] == "域":
+        return None  # 临空港区域: a region, not a port area
+    if head in _NEED_BOUNDARY and not _SHORT_OK.match(sent[m.end() :]):
+        return None
+    start = m.start() if head == "河长制" else _name_start(sent, m.start(), 0)
+    name = _LEAD_NUM.sub("", sent[start : m.end()]).strip("()-— ")
+    if "至" in name and HEADS[head][1] in _POINT_ROLES:
+        name = name.rsplit("至", 1)[1]  # 龙栖湾至滨海新区: the place is the end point
+    return head, start, name
+
+
+def _plausible_name(name: str, head: str, stem: str, scope: str | None) -> bool:
+    """Whether ``name`` reads as a proper name (length, brackets, a named station)."""
+    if head == "站" and not re.search(r"[东南西北]$", stem) and not find_anchors(stem, scope):
+        return False  # 首末站, 中途站: no named station
+    if head != "河长制" and (len(stem) < _MIN_STEM or _GENERIC_STEM.match(stem)):
+        return False
+    bracket = re.search(r"\(([^)]*)\)", name)
+    if bracket and len(bracket.group(1)) > 10 and not re.search(r"段|至|—", bracket.group(1)):
+        return False  # 交叉(铁路在上公路在下…)铁路: an explanation, not a name
+    return not (
+        len(name) > _MAX_NAME or _SKIP_SUFFIX.search(name) or name.count("(") != name.count(")")
+    )
+
+
+def _generic(
+    head: str, stem: str, layer: str, role: str, stem_places: tuple[str, ...], name: str
+) -> bool:
+    """Whether a classified name is a function or a kind rather than a named place."""
+    if head in ("工程", "项目") and not stem_places and not _SEGMENT_RE.search(name):
+        return True  # a project counts only where it names a place
+    if role in ("base", "cluster") and not stem_places and not _REGIONAL.match(stem):
+        return True  # 农产品基地, 实践创新基地: a function, not a named place
+    if _HEAD_RE.search(stem[-3:]) and stem[-1] in "园区":
+        return True  # 柳城经济开发区园区: the head repeated
+    if (
+        layer == "transport"
+        and not stem_places
+        and (len(stem) > 4 or stem[0] in "一二两三四五六七八九十")
+    ):
+        return True  # 新县城公路, 四好农村公路: no named route
+    # 探索园区, 直播基地: a bare two-character stem is rarely a name
+    return len(stem) == 2 and not stem_places and head in _GENERIC_HEADS
+
+
+def _twin(sent: str, start: int, head: str, stem: str, layer: str) -> str:
+    """京沈、锦赤高铁: a short member before 、 shares the head (→ 京沈高铁), else ``""``."""
+    if not sent[:start].endswith("、"):
+        return ""
+    k = _name_start(sent, start - 1, 0)
+    pre = re.fullmatch(r"([\u4e00-\u9fff]{2,3})", sent[k : start - 1])
+    if not (pre and layer in _TWIN_LAYERS and len(stem) <= 3):
+        return ""
+    word = pre.group(1)
+    if word[-1] in "路线道港站河" or _HEAD_RE.search(word) or _STOP_RE.search(word):
+        return ""
+    return word + head
 
 
 def _anchors(name: str, attrs: dict[str, str], scope: str | None) -> tuple[str, ...]:

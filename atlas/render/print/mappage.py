@@ -135,64 +135,9 @@ def render_map(
         s.set_linewidth(0.9)
     draw_basemap(ax, base, crs, view_ll, focus)
 
-    # features, bottom to top by the style's z
-    proj = shown.to_crs(crs) if len(shown) else shown
-    styled = []
-    for idx, row in proj.iterrows():
-        st = style_for(row["layer"], row["role"], row["precision"])
-        styled.append((st.z, idx, row, st))
-    styled.sort(key=lambda t: (t[0], str(t[1])))
-    icon_pts: list[tuple[float, float]] = []
-    requests: list[lab.LabelRequest] = []
-    pairs: list[tuple[str, str]] = []
-    for _, _, row, st in styled:
-        pts = symbols.draw(ax, row.geometry, st, unit)
-        icon_pts += pts
-        pairs.append((row["layer"], row["role"]))
-        if row["precision"] == "schematic":
-            info.schematic = True
-        text = label_text(row)
-        if not text:
-            continue
-        geom = row.geometry
-        inside = geom.intersection(view_poly)  # anchor the label on the visible part
-        if not inside.is_empty and inside.geom_type in (
-            "LineString",
-            "MultiLineString",
-            "Polygon",
-            "MultiPolygon",
-        ):
-            geom = inside
-        if pts:
-            x, y, kind = pts[0][0], pts[0][1], "point"
-        elif geom.geom_type in ("LineString", "MultiLineString"):
-            part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.length)
-            p = part.interpolate(0.5, normalized=True)
-            x, y, kind = p.x, p.y, "point"
-        else:
-            p = geom.representative_point()
-            x, y, kind = p.x, p.y, "area"
-        prio = (100.0 if row["layer"] == "layout" else 0.0) + st.z
-        requests.append(
-            lab.LabelRequest(x, y, text, priority=prio, kind=kind, size=8.5, color=st.color)
-        )
+    icon_pts, requests, pairs = _draw_features(ax, shown, crs, unit, view_poly, info)
     if county_labels:
-        counties = base.get("counties")
-        if counties is not None and len(counties):
-            for _, c in clip(counties, view_ll).to_crs(crs).iterrows():
-                p = c.geometry.representative_point()
-                if view_poly.contains(p):
-                    requests.append(
-                        lab.LabelRequest(
-                            p.x,
-                            p.y,
-                            c["name"],
-                            priority=-100,
-                            kind="area",
-                            size=7,
-                            color="#6b7280",
-                        )
-                    )
+        requests += _county_label_requests(base, view_ll, crs, view_poly)
 
     furniture = [*draw_scale_bar(ax, view), draw_north_arrow(ax, view)]
     obstacles = [data_box_to_display(ax, r) for r in furniture]
@@ -216,10 +161,83 @@ def render_map(
         )
 
     draw_inset(fig, base, focus, view_ll, lift_box(INSET_BOX, lift))
-    styles = legend_entries(sorted(set(pairs)))
-    info.legend = [s.label for s in styles]
+    info.legend = _legend(fig, base, pairs, info.schematic, lift_box(LEGEND_BOX, lift, grow=True))
+    _titles(fig, title, subtitle, meta)
+    return fig, info
+
+
+def _label_anchor(geom, pts: list[tuple[float, float]], view_poly) -> tuple[float, float, str]:
+    """Where a feature's label goes: its icon, the middle of its longest visible line part,
+    or a representative point of its visible area."""
+    inside = geom.intersection(view_poly)  # anchor the label on the visible part
+    if not inside.is_empty and inside.geom_type in (
+        "LineString",
+        "MultiLineString",
+        "Polygon",
+        "MultiPolygon",
+    ):
+        geom = inside
+    if pts:
+        return pts[0][0], pts[0][1], "point"
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.length)
+        p = part.interpolate(0.5, normalized=True)
+        return p.x, p.y, "point"
+    p = geom.representative_point()
+    return p.x, p.y, "area"
+
+
+def _draw_features(ax, shown, crs, unit: float, view_poly, info: RenderInfo):
+    """Draw features bottom to top by the style's z; return icon points, label requests and
+    the (layer, role) pairs drawn."""
+    proj = shown.to_crs(crs) if len(shown) else shown
+    styled = []
+    for idx, row in proj.iterrows():
+        st = style_for(row["layer"], row["role"], row["precision"])
+        styled.append((st.z, idx, row, st))
+    styled.sort(key=lambda t: (t[0], str(t[1])))
+    icon_pts: list[tuple[float, float]] = []
+    requests: list[lab.LabelRequest] = []
+    pairs: list[tuple[str, str]] = []
+    for _, _, row, st in styled:
+        pts = symbols.draw(ax, row.geometry, st, unit)
+        icon_pts += pts
+        pairs.append((row["layer"], row["role"]))
+        if row["precision"] == "schematic":
+            info.schematic = True
+        text = label_text(row)
+        if not text:
+            continue
+        x, y, kind = _label_anchor(row.geometry, pts, view_poly)
+        prio = (100.0 if row["layer"] == "layout" else 0.0) + st.z
+        requests.append(
+            lab.LabelRequest(x, y, text, priority=prio, kind=kind, size=8.5, color=st.color)
+        )
+    return icon_pts, requests, pairs
+
+
+def _county_label_requests(base, view_ll, crs, view_poly) -> list[lab.LabelRequest]:
+    """Grey county names (lowest label priority) for the units inside the view."""
+    counties = base.get("counties")
+    if counties is None or not len(counties):
+        return []
+    out = []
+    for _, c in clip(counties, view_ll).to_crs(crs).iterrows():
+        p = c.geometry.representative_point()
+        if view_poly.contains(p):
+            out.append(
+                lab.LabelRequest(
+                    p.x, p.y, c["name"], priority=-100, kind="area", size=7, color="#6b7280"
+                )
+            )
+    return out
+
+
+def _legend(fig, base, pairs, schematic: bool, box) -> list[str]:
+    """Draw the legend of the drawn (layer, role) pairs plus the basemap; return its labels."""
     from matplotlib.lines import Line2D
 
+    styles = legend_entries(sorted(set(pairs)))
     colors = basemap_colors()
     extra = [
         ("规划范围", Line2D([], [], color="#111827", lw=1.6)),
@@ -230,8 +248,12 @@ def render_map(
         extra.append(("水系（底图）", Line2D([], [], color=colors["river"], lw=0.9)))
     if len(base.get("sea", [])):
         extra.append(("海域", Patch(facecolor=colors["sea"], edgecolor="none")))
-    draw_legend(fig, styles, info.schematic, extra, lift_box(LEGEND_BOX, lift, grow=True))
+    draw_legend(fig, styles, schematic, extra, box)
+    return [s.label for s in styles]
 
+
+def _titles(fig, title: str, subtitle: str, meta) -> None:
+    """Title, subtitle and the attribution line of a page."""
     if title:
         fig.text(
             0.03,
@@ -253,4 +275,3 @@ def render_map(
         va="center",
         ha="left",
     )
-    return fig, info

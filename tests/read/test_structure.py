@@ -11,7 +11,7 @@ from atlas.paths import PLANS
 from atlas.read.structure import Document, heading_style, parse
 from atlas.read.text import load_plan, read_text
 
-FIXTURES = Path(__file__).parent / "fixtures" / "plans"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "plans"
 
 
 @cache

@@ -1,6 +1,6 @@
 """Tests for atlas.extract.projects (golden files per plan with 专栏 project lists).
 
-Regenerate after a reviewed change with ``ATLAS_REGEN_GOLDEN=1 pytest tests/test_projects.py``.
+Regenerate after a reviewed change with ``ATLAS_REGEN_GOLDEN=1 pytest tests/extract/test_projects.py``.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ def _bind_places(places):
     yield
 
 
-FIXTURES = Path(__file__).parent / "fixtures" / "plans"
-GOLDEN = Path(__file__).parent / "golden" / "projects"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "plans"
+GOLDEN = Path(__file__).parent.parent / "golden" / "projects"
 
 
 def plan_path(plan_id: str) -> Path:

@@ -1,7 +1,7 @@
 """Tests of entity extraction (atlas.extract.entities) and anchors (atlas.extract.anchors).
 
 Golden feature tables: tests/golden/entities/<plan_id>.json, regenerated and compared; after
-a deliberate change rewrite them with ``ATLAS_REGEN_GOLDEN=1 pytest tests/test_entities.py``
+a deliberate change rewrite them with ``ATLAS_REGEN_GOLDEN=1 pytest tests/extract/test_entities.py``
 and review the diff against the plan text.
 """
 
@@ -29,7 +29,7 @@ def _bind_places(places):
     yield
 
 
-GOLDEN = Path(__file__).parent / "golden" / "entities"
+GOLDEN = Path(__file__).parent.parent / "golden" / "entities"
 REGEN = os.environ.get("ATLAS_REGEN_GOLDEN") == "1"
 
 

@@ -1,7 +1,7 @@
 """Tests for atlas.extract.indicators and atlas.extract.keys (golden files per plan).
 
 Regenerate the golden files after a reviewed change with
-``ATLAS_REGEN_GOLDEN=1 pytest tests/test_indicators.py``.
+``ATLAS_REGEN_GOLDEN=1 pytest tests/extract/test_indicators.py``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from atlas.pipeline import extract_text, read_plan
 from atlas.read.structure import parse
 from atlas.read.text import read_text
 
-FIXTURES = Path(__file__).parent / "fixtures" / "plans"
-GOLDEN = Path(__file__).parent / "golden" / "indicators"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "plans"
+GOLDEN = Path(__file__).parent.parent / "golden" / "indicators"
 SEEDS = [
     "linghai-2021",
     "zhanqian-2021",

@@ -21,7 +21,7 @@ from atlas.render import mapdata
 from atlas.render.print import labels, snapshot
 from atlas.render.print.fonts import SAMPLE, cjk_font, missing_glyphs
 
-BASELINE = Path(__file__).parent / "baseline"
+BASELINE = Path(__file__).parent.parent / "baseline"
 LAYOUT = "一核一带三轴三片区"
 
 

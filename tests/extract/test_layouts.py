@@ -2,7 +2,7 @@
 
 Golden feature tables live in tests/golden/layouts/<plan_id>.json: the tests regenerate the
 table from the plan and compare. After a deliberate change, rewrite them with
-``ATLAS_REGEN_GOLDEN=1 pytest tests/test_layouts.py`` and review the diff against the text.
+``ATLAS_REGEN_GOLDEN=1 pytest tests/extract/test_layouts.py`` and review the diff against the text.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from atlas.paths import PLANS
 from atlas.read.structure import parse
 from atlas.read.text import load_plan
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parent.parent
 GOLDEN = HERE / "golden" / "layouts"
 OWN = HERE / "fixtures" / "plans"
 SEEDS = (
