@@ -1,6 +1,7 @@
 """Shared helpers of the tests that drive a browser or a live Streamlit server.
 
-Used by tests/browser/test_map_e2e.py, tests/test_concurrency.py and tests/render/test_standalone.py:
+Used by tests/browser/test_map_e2e.py, tests/test_concurrency.py and
+tests/render/test_standalone.py:
 the Chromium binary and headless flags, the offline request filter, and starting, waiting for
 and stopping ``streamlit run app.py`` on a free port.
 """

@@ -1,6 +1,7 @@
 """Tests for atlas.extract.projects (golden files per plan with 专栏 project lists).
 
-Regenerate after a reviewed change with ``ATLAS_REGEN_GOLDEN=1 pytest tests/extract/test_projects.py``.
+Regenerate after a reviewed change with
+``ATLAS_REGEN_GOLDEN=1 pytest tests/extract/test_projects.py``.
 """
 
 from __future__ import annotations
