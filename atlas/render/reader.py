@@ -14,21 +14,9 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from atlas.render.style import KIND_COLORS, LAYER_LABELS
 from atlas.render.web.geojson import esc
-from atlas.render.web.symbology import LAYER_LABELS
 
-#: highlight colour of each kind of span
-KIND_COLORS: dict[str, str] = {
-    "layout": "#fecaca",
-    "park": "#fed7aa",
-    "port": "#bfdbfe",
-    "water": "#bae6fd",
-    "transport": "#e5e7eb",
-    "project": "#e9d5ff",
-    "ecology": "#bbf7d0",
-    "admin": "#f5f5f4",
-    "indicator": "#fef08a",
-}
 CSS = (
     "<style>.plan{max-height:72vh;overflow-y:auto;font-family:'Noto Serif CJK SC',serif;"
     "font-size:15px;line-height:1.75;border:1px solid #e5e7eb;padding:6px 10px}"

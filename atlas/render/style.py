@@ -99,23 +99,19 @@ def basemap_colors(spec: dict | None = None) -> dict[str, str]:
     return dict((spec or load_spec())["basemap"])
 
 
+def vocabulary(spec: dict | None = None) -> dict[str, dict[str, str]]:
+    """The ``vocabulary:`` section: names of layers, roles and levels, icon glyphs, highlights."""
+    voc = (spec or load_spec()).get("vocabulary", {})
+    return {k: {str(a): str(b) for a, b in (v or {}).items()} for k, v in voc.items()}
+
+
+#: Chinese name of each layer
+LAYER_LABELS: dict[str, str] = vocabulary()["layers"]
+#: Chinese name of each role (popups, tables); legend classes use the styles' labels
+ROLE_LABELS: dict[str, str] = vocabulary()["roles"]
 #: Chinese labels of gazetteer place levels (search results, popups)
-LEVEL_LABELS: dict[str, str] = {
-    "province": "省",
-    "city": "地级市",
-    "county": "区县",
-    "township": "乡镇街道",
-    "zone": "功能区",
-    "river": "河流",
-    "coast": "海岸",
-    "sea": "海域",
-    "bay": "海湾",
-    "rail": "铁路",
-    "road": "公路",
-    "station": "车站",
-    "port": "港口",
-    "port_area": "港区",
-    "airport": "机场",
-    "reservoir": "水库",
-    "mountain": "山体",
-}
+LEVEL_LABELS: dict[str, str] = vocabulary()["levels"]
+#: the one character drawn inside a point icon, per style icon (web map and print alike)
+ICON_GLYPHS: dict[str, str] = vocabulary()["icons"]
+#: highlight colour of each kind of span in the plan reader
+KIND_COLORS: dict[str, str] = vocabulary()["highlight"]

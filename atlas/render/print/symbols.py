@@ -18,20 +18,9 @@ from matplotlib.path import Path as MplPath
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from atlas.render.style import Style
+from atlas.render.style import ICON_GLYPHS, Style
 
 PT_PER_PX = 0.75
-
-#: one-character glyphs drawn inside icon markers (Chinese, so the CJK font draws them)
-ICON_GLYPHS: dict[str, str] = {
-    "industry": "园",
-    "anchor": "港",
-    "train": "站",
-    "plane": "机",
-    "tint": "库",
-    "star": "项",
-    "circle": "",
-}
 
 
 def width_pt(style: Style, scale: float = 1.0) -> float:

@@ -20,7 +20,15 @@ import pandas as pd
 import shapely
 
 from atlas.appstate import PAGE_PATHS
-from atlas.render.style import Style, legend_entries, load_spec, style_for
+from atlas.render.style import (
+    ICON_GLYPHS,
+    LAYER_LABELS,
+    ROLE_LABELS,
+    Style,
+    legend_entries,
+    load_spec,
+    style_for,
+)
 from atlas.render.web.geojson import DECIMALS, esc, geo_mapping
 from atlas.schema import drawable
 
@@ -29,69 +37,6 @@ if TYPE_CHECKING:
 
 #: simplification tolerance of feature polygons/lines in degrees (≈ 20 m)
 TOLERANCE = 0.0002
-#: glyph drawn in a point icon per style icon name (plain divIcons, no icon font needed)
-GLYPHS: dict[str, str] = {
-    "industry": "园",
-    "anchor": "港",
-    "train": "站",
-    "plane": "机",
-    "tint": "水",
-    "star": "★",
-    "circle": "●",
-}
-LAYER_LABELS: dict[str, str] = {
-    "layout": "空间布局",
-    "park": "园区",
-    "port": "港口",
-    "water": "水系与治理",
-    "transport": "交通",
-    "project": "重点项目",
-    "ecology": "生态保护",
-    "admin": "行政边界",
-    "indicator": "指标",
-}
-ROLE_LABELS: dict[str, str] = {
-    "core": "核心",
-    "wing": "翼",
-    "belt": "带",
-    "axis": "轴",
-    "corridor": "廊道",
-    "zone": "片区",
-    "cluster": "组团",
-    "node": "节点",
-    "ring": "环",
-    "park": "园区",
-    "port": "港口",
-    "port_area": "港区",
-    "reach": "河段",
-    "river": "河流",
-    "reservoir": "水库",
-    "station": "站点",
-    "airport": "机场",
-    "rail": "铁路",
-    "road": "公路",
-    "project": "项目",
-    "bay": "湾",
-    "mountain": "山体",
-    "barrier": "生态屏障",
-    "base": "基地",
-    "berth": "泊位",
-    "county": "区县",
-    "dev_zone": "开发区",
-    "flood_work": "防洪工程",
-    "governance": "综合治理",
-    "hub": "枢纽",
-    "irrigation": "灌区",
-    "jurisdiction": "辖区",
-    "new_area": "新区",
-    "protected_area": "保护地",
-    "scenic_area": "风景区",
-    "section": "路段",
-    "township": "乡镇街道",
-    "water_source": "水源地",
-    "wetland": "湿地",
-    "wharf": "码头",
-}
 
 #: CSS of a feature panel outside the map (the side panel uses :func:`popup_html` too)
 PANEL_CSS = (
@@ -189,7 +134,7 @@ def _icon_html(st: Style, precision: str) -> str:
             f'<div class="atlas-dot" style="background:{esc(st.color)};'
             f'border-style:{border};opacity:{st.opacity}"></div>'
         )
-    glyph = GLYPHS.get(st.icon, "●")
+    glyph = ICON_GLYPHS.get(st.icon, "")
     return (
         f'<div class="atlas-icon" style="background:{esc(st.color)};'
         f'border-style:{border};opacity:{st.opacity}">{esc(glyph)}</div>'
@@ -382,7 +327,7 @@ def group_payload(
 def _swatch(st: Style) -> str:
     dash = "dashed" if st.dash else "solid"
     if st.symbol == "icon":
-        glyph = esc(GLYPHS.get(st.icon, "●"))
+        glyph = esc(ICON_GLYPHS.get(st.icon, ""))
         return (
             f'<span class="sw" style="width:16px;height:16px;border-radius:50%;'
             f"background:{esc(st.color)};color:#fff;font-size:10px;text-align:center;"

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from branca.element import Element
 
+from atlas.render.style import LAYER_LABELS, ROLE_LABELS
 from atlas.render.web.assets import use_local_assets
 from atlas.render.web.basemap import OFF_LAND, minimap_layers, offline_layers
 from atlas.render.web.geojson import DECIMALS, esc
@@ -40,10 +41,7 @@ from atlas.render.web.overlay import (
     choropleth_payload,
 )
 from atlas.render.web.symbology import (
-    GLYPHS,
-    LAYER_LABELS,
     PANEL_CSS,
-    ROLE_LABELS,
     TOLERANCE,
     drawable,
     group_key,
@@ -59,7 +57,6 @@ from atlas.render.web.symbology import (
 __all__ = [
     "BASEMAP_LABELS",
     "DECIMALS",
-    "GLYPHS",
     "LAYER_LABELS",
     "LIAONING",
     "MEASURE_COLUMNS",
