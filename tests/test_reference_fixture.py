@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def geocode(name: str, scope: str | None) -> list[dict]:
     """Gazetteer candidates for ``name``, best first, as the CLI prints them (DESIGN §3)."""
-    from atlas.gazetteer import geocode_json
+    from atlas.places.gazetteer import geocode_json
 
     return geocode_json(name, scope)["candidates"]
 
