@@ -1,0 +1,25 @@
+"""Entry points of ``atlas monitor`` and ``atlas consistency`` (called from :mod:`atlas.cli`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _emit_json(obj: object) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def monitor_cli(args: argparse.Namespace) -> int:
+    """``atlas monitor --plan ID [--build DIR] [--json]``: exit 0, or 2 via InputError."""
+    from .report import monitor_links, render_table, rows_from_links, rows_json
+
+    links = monitor_links(args.build, args.plan)
+    rows = rows_from_links(links)
+    if args.json:
+        _emit_json(rows_json(rows, links))
+    else:
+        docs = "、".join(links.documents) or "无"
+        sys.stdout.write(render_table(rows, f"{args.plan} 实施评估（对照：{docs}）") + "\n")
+    return 0
