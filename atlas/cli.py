@@ -102,6 +102,11 @@ def cmd_webmap(args: argparse.Namespace) -> int:
     return webmap(args)
 
 
+def cmd_monitor(args: argparse.Namespace) -> int:
+    monitor = _lazy("monitor.cli", "monitor_cli")
+    return monitor(args)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import importlib
     import os
@@ -171,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--build", default="build")
     w.add_argument("--out", required=True)
     w.set_defaults(func=cmd_webmap)
+
+    m = sub.add_parser("monitor", help="a plan's targets vs later actuals, one row each")
+    m.add_argument("--plan", required=True)
+    m.add_argument("--build", default="build")
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=cmd_monitor)
 
     v = sub.add_parser("serve", help="start the Streamlit app")
     v.add_argument("--port", type=int, default=0)
