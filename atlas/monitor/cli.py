@@ -23,3 +23,16 @@ def monitor_cli(args: argparse.Namespace) -> int:
         docs = "、".join(links.documents) or "无"
         sys.stdout.write(render_table(rows, f"{args.plan} 实施评估（对照：{docs}）") + "\n")
     return 0
+
+
+def consistency_cli(args: argparse.Namespace) -> int:
+    """``atlas consistency --city ID --county ID [--build DIR] [--json]``."""
+    from .consistency import consistency_findings, findings_json, render_findings
+
+    findings = consistency_findings(args.build, args.city, args.county)
+    if args.json:
+        _emit_json(findings_json(findings, args.city, args.county))
+    else:
+        title = f"{args.city} ↔ {args.county} 规划一致性"
+        sys.stdout.write(render_findings(findings, title) + "\n")
+    return 0
