@@ -107,6 +107,11 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     return monitor(args)
 
 
+def cmd_consistency(args: argparse.Namespace) -> int:
+    consistency = _lazy("monitor.cli", "consistency_cli")
+    return consistency(args)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import importlib
     import os
@@ -182,6 +187,13 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--build", default="build")
     m.add_argument("--json", action="store_true")
     m.set_defaults(func=cmd_monitor)
+
+    c = sub.add_parser("consistency", help="a county plan against its city's plan")
+    c.add_argument("--city", required=True)
+    c.add_argument("--county", required=True)
+    c.add_argument("--build", default="build")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_consistency)
 
     v = sub.add_parser("serve", help="start the Streamlit app")
     v.add_argument("--port", type=int, default=0)
