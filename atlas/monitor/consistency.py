@@ -125,10 +125,17 @@ def normalise(name: str, strip: tuple[str, ...] = ()) -> str:
 
     >>> normalise("锦州大有经济开发区(省级)", ("锦州市", "锦州"))
     '大有开发区省级'
+    >>> normalise("锦州港", ("锦州",))
+    '锦州港'
     """
     s = re.sub(r"[()（）“”\"'·、\s]", "", name)
-    for p in sorted(strip, key=len, reverse=True):
-        s = s.replace(p, "")
+    stripped = True
+    while stripped:  # admin names as prefixes only, never leaving fewer than 3 characters
+        stripped = False
+        for p in sorted(strip, key=len, reverse=True):
+            if p and s.startswith(p) and len(s) - len(p) >= 3:
+                s, stripped = s[len(p) :], True
+                break
     s = s.replace("经济开发区", "开发区").replace("产业园区", "产业园").replace("园区", "园")
     for suf in _SUFFIXES:
         if s.endswith(suf) and len(s) > len(suf) + 1:
@@ -309,7 +316,8 @@ def compare_plans(
 
     city, county = plan_info(plans, city_id), plan_info(plans, county_id)
     cc, kc = str(city["adcode"]), str(county["adcode"])
-    if not cc or not kc or cc == kc or not kc.startswith(cc[:4]):
+    inside = cc.endswith("00") and kc[:4] == cc[:4] and not kc.endswith("00")
+    if not cc or not kc or not inside:
         raise InputError(
             f"{county_id} ({county['jurisdiction'] or '?'}) is not a county inside "
             f"{city_id} ({city['jurisdiction'] or '?'})"
