@@ -137,10 +137,45 @@ def normalise(name: str, strip: tuple[str, ...] = ()) -> str:
                 s, stripped = s[len(p) :], True
                 break
     s = s.replace("经济开发区", "开发区").replace("产业园区", "产业园").replace("园区", "园")
-    for suf in _SUFFIXES:
-        if s.endswith(suf) and len(s) > len(suf) + 1:
-            s = s[: -len(suf)]
+    cut = True
+    while cut:  # 体育公园建设项目 → 体育公园
+        cut = False
+        for suf in _SUFFIXES:
+            if s.endswith(suf) and len(s) > len(suf) + 1:
+                s, cut = s[: -len(suf)], True
     return s
+
+
+def read_plan_lines(text_path: str) -> list[str]:
+    """Lines of a plan text named in the plans table ([] when the file is not there).
+
+    Relative paths are taken from the project root, as the build writes them.
+    """
+    from ..paths import ROOT
+    from ..text import load_plan
+
+    path = Path(text_path)
+    if not path.is_absolute():
+        path = ROOT / path
+    if not text_path or not path.is_file():
+        return []
+    return list(load_plan(path).raw_lines)
+
+
+def text_mention(lines: list[str], name: str, plan_id: str) -> Side | None:
+    """The first sentence of a plan text naming ``name`` (at least 4 characters), as a
+    :class:`Side` of layer ``text``: the plan mentions the thing without a mapped feature."""
+    if len(name) < 4:
+        return None
+    for i, line in enumerate(lines, start=1):
+        at = line.find(name)
+        if at < 0:
+            continue
+        start = max(line.rfind(ch, 0, at) for ch in "。；;!！") + 1
+        ends = [j for j in (line.find(ch, at) for ch in "。；;") if j >= 0]
+        sentence = line[start : (min(ends) + 1 if ends else len(line))].strip()
+        return Side(plan_id=plan_id, line=i, quote=sentence, name=name, layer="text", role="")
+    return None
 
 
 def _bigrams(s: str) -> set[str]:
@@ -340,6 +375,7 @@ def compare_plans(
     strip = (*names, *cnames)
     generic = {*names, *cnames, kname, cname}
 
+    klines = read_plan_lines(str(county.get("text_path", "") or ""))
     citems = _items(frames, city_id) + _indicator_items(ind, city_id)
     kitems = _items(frames, county_id) + _indicator_items(ind, county_id)
     findings: list[Finding] = []
@@ -353,6 +389,19 @@ def compare_plans(
             continue
         k = _best(c, kitems, strip, generic)
         if k is None:
+            said = text_mention(klines, normalise(c.side.name, strip), county_id)
+            if said is not None:
+                findings.append(
+                    Finding(
+                        "agreement",
+                        c.side.name,
+                        why,
+                        "县级规划文本提及（未提取为要素，角色无从比较）",
+                        c.side,
+                        said,
+                    )
+                )
+                continue
             findings.append(
                 Finding(
                     "gap", c.side.name, why, f"市级规划赋予{kname}，县级规划未提及", c.side, None
