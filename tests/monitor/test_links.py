@@ -74,3 +74,49 @@ def test_unknown_plan_is_input_error(tables) -> None:
     ind, plans = tables
     with pytest.raises(InputError, match="unknown plan"):
         link_plan(ind, plans, "jinzhou-2099")
+
+
+def test_later_plan_base_value_is_an_observation() -> None:
+    import pandas as pd
+
+    from atlas.layers import PLAN_COLUMNS, indicator_table
+
+    def row(plan_id: str, line: int, **kw) -> dict:
+        base = {
+            "plan_id": plan_id,
+            "adcode": "210700",
+            "name": "地区生产总值",
+            "key": "gdp",
+            "unit": "亿元",
+            "kind": "target",
+            "source_line": line,
+            "source_quote": "…",
+        }
+        return {**base, **kw}  # fmt: skip
+
+    ind = indicator_table(
+        [
+            # as jinzhou-2021 line 204
+            row(
+                "plan-a",
+                204,
+                base_year=2020,
+                base_value=1074,
+                target_year=2025,
+                target_value=1500,
+                growth=6.5,
+            ),
+            # a hypothetical next plan whose base column states 2025
+            row("plan-b", 30, base_year=2025, base_value=1400, target_year=2030, target_value=1900),
+        ]
+    )
+    plans = pd.DataFrame(
+        [
+            {"plan_id": "plan-a", "adcode": "210700", "period": "2021-2025;2035"},
+            {"plan_id": "plan-b", "adcode": "210700", "period": "2026-2030;2035"},
+        ]
+    ).reindex(columns=list(PLAN_COLUMNS), fill_value="")
+    lk = link_plan(ind, plans, "plan-a").links[0]
+    ob = best_observation(lk)
+    assert (ob.plan_id, ob.line, ob.kind) == ("plan-b", 30, "base")
+    assert (ob.observation.year, ob.observation.value) == (2025, 1400)
