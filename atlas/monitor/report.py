@@ -37,6 +37,7 @@ class MonitorRow:
     observed_year: int | None
     observed_value: float | None
     observed_growth: float | None
+    observed_unit: str  # the observation's own unit (天 for a share target, 万美元 ...)
     status: str
     rule: str
     sources: tuple[SourceRef, ...]
@@ -92,6 +93,7 @@ def rows_from_links(links: LinkSet) -> list[MonitorRow]:
                 observed_year=o.year if o else None,
                 observed_value=o.value if o else None,
                 observed_growth=o.growth if o else None,
+                observed_unit=o.unit if o else "",
                 status=verdict.status,
                 rule=verdict.rule,
                 sources=tuple(sources),
@@ -168,7 +170,8 @@ def _cells(r: MonitorRow) -> dict[str, str]:
     if r.observed_year is not None:
         parts = []
         if r.observed_value is not None:
-            parts.append(_n(r.observed_value))
+            unit = r.observed_unit if r.observed_unit != r.unit else ""
+            parts.append(_n(r.observed_value) + unit)
         if r.observed_growth is not None:
             parts.append(f"增长{_n(r.observed_growth)}%")
         obs = f"{r.observed_year}年 " + "，".join(parts)

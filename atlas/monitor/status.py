@@ -281,6 +281,34 @@ def convert_unit(value: float, unit: str, to_unit: str) -> float | None:
     return value * s1 / s2
 
 
+def days_share(days: float, year: int) -> float:
+    """A count of days as a share (%) of ``year`` (365 or 366 days).
+
+    Rule: 优良天数 285 天 in 2023 is ``285 / 365 · 100 = 78.08 %`` of the year, the unit of a
+    优良天数比率 target.
+    """
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return days / (366 if leap else 365) * 100.0
+
+
+def observed_level(t: Target, obs: Observation) -> tuple[float | None, str]:
+    """The observation's level in the target's unit, and a note on any conversion.
+
+    万/亿 prefixes convert (:func:`convert_unit`); days convert to a share of the year for a
+    percent target (:func:`days_share`); anything else is ``None`` (incomparable).
+    """
+    if obs.value is None:
+        return None, ""
+    if not t.unit:
+        return obs.value, ""
+    if obs.unit == "天" and t.unit == "%":
+        share = days_share(obs.value, obs.year)
+        return share, f"{_fmt(obs.value)}天折合全年{_fmt(round(share, 2))}%，"
+    v = convert_unit(obs.value, obs.unit, t.unit)
+    note = "" if v is None or obs.unit == t.unit else f"{_fmt(obs.value)}{obs.unit}折合"
+    return v, note
+
+
 def assess(t: Target, obs: Observation | None) -> Verdict:
     """Judge one target by one observation (``None`` when no later figure exists).
 
@@ -309,9 +337,7 @@ def assess(t: Target, obs: Observation | None) -> Verdict:
         return Verdict(
             "unknown", f"口径不同：观测值为{obs.qualifier}量，目标为{t.target_text or '总量'}"
         )
-    level = None
-    if obs.value is not None:
-        level = convert_unit(obs.value, obs.unit, t.unit) if t.unit else obs.value
+    level, note = observed_level(t, obs)
     if obs.value is not None and level is None and obs.growth is None:
         return Verdict("unknown", f"单位不同（目标{t.unit}，实际{obs.unit}），无法比较")
     if is_ceiling(t) and t.target_value is not None:
@@ -328,7 +354,8 @@ def assess(t: Target, obs: Observation | None) -> Verdict:
         return _by_growth(t, obs.growth, obs.year, lower)
     if level is None:
         return Verdict("unknown", "观测值缺少数值")
-    return _by_level(t, level, obs.year, lower)
+    v = _by_level(t, level, obs.year, lower)
+    return Verdict(v.status, note + v.rule, v.expected) if note else v
 
 
 def _by_growth(t: Target, growth: float, year: int, lower: bool) -> Verdict:

@@ -9,6 +9,7 @@ from atlas.monitor.status import (
     Target,
     assess,
     convert_unit,
+    days_share,
     geometric_path,
     linear_path,
     lower_is_better,
@@ -174,3 +175,10 @@ def test_units_convert_wan_yi() -> None:
 def test_status_colour_known_and_fallback() -> None:
     assert status_colour("behind") != status_colour("on_track")
     assert status_colour("nonsense") == status_colour("unknown")
+
+
+def test_days_convert_to_a_share_of_the_year() -> None:
+    # report line 61: 优良天数285天 (2023, 365 days) against line 225's 80.1 → 85 % share
+    assert days_share(285, 2023) == pytest.approx(78.08, abs=0.01)
+    v = assess(AIR, Observation(2023, value=285.0, unit="天"))
+    assert v.status == "behind" and "78.08" in v.rule
