@@ -34,6 +34,9 @@ from ..errors import InputError
 
 #: share of an area element that must lie in the county for it to count as assigned
 AREA_SHARE = 0.3
+#: a line must run this far (degrees, ~1 km) / a band cover this much (deg², ~1 km²) in the county
+MIN_CROSS_LEN = 0.01
+MIN_CROSS_AREA = 1e-4
 #: layers whose features are compared
 LAYERS = ("layout", "park", "port", "water", "transport", "project", "ecology")
 #: roles that are not places (河长制 ...)
@@ -264,7 +267,8 @@ def _assigned(item: _Item, names: tuple[str, ...], townships: set[str], poly: An
         return f"位于{names[0]}境内" if poly.contains(geom) else None
     if s.role in LINE_ROLES and s.layer == "layout":
         inter = geom.intersection(poly)
-        return f"穿越{names[0]}" if not inter.is_empty and inter.length + inter.area > 0 else None
+        crosses = inter.area >= MIN_CROSS_AREA or (geom.area == 0 and inter.length >= MIN_CROSS_LEN)
+        return f"穿越{names[0]}" if crosses else None
     if geom.area > 0 and s.layer == "layout":
         share = geom.intersection(poly).area / geom.area
         return f"{round(share * 100)}%位于{names[0]}境内" if share >= AREA_SHARE else None
