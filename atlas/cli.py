@@ -92,6 +92,16 @@ def cmd_webmap(args: argparse.Namespace) -> int:
     return webmap(args)
 
 
+def cmd_monitor(args: argparse.Namespace) -> int:
+    monitor = _lazy("monitor.cli", "monitor_cli")
+    return monitor(args)
+
+
+def cmd_consistency(args: argparse.Namespace) -> int:
+    consistency = _lazy("monitor.cli", "consistency_cli")
+    return consistency(args)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
 
@@ -169,6 +179,19 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--build", default="build")
     w.add_argument("--out", required=True)
     w.set_defaults(func=cmd_webmap)
+
+    m = sub.add_parser("monitor", help="a plan's targets vs later actuals, one row each")
+    m.add_argument("--plan", required=True)
+    m.add_argument("--build", default="build")
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=cmd_monitor)
+
+    c = sub.add_parser("consistency", help="a county plan against its city's plan")
+    c.add_argument("--city", required=True)
+    c.add_argument("--county", required=True)
+    c.add_argument("--build", default="build")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=cmd_consistency)
 
     v = sub.add_parser("serve", help="start the Streamlit app")
     v.add_argument("--port", type=int, default=0)
