@@ -93,13 +93,15 @@ def cmd_webmap(args: argparse.Namespace) -> int:
 
 
 def cmd_monitor(args: argparse.Namespace) -> int:
-    monitor = _lazy("monitor.cli", "monitor_cli")
-    return monitor(args)
+    from atlas.monitor.cli import monitor_cli
+
+    return monitor_cli(args)
 
 
 def cmd_consistency(args: argparse.Namespace) -> int:
-    consistency = _lazy("monitor.cli", "consistency_cli")
-    return consistency(args)
+    from atlas.monitor.cli import consistency_cli
+
+    return consistency_cli(args)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

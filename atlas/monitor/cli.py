@@ -13,7 +13,7 @@ def _emit_json(obj: object) -> None:
 
 def monitor_cli(args: argparse.Namespace) -> int:
     """``atlas monitor --plan ID [--build DIR] [--json]``: exit 0, or 2 via InputError."""
-    from .report import monitor_links, render_table, rows_from_links, rows_json
+    from atlas.monitor.report import monitor_links, render_table, rows_from_links, rows_json
 
     links = monitor_links(args.build, args.plan)
     rows = rows_from_links(links)
@@ -27,7 +27,7 @@ def monitor_cli(args: argparse.Namespace) -> int:
 
 def consistency_cli(args: argparse.Namespace) -> int:
     """``atlas consistency --city ID --county ID [--build DIR] [--json]``."""
-    from .consistency import consistency_findings, findings_json, render_findings
+    from atlas.monitor.consistency import consistency_findings, findings_json, render_findings
 
     findings = consistency_findings(args.build, args.city, args.county)
     if args.json:

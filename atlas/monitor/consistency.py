@@ -30,7 +30,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from ..errors import InputError
+from atlas.errors import InputError
 
 #: share of an area element that must lie in the county for it to count as assigned
 AREA_SHARE = 0.3
@@ -154,8 +154,8 @@ def read_plan_lines(text_path: str) -> list[str]:
 
     Relative paths are taken from the project root, as the build writes them.
     """
-    from ..paths import ROOT
-    from ..text import load_plan
+    from atlas.paths import ROOT
+    from atlas.read.text import load_plan
 
     path = Path(text_path)
     if not path.is_absolute():
@@ -351,7 +351,7 @@ def compare_plans(
     InputError
         An unknown plan id, or a county plan whose jurisdiction is not inside the city's.
     """
-    from .links import plan_info
+    from atlas.monitor.links import plan_info
 
     city, county = plan_info(plans, city_id), plan_info(plans, county_id)
     cc, kc = str(city["adcode"]), str(county["adcode"])
@@ -458,7 +458,7 @@ def compare_plans(
 
 def load_features(build_dir: Path | str) -> dict[str, gpd.GeoDataFrame]:
     """Feature layers of a build directory (``DIR/atlas.gpkg``), every plan."""
-    from .. import store
+    from atlas import store
 
     gpkg = Path(build_dir) / "atlas.gpkg"
     if not gpkg.exists():
@@ -468,7 +468,7 @@ def load_features(build_dir: Path | str) -> dict[str, gpd.GeoDataFrame]:
 
 def consistency_findings(build_dir: Path | str, city_id: str, county_id: str) -> list[Finding]:
     """:func:`compare_plans` on a build directory."""
-    from .report import load_tables
+    from atlas.monitor.report import load_tables
 
     ind, plans = load_tables(build_dir)
     return compare_plans(load_features(build_dir), ind, plans, city_id, county_id)

@@ -1,7 +1,7 @@
 """Links: a plan's targets and the later figures of the same jurisdiction.
 
 Documents are linked when they share the jurisdiction's adcode; indicators are linked by their
-canonical key (:mod:`atlas.indicator_keys`) with the ``_growth`` suffix dropped, so the plan's
+canonical key (:mod:`atlas.extract.keys`) with the ``_growth`` suffix dropped, so the plan's
 ``gdp`` target (1500 亿元, 年均增长 6.5 %) meets a report's ``gdp_growth`` figure (增长 5.4 %).
 
 An observation is a later figure: a ``kind=actual`` row of another document (a work report's
@@ -21,8 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
-from .status import Observation, Target
+from atlas.errors import InputError
+from atlas.monitor.status import Observation, Target
 
 
 @dataclass(frozen=True)

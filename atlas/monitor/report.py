@@ -15,9 +15,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
-from .links import LinkSet, SourceRef, best_observation, link_plan
-from .status import STATUSES, assess, status_label
+from atlas.errors import InputError
+from atlas.monitor.links import LinkSet, SourceRef, best_observation, link_plan
+from atlas.monitor.status import STATUSES, assess, status_label
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def load_tables(build_dir: Path | str) -> tuple[pd.DataFrame, pd.DataFrame]:
     InputError
         No atlas in ``build_dir``.
     """
-    from .. import store
+    from atlas import store
 
     gpkg = Path(build_dir) / "atlas.gpkg"
     if not gpkg.exists():

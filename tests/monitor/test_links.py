@@ -79,7 +79,7 @@ def test_unknown_plan_is_input_error(tables) -> None:
 def test_later_plan_base_value_is_an_observation() -> None:
     import pandas as pd
 
-    from atlas.layers import PLAN_COLUMNS, indicator_table
+    from atlas.schema import PLAN_COLUMNS, indicator_table
 
     def row(plan_id: str, line: int, **kw) -> dict:
         base = {
