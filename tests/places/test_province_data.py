@@ -241,7 +241,10 @@ def test_rivers_cross_listed_counties(counties):
         assert want in set(rivers.name), want
     assert set(rivers.precision) <= {"surveyed", "schematic"}
     assert (
-        rivers[rivers.name.isin(["大凌河", "大辽河", "双台子河"])].precision == "surveyed"
+        rivers[
+            rivers.name.isin(["大凌河", "大辽河", "双台子河", "辽河", "浑河", "鸭绿江"])
+        ].precision
+        == "surveyed"
     ).all()
     for r in rivers.itertuples():
         listed = r.counties.split(";")
