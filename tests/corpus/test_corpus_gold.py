@@ -19,7 +19,17 @@ PLANS = HERE / "plans"
 GOLD = HERE / "gold"
 
 ROLES = {
-    "core", "wing", "belt", "axis", "corridor", "zone", "cluster", "node", "ring", "park", "port",
+    "core",
+    "wing",
+    "belt",
+    "axis",
+    "corridor",
+    "zone",
+    "cluster",
+    "node",
+    "ring",
+    "park",
+    "port",
 }
 PARK_KINDS = {"park", "logistics", "education", "port", "other"}
 ATTRIBUTES = {"预期性", "约束性", ""}
@@ -27,8 +37,17 @@ IND_KINDS = {"target", "actual", "review"}
 TOP_KEYS = {"plan", "jurisdiction", "layouts", "parks", "indicators", "non_places"}
 COMPONENT_KEYS = {"component", "role", "name", "places", "county"}
 PARK_KEYS = {"name", "kind", "township", "county"}
-IND_KEYS = {"name", "unit", "base_year", "base_value", "target_year", "target_value", "growth",
-            "attribute", "kind"}
+IND_KEYS = {
+    "name",
+    "unit",
+    "base_year",
+    "base_value",
+    "target_year",
+    "target_value",
+    "growth",
+    "attribute",
+    "kind",
+}
 REVIEW_KEYS = {"actual_year", "actual_value"}
 
 
