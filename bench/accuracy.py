@@ -345,7 +345,7 @@ def score_plan(gold: dict, doc: dict | None, feats, polys, towns, err: str) -> S
     # indicators
     got_inds = doc.get("indicators", [])
     for ind in gold["indicators"]:
-        cands = [g for g in got_inds if norm(g.get("name")) == norm(ind["name"])]
+        cands = [g for g in got_inds if _ind_name_eq(ind, g.get("name"))]
         label = (
             f"{ind['name']} ({ind['kind']}, base {ind['base_value']}, "
             f"target {ind['target_value']}, growth {ind['growth']})"
@@ -375,6 +375,15 @@ def score_plan(gold: dict, doc: dict | None, feats, polys, towns, err: str) -> S
         elif verdict:
             sc.misses.append(f"non-place extracted as an item (no geometry, not counted): {bad}")
     return sc
+
+
+def _ind_name_eq(gold: dict, got: str | None) -> bool:
+    """Equal after :func:`norm`; a trailing ``(unit)`` equal to the gold unit is ignored."""
+    got_n, want = norm(got), norm(gold["name"])
+    unit = norm(gold.get("unit"))
+    if unit and got_n.endswith(f"({unit})"):
+        got_n = got_n[: -len(unit) - 2]
+    return got_n == want
 
 
 def _ind_right(gold: dict, got: dict) -> bool:
