@@ -206,6 +206,7 @@ def _layers(build_dir: Path):
 class Score:
     plan: str
     error: str = ""
+    jur_ok: int = 0
     comp_total: int = 0
     comp_found: int = 0
     comp_placed: int = 0
@@ -250,6 +251,10 @@ def score_plan(gold: dict, doc: dict | None, feats, polys, towns, err: str) -> S
         sc.misses.append(f"no extraction: {err}")
         return sc
     plan_id = doc.get("plan_id", gold["plan"])
+    if str(doc.get("adcode")) == gold["jurisdiction"]["adcode"]:
+        sc.jur_ok = 1
+    else:
+        sc.misses.append(f"jurisdiction {doc.get('adcode')} {doc.get('jurisdiction')}")
     mine = feats[feats["plan_id"] == plan_id] if feats is not None else None
 
     # layout components
@@ -449,6 +454,7 @@ def _pct(n: int, d: int) -> str:
 
 HEADER = (
     "plan",
+    "jurisdiction",
     "comp found",
     "comp placed",
     "park found",
@@ -462,7 +468,7 @@ HEADER = (
 
 
 COUNTS = (
-    "comp_total", "comp_found", "comp_placed", "park_total", "park_found", "park_kind",
+    "jur_ok", "comp_total", "comp_found", "comp_placed", "park_total", "park_found", "park_kind",
     "park_ref", "park_near", "park_noref", "ind_total", "ind_found", "ind_right",
     "nonplace_total", "nonplace_viol",
 )  # fmt: skip
@@ -482,6 +488,7 @@ def rows(scores: list[Score]) -> list[tuple[str, ...]]:
 def _row(s: Score) -> tuple[str, ...]:
     return (
         s.plan + (" (error)" if s.error else ""),
+        f"{s.jur_ok}/1" if s.plan != "**total**" else str(s.jur_ok),
         _pct(s.comp_found, s.comp_total),
         _pct(s.comp_placed, s.comp_total),
         _pct(s.park_found, s.park_total),
@@ -514,7 +521,8 @@ def markdown(scores: list[Score], table, meta: dict) -> str:
         f"Run: {meta['when']} UTC, commit `{meta['commit']}`, {meta['seconds']:.1f} s; "
         f"township reference points: `geodata/{meta['towns']}` ({meta['n_towns']} points).",
         "",
-        "Definitions: *comp found* = gold component matched by slogan + component label + role "
+        "Definitions: *jurisdiction* = `adcode` from `atlas extract` equals the gold's; "
+        "*comp found* = gold component matched by slogan + component label + role "
         "+ name; *comp placed* = its built feature's representative point lies in the gold county "
         "(or city) polygon; *park found* = name match allowing suffix variants; *park kind* = "
         "park / logistics / education / port / other right; *park ≤5 km* = share of parks **with "
