@@ -8,8 +8,9 @@ returns the places with their cleaned polygons/lines, and the names it could not
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -172,5 +173,14 @@ def resolve_anchors(
             missing.append(name)
             continue
         for p in hits:
+            if math.isnan(p.lon) and p.parent in gaz:
+                # a township no source places: the feature is known only to lie in its county
+                county = gaz.get(p.parent)
+                p = replace(
+                    county,
+                    precision="schematic",
+                    confidence=p.confidence,
+                    note=f"{p.name} has no trustworthy point; drawn as its county {county.name}",
+                )
             found.append(Anchor(name, p, *_geoms(gaz, p.code, ctx)))
     return found, missing

@@ -66,6 +66,11 @@ def _is_marine(spec: FeatureSpec, anchors: Sequence[_Anchor]) -> bool:
     return any(w in text for w in MARINE_WORDS)
 
 
+def _is_admin_area(a: _Anchor) -> bool:
+    """An anchor that is a whole county or city (or a township known only by its county)."""
+    return a.polygon is not None and a.place.level in ("province", "city", "county")
+
+
 def _usable_point(a: _Anchor, ctx: Context) -> bool:
     """A point anchor that is not the jurisdiction or one of its parents (锦州 in a 凌海 plan)."""
     code = a.place.code
@@ -347,7 +352,16 @@ def _place_point(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Pla
     ]
     if not cands:
         return _unresolved("no anchor place inside the jurisdiction could be located", anchors)
+    # the most specific place first: a town, station or zone before the county it lies in
+    cands.sort(key=lambda a: _is_admin_area(a))
     a = cands[0]
+    if _is_admin_area(a):
+        # known only to lie somewhere in a county or city: its extent, never a point at the seat
+        g = geo.clip(a.polygon, region, "polygon")
+        if g is None:
+            return _unresolved("its county lies outside the jurisdiction", anchors)
+        note = a.place.note or f"only its county or city is known: {a.place.name}"
+        return _placed(g, "schematic", [a], "county_extent", note)
     if (
         spec.layer == "park"
         and spec.role in ZONE_ROLES
@@ -480,4 +494,25 @@ def place(spec: FeatureSpec, ctx: Context) -> Placed:
             out = Placed(g, out.precision, out.confidence, out.anchors, out.rule, note)
     if spec.precision and out.geometry is not None:
         out = Placed(out.geometry, spec.precision, out.confidence, out.anchors, out.rule, out.note)
-    return out
+    return _honest(out)
+
+
+def _drawn(rule: str) -> bool:
+    """A rule whose shape is drawn by a convention (a disc, a buffer, a band, a sector)."""
+    return (
+        rule.startswith("buffer") or "disc" in rule or rule in ("ring_around", "compass_partition")
+    )
+
+
+def _honest(out: Placed) -> Placed:
+    """Precision that claims no more than the rule made: ``admin`` belongs to the admin layer
+    only (a planning element drawn as a district's boundary is derived from it), and a disc
+    or a buffer is never ``surveyed``."""
+    prec = out.precision
+    if prec == "admin":
+        prec = "derived"
+    if prec == "surveyed" and _drawn(out.rule):
+        prec = "derived"
+    if prec == out.precision:
+        return out
+    return Placed(out.geometry, prec, out.confidence, out.anchors, out.rule, out.note)

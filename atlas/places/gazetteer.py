@@ -17,6 +17,8 @@ An unknown name yields no candidate: the gazetteer never guesses.
 from __future__ import annotations
 
 import logging
+import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -44,6 +46,14 @@ _SUFFIXES = (
     "经济开发区",
     "开发区",
     "街道",
+    "果树农场",
+    "畜牧农场",
+    "种畜场",
+    "原种场",
+    "良种场",
+    "示范场",
+    "农场",
+    "林场",
     "省",
     "市",
     "区",
@@ -75,6 +85,15 @@ _MASK_FIRST = frozenset(m[0] for m in TEXT_MASKS)
 _FEATURE_NEXT = frozenset("山河桥湖寺岛湾路街村屯园庄坝泉峰岭洞")
 # any stem followed by one of these names a street, estate or park (朝阳小区, 北京路)
 _STREET_NEXT = ("小区", "路", "街", "大街", "大桥", "公园", "社区")
+# characters after which a two-character stem may start a place name in running text: the last
+# character of the verbs and prepositions plans put before places (建设, 依托, 推进, 在, 向 …)
+_STEM_MAY_FOLLOW = frozenset("设造托进展升快持成动接合在于和与及至到向由从以把对经为的是含括即指")
+
+
+def _is_word_char(ch: str) -> bool:
+    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
+
+
 _LEVEL_RANK = {
     "province": 0,
     "city": 1,
@@ -138,6 +157,10 @@ class Gazetteer:
             for alias in p.aliases:
                 kind = "informal" if alias.startswith("~") else "alias"
                 self._add(alias.lstrip("~"), p.code, kind)
+                if p.level == "township" and kind == "alias":
+                    s = stem(alias)  # 小东种畜场 → 小东, 沟帮子镇 → 沟帮子
+                    if s != alias and len(s) >= 2:
+                        self._add(s, p.code, "stem")
             if p.level in _STEM_LEVELS:
                 s = stem(p.name)
                 if s != p.name and len(s) >= 2:
@@ -316,11 +339,12 @@ class Gazetteer:
                     i += len(mask)
                     continue
             hit = None
+            before = "" if i == 0 or (out and out[-1][1] == i) else text[i - 1]
             for size in range(min(self._longest.get(first, 0), n - i), 1, -1):
                 key = text[i : i + size]
                 if key not in self._index:
                     continue
-                place = self._text_pick(key, scope, text[i + size : i + size + 2])
+                place = self._text_pick(key, scope, text[i + size : i + size + 2], before)
                 if place is not None:
                     hit = (i, i + size, place)
                     break
@@ -331,14 +355,18 @@ class Gazetteer:
             i = hit[1]
         return out
 
-    def _text_pick(self, key: str, scope: str | None, after: str = "") -> Place | None:
+    def _text_pick(
+        self, key: str, scope: str | None, after: str = "", before: str = ""
+    ) -> Place | None:
         kinds = {kind for _, kind in self._index[key]}
         cands = self.geocode(key, scope)
         if not cands:
             return None
         top = cands[0]
         entry = self._entries[top.code]
-        exact = kinds & {"full", "alias"}
+        # judged on the chosen place's own match: 城区 is a full name in 山西 but only the stem
+        # of 阜新's 城区街道, so in 辽宁 text it is a (common-word) stem
+        exact = {k for c, k in self._index[key] if c == top.code} & {"full", "alias"}
         if not exact and "stem" not in kinds:
             return None  # informal aliases (经开区, 凌河 for the river) are too vague in prose
         if not exact:
@@ -353,6 +381,15 @@ class Gazetteer:
                 return None
             # X家 is a surname + 家 pattern found in countless village and bridge names
             if len(key) == 2 and (after[:1] in _FEATURE_NEXT or key.endswith("家")):
+                return None
+            # a two-character town stem inside a word is no place (伟大胜利, 袁台子): it must
+            # start the text, follow punctuation or another place, or a verb or preposition
+            if (
+                len(key) == 2
+                and top.level == "township"
+                and _is_word_char(before)
+                and before not in _STEM_MAY_FOLLOW
+            ):
                 return None
             if len(cands) > 1:
                 second = cands[1]
@@ -371,6 +408,54 @@ class Gazetteer:
 
 def _aliases(value: str) -> tuple[str, ...]:
     return tuple(a for a in (value or "").split(";") if a)
+
+
+#: the note of a township that has no trustworthy point (features anchored to it are drawn at
+#: county level)
+UNLOCATED_NOTE = "no trustworthy point for this township: only its county is known"
+
+# administrative prefixes of farm and zone unit names (辽宁省锦州市小东种畜场, 国营官大海农场)
+_UNIT_PREFIX = re.compile(r"^(?:辽宁省|辽宁)?(?:[\u4e00-\u9fff]{2,4}?[市县])?(?:国营)?")
+
+
+def _township_aliases(name: str, listed: str) -> tuple[str, ...]:
+    """Aliases of a register unit: the listed former names (not the bare stem, which the
+    index adds itself with the weaker ``stem`` kind), and for farms and zones the name
+    without its administrative prefix (辽宁省锦州市小东种畜场 → 小东种畜场)."""
+    own = stem(name)
+    out = [a for a in _aliases(listed) if a != own and a != name]
+    short = _UNIT_PREFIX.sub("", name)
+    if short != name and len(stem(short)) >= 2:
+        out.append(short)
+    return tuple(dict.fromkeys(out))
+
+
+def _add_dev_zones(places: list[Place], ancestors: dict[str, set[str]], chain) -> None:
+    """Development zones of the catalogue that have a point (placed at their host township)
+    and are not already a register unit or a zone polygon under the same name."""
+    known = {p.name for p in places}
+    for z in geodata.zones().itertuples():  # zone outlines take precedence over catalogue points
+        known |= {z.name} | {a.lstrip("~") for a in z.aliases.split(";") if a}
+    for r in geodata.dev_zones().itertuples():
+        names = {r.name} | set(_aliases(r.aliases))
+        if not r.lon or not r.lat or names & known:
+            continue
+        code = f"devzone:{r.name}"
+        places.append(
+            Place(
+                name=r.name,
+                code=code,
+                level="zone",
+                lon=float(r.lon),
+                lat=float(r.lat),
+                precision=r.precision or "derived",
+                parent=r.county or r.city,
+                aliases=_aliases(r.aliases),
+                source=r.source,
+                note=f"{r.level} development zone at its host township {r.host_township}".strip(),
+            )
+        )
+        ancestors[code] = chain(r.county or r.city)
 
 
 #: former names and short forms of 辽宁 units that the seeds or their readers use
@@ -422,22 +507,25 @@ def default_gazetteer() -> Gazetteer:
         if r.adcode in polys:
             geoms[r.adcode] = polys[r.adcode]
 
-    town = geodata.townships()
-    for r in town.itertuples():
+    for r in geodata.township_register().itertuples():
+        located = r.geometry is not None
         places.append(
             Place(
                 name=r.name,
                 code=r.code,
                 level="township",
-                lon=r.geometry.x,
-                lat=r.geometry.y,
-                precision=r.precision,
+                lon=r.geometry.x if located else math.nan,
+                lat=r.geometry.y if located else math.nan,
+                # a unit no source places trustworthily is known by name and county only
+                precision=r.precision if located else "unresolved",
                 parent=r.county,
-                aliases=_aliases(r.aliases),
+                aliases=_township_aliases(r.name, r.aliases),
                 source=r.source,
+                note="" if located else UNLOCATED_NOTE,
             )
         )
         ancestors[r.code] = chain(r.county)
+    _add_dev_zones(places, ancestors, chain)
 
     counties = geodata.counties()
     tree = shapely.STRtree(counties.geometry.values)
@@ -527,8 +615,9 @@ def geocode_json(name: str, scope: str | None = None) -> dict[str, Any]:
                 "name": p.name,
                 "code": p.code,
                 "level": p.level,
-                "lon": round(p.lon, 6),
-                "lat": round(p.lat, 6),
+                # a township no source places has no point: null, never an invented one
+                "lon": None if math.isnan(p.lon) else round(p.lon, 6),
+                "lat": None if math.isnan(p.lat) else round(p.lat, 6),
                 "precision": p.precision,
                 "confidence": p.confidence,
                 "parent": p.parent,

@@ -18,9 +18,10 @@ def ctx():
     return ground.make_ctx()
 
 
-def test_core_from_one_admin_unit_is_admin(ctx):
+def test_core_from_one_admin_unit_is_derived_not_admin(ctx):
+    # admin belongs to the admin layer only: a core drawn as a district's boundary is derived
     p = place(spec("core", "甲区核心", ["甲区"], "一核"), ctx)
-    assert p.precision == "admin" and p.rule == "union_of_areas"
+    assert p.precision == "derived" and p.rule == "union_of_areas"
     assert geo.area_km2(p.geometry) == pytest.approx(geo.area_km2(WEST), rel=1e-3)
     assert p.anchors == ("甲区",)
 
