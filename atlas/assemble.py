@@ -18,7 +18,7 @@ import pandas as pd
 from atlas.model import LAYERS, PRECISIONS, Extraction, PlanInfo
 from atlas.placement import geometry
 from atlas.placement.anchoring import Context, FeatureSpec
-from atlas.placement.rules import place
+from atlas.placement.rules import partition_zones, place
 from atlas.places import geodata
 from atlas.schema import indicator_table, slug
 
@@ -129,8 +129,8 @@ def feature_rows(specs: Sequence[FeatureSpec], ctx: Context) -> list[dict[str, A
     """Place every spec and return schema rows (dicts with a ``geometry`` key)."""
     rows: list[dict[str, Any]] = []
     used: dict[str, int] = {}
-    for spec in specs:
-        pl = place(spec, ctx)
+    placed = partition_zones(specs, [place(spec, ctx) for spec in specs])
+    for spec, pl in zip(specs, placed, strict=True):
         base = ".".join(slug(p) for p in (spec.layout, spec.component, spec.name) if p)
         key = f"{spec.plan_id}:{spec.layer}:{base}"
         used[key] = used.get(key, 0) + 1

@@ -92,6 +92,8 @@ def plan_report(
             "without_place": sum(1 for p in ex.projects if not p.places),
         },
         "unresolved": unresolved,
+        "precision_by_layer": _precision_by_layer(rows),
+        "stated_areas": _stated_areas(rows),
         "provenance": {
             "extracted_specs": n_extracted,
             "features": {k: int(v) for k, v in sorted(prov.items())},
@@ -99,6 +101,46 @@ def plan_report(
             "curated_changes": {k: int(v) for k, v in sorted(ops.items())},
         },
     }
+
+
+def _precision_by_layer(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Per layer: features per precision class, and per class the rules that made them."""
+    out: dict[str, Any] = {}
+    for layer in LAYERS:
+        part = [r for r in rows if r["layer"] == layer]
+        if not part:
+            continue
+        rules: dict[str, dict[str, int]] = {}
+        for prec in PRECISIONS:
+            used = Counter(r.get("rule", "") for r in part if r["precision"] == prec)
+            if used:
+                rules[prec] = {k: int(v) for k, v in sorted(used.items())}
+        out[layer] = {"by_precision": _counts(r["precision"] for r in part), "rules": rules}
+    return out
+
+
+def _stated_areas(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Features whose text states an area: the stated km² next to the drawn km²."""
+    from atlas.placement.geometry import area_km2
+
+    out = []
+    for r in rows:
+        stated = r.get("area_km2")
+        if stated is None or stated != stated:  # None or NaN
+            continue
+        g = r.get("geometry")
+        drawn = area_km2(g) if g is not None and g.geom_type.endswith("Polygon") else None
+        out.append(
+            {
+                "name": r["name"],
+                "layer": r["layer"],
+                "source_line": int(r["source_line"]),
+                "stated_km2": float(stated),
+                "drawn_km2": None if drawn is None else round(drawn, 2),
+                "ratio": None if not drawn else round(drawn / float(stated), 3),
+            }
+        )
+    return out
 
 
 def _counts(s: Iterable[str]) -> dict[str, int]:

@@ -70,6 +70,8 @@ class Context:
     siblings: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
     centre: Point | None = None  # where schematic items are drawn from (geometry.main_centre)
     near: BaseGeometry | None = None  # jurisdiction + NEAR_DEG, for reaches ending at the edge
+    #: railways and roads (metric CRS) that axes follow where they serve the places named
+    corridors: tuple[BaseGeometry, ...] = field(default=(), compare=False, repr=False)
     cache: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property

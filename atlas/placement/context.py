@@ -119,4 +119,12 @@ def plan_context(plan: PlanInfo, gazetteer: Any, specs: Sequence[FeatureSpec] = 
         sea=sea,
         marine_region=marine,
         siblings={k: tuple(v) for k, v in siblings.items()},
+        corridors=corridors(),
     )
+
+
+@lru_cache(maxsize=1)
+def corridors() -> tuple[BaseGeometry, ...]:
+    """Railways and roads (metric CRS) that axes follow where they serve the places named."""
+    lines = [*geodata.rail().geometry, *geodata.roads().geometry]
+    return tuple(geometry.to_metric(g) for g in lines if g is not None and not g.is_empty)

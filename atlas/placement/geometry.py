@@ -9,6 +9,7 @@ docs/geometry.md; the defaults live in :data:`WIDTHS_M` so a reader can find the
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from functools import lru_cache
@@ -19,7 +20,7 @@ import shapely
 from shapely import affinity
 from shapely.geometry import LineString, MultiLineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import polylabel, substring
+from shapely.ops import linemerge, polylabel, substring
 
 #: local Albers equal-area CRS for Liaoning: areas exact, distances within ~1 % over the province
 METRIC_CRS = "+proj=aea +lat_1=39 +lat_2=43 +lat_0=41 +lon_0=122 +datum=WGS84 +units=m +no_defs"
@@ -474,3 +475,126 @@ def reach(
     if hi - lo < 1.0:
         return None
     return to_wgs84(substring(lm, lo, hi))
+
+
+# --- axes along their corridors ----------------------------------------------------------------
+
+#: how far a place may lie from a railway or road for the axis to follow that line
+CORRIDOR_SNAP_M = 8000.0
+#: a corridor leg may be at most this much longer than the straight leg (no detours)
+CORRIDOR_MAX_DETOUR = 1.6
+#: a corridor heading away from the target by more than this is not the way there (degrees)
+CORRIDOR_MAX_TURN = 40.0
+
+
+def _bearing(a: Point, b: Point) -> float:
+    return math.degrees(math.atan2(b.x - a.x, b.y - a.y)) % 360.0
+
+
+def _turn(b1: float, b2: float) -> float:
+    d = abs(b1 - b2) % 360.0
+    return min(d, 360.0 - d)
+
+
+def corridor_leg(
+    a: Point, b: Point, corridors: Sequence[BaseGeometry]
+) -> tuple[BaseGeometry, bool]:
+    """The way from ``a`` to ``b`` (metric CRS): along a railway or road where one serves both
+    (or, for a far target, heads from ``a`` towards it), else a straight leg.
+
+    Returns
+    -------
+    (LineString, followed)
+        ``followed`` says whether a corridor was used (the leg is then ``derived``).
+    """
+    straight = LineString([a, b])
+    want = _bearing(a, b)
+    best: tuple[float, BaseGeometry] | None = None
+    for line in corridors:
+        if line.distance(a) > CORRIDOR_SNAP_M:
+            continue
+        da = line.project(a)
+        if line.distance(b) <= CORRIDOR_SNAP_M:
+            seg = substring(line, da, line.project(b))
+            end = b
+        else:
+            # the target lies beyond the data: the branch that heads towards it
+            options = [substring(line, da, 0.0), substring(line, da, line.length)]
+            seg = None
+            for opt in options:
+                if opt.length < 1000:
+                    continue
+                tip = Point(opt.coords[-1])
+                if _turn(_bearing(a, tip), want) <= CORRIDOR_MAX_TURN and tip.distance(
+                    b
+                ) < a.distance(b):
+                    seg = opt if seg is None or opt.length > seg.length else seg
+            if seg is None:
+                continue
+            end = Point(seg.coords[-1])
+        if seg.length < 1.0 or seg.length > CORRIDOR_MAX_DETOUR * max(a.distance(end), 1.0):
+            continue
+        score = line.distance(a) + line.distance(end) + 0.05 * seg.length
+        if best is None or score < best[0]:
+            best = (score, seg)
+    if best is None:
+        return straight, False
+    return best[1], True
+
+
+def corridor_axis(
+    points: Sequence[tuple[float, float]],
+    origin: tuple[float, float],
+    jurisdiction: BaseGeometry,
+    corridors: Sequence[BaseGeometry],
+) -> tuple[BaseGeometry | None, bool, list[int]]:
+    """An axis from the plan's core outward through the places it names, in order, along
+    their railways and roads where those exist (DESIGN §5 axis, issue 15).
+
+    Parameters
+    ----------
+    points : sequence of (lon, lat)
+        The places the axis names, in text order (each city at its urban centre).
+    origin : (lon, lat)
+        The plan's core (its main centre): where an axis whose places all lie outside enters.
+    jurisdiction : geometry
+        The plan's territory (WGS-84); the axis is clipped to it.
+    corridors : sequence of LineString
+        Railways and roads in the metric CRS.
+
+    Returns
+    -------
+    (geometry or None, followed, beyond)
+        The clipped axis (WGS-84), whether every leg followed a corridor, and the indices of
+        the named places that lie outside the territory (the renderer labels its ends →沈阳).
+    """
+    pts = [Point(p) for p in points]
+    inside = [jurisdiction.covers(p) for p in pts]
+    beyond = [i for i, ok in enumerate(inside) if not ok]
+    if all(inside):
+        # an axis inside the territory crosses it: through its places, carried to the edge
+        line = axis_line(points, jurisdiction, inside)
+        return line, False, beyond
+    m_in = [to_metric(p) for p, ok in zip(pts, inside, strict=True) if ok]
+    if not m_in:
+        m_in = [to_metric(Point(origin))]  # 京沈 in 锦州: both cities outside, through the core
+    legs: list[BaseGeometry] = []
+    followed = True
+    for p, q in itertools.pairwise(m_in):
+        leg, ok = corridor_leg(p, q, corridors)
+        legs.append(leg)
+        followed &= ok
+    for i in beyond:
+        # from the core outward: each outside place is reached from the nearest inside one
+        q = to_metric(pts[i])
+        start = min(m_in, key=q.distance)
+        leg, ok = corridor_leg(start, q, corridors)
+        legs.append(leg)
+        followed &= ok
+    if not legs:
+        return None, False, beyond
+    merged = shapely.union_all(legs)
+    if merged.geom_type == "MultiLineString":
+        merged = linemerge(merged)
+    geom = clip(to_wgs84(merged), jurisdiction, "line")
+    return geom, followed, beyond

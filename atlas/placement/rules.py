@@ -12,7 +12,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from enum import StrEnum
+from functools import lru_cache
 
 import shapely
 from shapely.geometry import LineString, Point
@@ -31,6 +33,7 @@ from atlas.placement.anchoring import (
 )
 from atlas.placement.anchoring import Anchor as _Anchor
 from atlas.placement.context import compass_word
+from atlas.places import geodata
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +225,10 @@ def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
             return ring
     areas = [a for a in anchors if _usable_area(a, ctx)]
     name_word = compass_word(spec, in_definition=False)
+    if spec.role in TOWNSHIP_AREA_ROLES and not areas:
+        towns = _township_area(spec, anchors, ctx, region)
+        if towns is not None:  # the towns a zone names: their regions, before any wedge
+            return towns
     if spec.role in ("wing", "park_area"):
         own = _place_own_area(spec, anchors, ctx)
         if own is not None:
@@ -266,6 +273,31 @@ def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
             f"its places ({names}) do not delimit it inside the jurisdiction", anchors
         )
     return _unresolved("no anchor place could be located", anchors)
+
+
+#: area roles drawn from the township regions of the towns they name (片区, 板块, 组团)
+TOWNSHIP_AREA_ROLES = frozenset({"zone", "cluster", "district", "area"})
+
+
+@lru_cache(maxsize=1)
+def _township_regions() -> dict[str, BaseGeometry]:
+    r = geodata.township_regions()
+    return dict(zip(r["code"], r.geometry, strict=True))
+
+
+def _township_area(
+    spec: FeatureSpec, anchors: list[_Anchor], ctx: Context, region: BaseGeometry
+) -> Placed | None:
+    """A zone made of the towns it names: the union of their township regions (Voronoi cells
+    of the town points inside their county; ``schematic``)."""
+    cells = _township_regions()
+    towns = [a for a in anchors if a.place.level == "township" and a.place.code in cells]
+    if not towns:
+        return None
+    g = geo.clip(geo.union_areas([cells[a.place.code] for a in towns]), region, "polygon")
+    if g is None:
+        return None
+    return _placed(g, "schematic", towns, "union_of_townships", "township regions (Voronoi)")
 
 
 def _coast_belt(ctx: Context, region: BaseGeometry) -> BaseGeometry | None:
@@ -335,11 +367,23 @@ def _place_axis(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
             )
     if not pts:
         return _unresolved("an axis needs named places; none could be located", anchors)
-    line = geo.axis_line([(a.place.lon, a.place.lat) for a in pts], ctx.jurisdiction)
+    origin = ctx.origin
+    line, followed, beyond = geo.corridor_axis(
+        [(a.place.lon, a.place.lat) for a in pts],
+        (origin.x, origin.y),
+        ctx.jurisdiction,
+        ctx.corridors,
+    )
     if line is None:
         return _unresolved("an axis needs two distinct places", pts)
+    note = ("→" + "、".join(pts[i].place.name for i in beyond)) if beyond else ""
+    if beyond and not followed:
+        # no railway or road leads there in the reference data: a diagram of the direction
+        return _placed(line, "schematic", pts, "axis_schematic", note)
     prec = _worst("derived", *(a.place.precision for a in pts))
-    return _placed(line, prec, pts, "axis_through_places")
+    return _placed(
+        line, prec, pts, "axis_along_corridor" if beyond else "axis_through_places", note
+    )
 
 
 def _place_point(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Placed:
@@ -516,3 +560,57 @@ def _honest(out: Placed) -> Placed:
     if prec == out.precision:
         return out
     return Placed(out.geometry, prec, out.confidence, out.anchors, out.rule, out.note)
+
+
+# --- zones of one layout form a partition -------------------------------------------------------
+
+#: which zone keeps a contested area: named places first, then lines (rings, belts), then the
+#: schematic compass sectors, which are carved by everything more specific
+_ZONE_PRIORITY = {
+    "named_area": 0,
+    "union_of_areas": 0,
+    "union_of_townships": 0,
+    "equal_area_disc": 1,
+    "default_disc": 1,
+    "ring_around": 2,
+    "compass_disc": 3,
+    "compass_partition": 4,
+}
+
+
+def partition_zones(specs: Sequence[FeatureSpec], placed: list[Placed]) -> list[Placed]:
+    """Make the zones (片区/板块/区) of each layout a partition: where two overlap, the more
+    specific keeps the area (named places, then rings and belts, then compass sectors; the
+    smaller first among equals) and the other is cut. Returns the placements in order."""
+    out = list(placed)
+    by_layout: dict[str, list[int]] = {}
+    for i, (spec, pl) in enumerate(zip(specs, placed, strict=True)):
+        g = pl.geometry
+        area = g is not None and g.geom_type in ("Polygon", "MultiPolygon")
+        if spec.layer == "layout" and spec.role == "zone" and area:
+            by_layout.setdefault(spec.layout, []).append(i)
+    for idx in by_layout.values():
+        if len(idx) < 2:
+            continue
+        order = sorted(
+            idx,
+            key=lambda i: (
+                _ZONE_PRIORITY.get(out[i].rule, 2 if out[i].rule.startswith("buffer") else 1),
+                geo.area_km2(out[i].geometry),
+            ),
+        )
+        taken: BaseGeometry | None = None
+        for i in order:
+            pl = out[i]
+            g = pl.geometry
+            if taken is not None and g.intersects(taken):
+                cut = geo.clean(g.difference(taken), "polygon")
+                if cut is None or geo.area_km2(cut) < 0.05 * geo.area_km2(g):
+                    note = "inside a more specific zone of the same layout; kept whole"
+                    out[i] = replace(pl, note=f"{pl.note}; {note}" if pl.note else note)
+                    continue
+                note = "cut where a more specific zone of the same layout lies"
+                out[i] = replace(pl, geometry=cut, note=f"{pl.note}; {note}" if pl.note else note)
+                g = cut
+            taken = g if taken is None else shapely.union_all([taken, g])
+    return out

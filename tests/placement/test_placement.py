@@ -91,12 +91,34 @@ def test_coastal_belt_follows_the_coast_into_the_sea_strip(ctx):
     assert geo.distance_m(p.geometry.boundary, COAST) <= 15_000
 
 
-def test_axis_through_places_in_order(ctx):
+def test_axis_runs_from_its_town_towards_the_city_beyond_and_stops_at_the_edge(ctx):
+    # no railway or road in this ground: a schematic line, clipped where it leaves the
+    # territory, and the city beyond named for the renderer's arrow label (→外市)
     p = place(spec("axis", "甲外联动轴", ["甲镇", "外市"], "一轴"), ctx)
-    assert p.rule == "axis_through_places"
-    assert p.geometry.coords[-1] == pytest.approx((121.9, 41.9))
-    for a in ((121.1, 41.3), (121.9, 41.9)):
-        assert geo.distance_m(p.geometry, Point(a)) < 10_000
+    assert p.rule == "axis_schematic" and p.precision == "schematic"
+    assert p.note == "→外市"
+    assert geo.distance_m(p.geometry, Point(121.1, 41.3)) < 1_000  # starts at 甲镇
+    end = Point(p.geometry.coords[-1])
+    assert JURIS.exterior.distance(end) < 1e-6  # ends on the edge, towards 外市 (NE)
+    assert end.x > 121.1 and end.y > 41.3
+    assert JURIS.buffer(1e-9).covers(p.geometry)
+
+
+def test_axis_follows_a_railway_that_leads_there(ctx):
+    import dataclasses
+
+    from shapely.geometry import LineString
+
+    # a railway from 甲镇 north, then east to 外市 (a detour of 1.3× the straight line)
+    rail = LineString([(121.1, 41.3), (121.2, 41.7), (121.9, 41.9)])
+    ctx2 = dataclasses.replace(ctx, corridors=(geo.to_metric(rail),), cache={})
+    p = place(spec("axis", "甲外联动轴", ["甲镇", "外市"], "一轴"), ctx2)
+    assert p.rule == "axis_along_corridor" and p.precision == "derived"
+    # inside the territory it runs along the railway, not straight towards 外市
+    assert geo.distance_m(p.geometry, Point(121.125, 41.4)) < 500  # where the rail leaves
+    assert (
+        geo.to_metric(p.geometry).hausdorff_distance(geo.to_metric(rail.intersection(JURIS))) < 500
+    )
 
 
 def test_axis_along_a_named_line(ctx):
