@@ -54,7 +54,9 @@ def plans_with_targets(ind: pd.DataFrame) -> list[str]:
     return list(dict.fromkeys(ind.loc[ind["kind"] == "target", "plan_id"].astype(str)))
 
 
-def plan_rows(ind: pd.DataFrame, plans: pd.DataFrame, plan_id: str) -> tuple[LinkSet, list[MonitorRow]]:
+def plan_rows(
+    ind: pd.DataFrame, plans: pd.DataFrame, plan_id: str
+) -> tuple[LinkSet, list[MonitorRow]]:
     """The link set and monitoring rows of a plan from in-memory tables."""
     links = link_plan(ind, plans, plan_id)
     return links, rows_from_links(links)
@@ -121,7 +123,9 @@ def quote_index(ind: pd.DataFrame) -> dict[tuple[str, int], str]:
     out: dict[tuple[str, int], str] = {}
     if ind.empty:
         return out
-    for pid, line, quote in zip(ind["plan_id"], ind["source_line"], ind["source_quote"], strict=True):
+    for pid, line, quote in zip(
+        ind["plan_id"], ind["source_line"], ind["source_quote"], strict=True
+    ):
         try:
             key = (str(pid), int(line))
         except (TypeError, ValueError):
@@ -166,9 +170,16 @@ def county_statuses(ind: pd.DataFrame, plans: pd.DataFrame) -> pd.DataFrame:
             if r.status == "unknown" or not r.key:
                 continue
             out.append(
-                [code, str(p.get("jurisdiction") or ""), r.plan_id, stem(r.key), r.name,
-                 r.status, status_label(r.status)]
-            )  # fmt: skip
+                [
+                    code,
+                    str(p.get("jurisdiction") or ""),
+                    r.plan_id,
+                    stem(r.key),
+                    r.name,
+                    r.status,
+                    status_label(r.status),
+                ]
+            )
     return pd.DataFrame(out, columns=cols)
 
 
@@ -239,9 +250,15 @@ def findings_frame(findings: list[Finding]) -> pd.DataFrame:
     cols = ["类别", "事项", "关联", "说明", "市级规划原文", "县级规划原文"]
     return pd.DataFrame(
         [
-            [KIND_LABELS.get(f.kind, f.kind), f.subject or "—", f.why or "—", f.detail or "—",
-             side_text(f.city), side_text(f.county)]
+            [
+                KIND_LABELS.get(f.kind, f.kind),
+                f.subject or "—",
+                f.why or "—",
+                f.detail or "—",
+                side_text(f.city),
+                side_text(f.county),
+            ]
             for f in findings
-        ],  # fmt: skip
+        ],
         columns=cols,
     )
