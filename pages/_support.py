@@ -526,3 +526,23 @@ def monitor_xlsx(plan_id: str) -> bytes:
         if pair is not None:
             pairs.append((*pair, consistency(*pair)))
     return export.indicators_xlsx_bytes(indicators(plan_id), monitor=rows, consistency=pairs)
+
+
+def status_shapes(statuses: pd.DataFrame) -> gpd.GeoDataFrame:
+    """County polygons of the cities in ``statuses`` (one indicator) with 名称, 状态, 规划;
+    counties without a figure get 状态 "无数据"."""
+    polys = polygons()
+    counties = polys[polys["level"] == "county"]
+    cities = {str(a)[:4] for a in statuses["adcode"]}
+    sub = counties[counties["adcode"].astype(str).str[:4].isin(cities)]
+    first = statuses.drop_duplicates("adcode").set_index("adcode")
+    out = gpd.GeoDataFrame(
+        {
+            "名称": sub["name"].astype(str).values,
+            "状态": [str(first["状态"].get(a, "无数据")) for a in sub["adcode"]],
+            "规划": [str(first["plan_id"].get(a, "—")) for a in sub["adcode"]],
+        },
+        geometry=sub.geometry.simplify(0.002).values,
+        crs=4326,
+    )
+    return out

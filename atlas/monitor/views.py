@@ -134,17 +134,32 @@ def quote_index(ind: pd.DataFrame) -> dict[tuple[str, int], str]:
     return out
 
 
-def source_rows(row: MonitorRow, quotes: Mapping[tuple[str, int], str]) -> list[dict[str, Any]]:
-    """The sources of a monitoring row: field (Chinese), plan, line and the quote."""
-    return [
-        {
-            "字段": FIELD_NAMES.get(s.field, s.field),
-            "plan_id": s.plan_id,
-            "line": s.line,
-            "原文": quotes.get((s.plan_id, s.line), ""),
-        }
-        for s in row.sources
-    ]
+def source_rows(
+    row: MonitorRow, link: TargetLink, quotes: Mapping[tuple[str, int], str]
+) -> list[dict[str, Any]]:
+    """The sources of a monitoring row: field (Chinese), plan, line and the quote.
+
+    The target and the observation quote their own extracted sentence (a report line holds
+    several figures); a base value filled from elsewhere quotes that indicator row.
+    """
+    ob = best_observation(link)
+    out = []
+    for s in row.sources:
+        if s.field == "target" and (s.plan_id, s.line) == (link.plan_id, link.line):
+            quote = link.quote
+        elif ob is not None and (s.plan_id, s.line) == (ob.plan_id, ob.line):
+            quote = ob.quote
+        else:
+            quote = quotes.get((s.plan_id, s.line), "")
+        out.append(
+            {
+                "字段": FIELD_NAMES.get(s.field, s.field),
+                "plan_id": s.plan_id,
+                "line": s.line,
+                "原文": quote,
+            }
+        )
+    return out
 
 
 def is_county(adcode: str) -> bool:
