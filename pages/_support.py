@@ -9,6 +9,7 @@ picked up without restarting. Uploaded plans live in ``st.session_state`` (per u
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -528,9 +529,9 @@ def monitor_xlsx(plan_id: str) -> bytes:
     return export.indicators_xlsx_bytes(indicators(plan_id), monitor=rows, consistency=pairs)
 
 
-def status_shapes(statuses: pd.DataFrame) -> gpd.GeoDataFrame:
-    """County polygons of the cities in ``statuses`` (one indicator) with 名称, 状态, 规划;
-    counties without a figure get 状态 "无数据"."""
+def status_shapes(statuses: pd.DataFrame) -> dict[str, Any]:
+    """GeoJSON of the county polygons of the cities in ``statuses`` (one indicator) with
+    名称, 状态, 规划; counties without a figure get 状态 "无数据"."""
     polys = polygons()
     counties = polys[polys["level"] == "county"]
     cities = {str(a)[:4] for a in statuses["adcode"]}
@@ -545,4 +546,4 @@ def status_shapes(statuses: pd.DataFrame) -> gpd.GeoDataFrame:
         geometry=sub.geometry.simplify(0.002).values,
         crs=4326,
     )
-    return out
+    return json.loads(out.to_json(drop_id=True))

@@ -103,11 +103,13 @@ else:
     domain = [*STATUS_LABELS.values(), "无数据"]
     colours = [*(status_colour(s) for s in STATUS_LABELS), "#eeeeee"]
     st.altair_chart(
-        alt.Chart(shapes)
+        alt.Chart(alt.Data(values=shapes["features"]))
         .mark_geoshape(stroke="#ffffff", strokeWidth=0.8)
         .encode(
-            color=alt.Color("状态:N", scale=alt.Scale(domain=domain, range=colours), title="状态"),
-            tooltip=["名称:N", "状态:N", "规划:N"],
+            color=alt.Color(
+                "properties.状态:N", scale=alt.Scale(domain=domain, range=colours), title="状态"
+            ),
+            tooltip=[alt.Tooltip(f"properties.{c}:N", title=c) for c in ("名称", "状态", "规划")],
         )
         .project("mercator")
         .properties(height=420)
