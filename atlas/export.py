@@ -228,11 +228,13 @@ def monitor_sheet(xw: pd.ExcelWriter, rows: list, name: str = "实施评估") ->
         cell.font = white
 
 
-def consistency_sheet(xw: pd.ExcelWriter, findings: list, name: str = "一致性") -> None:
+def consistency_sheet(
+    xw: pd.ExcelWriter, findings: list, name: str = "一致性", role_names=None
+) -> None:
     """Sheet 一致性: one row per city ↔ county finding, both quotes side by side."""
     from atlas.monitor.views import findings_frame
 
-    findings_frame(findings).to_excel(xw, sheet_name=name[:31], index=False)
+    findings_frame(findings, role_names).to_excel(xw, sheet_name=name[:31], index=False)
 
 
 def indicators_xlsx_bytes(
@@ -240,11 +242,13 @@ def indicators_xlsx_bytes(
     *,
     monitor: list | None = None,
     consistency: list[tuple[str, str, list]] | None = None,
+    role_names: Mapping[str, str] | None = None,
 ) -> bytes:
     """Indicators as an XLSX workbook (one sheet per plan, plus ``all``).
 
     ``monitor`` (monitoring rows of a plan) adds the sheet 实施评估; ``consistency``
-    (``(city_id, county_id, findings)`` triples) adds 一致性 (then 一致性2 …). Text cells that
+    (``(city_id, county_id, findings)`` triples) adds 一致性 (then 一致性2 …; ``role_names`` puts
+    the roles of a role conflict in words). Text cells that
     start with ``= + - @`` are stored as text (:func:`as_text_cells`).
     """
     df = _check_indicators(df)
@@ -256,7 +260,8 @@ def indicators_xlsx_bytes(
         if monitor is not None:
             monitor_sheet(xw, monitor)
         for i, (_city, _county, findings) in enumerate(consistency or [], start=1):
-            consistency_sheet(xw, findings, "一致性" if i == 1 else f"一致性{i}")
+            sheet = "一致性" if i == 1 else f"一致性{i}"
+            consistency_sheet(xw, findings, sheet, role_names)
         for ws in xw.book.worksheets:
             as_text_cells(ws)
     return buf.getvalue()

@@ -526,7 +526,9 @@ def monitor_xlsx(plan_id: str) -> bytes:
         pair = city_county(plan_id, str(other))
         if pair is not None:
             pairs.append((*pair, consistency(*pair)))
-    return export.indicators_xlsx_bytes(indicators(plan_id), monitor=rows, consistency=pairs)
+    return export.indicators_xlsx_bytes(
+        indicators(plan_id), monitor=rows, consistency=pairs, role_names=webmap.ROLE_LABELS
+    )
 
 
 def status_shapes(statuses: pd.DataFrame) -> dict[str, Any]:

@@ -260,16 +260,30 @@ def side_text(s: Side | None) -> str:
     return f"{s.plan_id}:{s.line}「{s.quote}」"
 
 
-def findings_frame(findings: list[Finding]) -> pd.DataFrame:
-    """Findings with both quotes side by side (Chinese columns, no empty cells)."""
+_ROLE_IN_DETAIL = re.compile(r"(市为|县为)([a-z_]+)")
+
+
+def findings_frame(
+    findings: list[Finding], role_names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Findings with both quotes side by side (Chinese columns, no empty cells).
+
+    ``role_names`` (role → Chinese legend name, :data:`atlas.render.style.ROLE_LABELS`) puts
+    the roles of a role conflict in words (市为rail → 市为铁路).
+    """
     cols = ["类别", "事项", "关联", "说明", "市级规划原文", "县级规划原文"]
+    names = role_names or {}
+
+    def detail(text: str) -> str:
+        return _ROLE_IN_DETAIL.sub(lambda m: m.group(1) + names.get(m.group(2), m.group(2)), text)
+
     return pd.DataFrame(
         [
             [
                 KIND_LABELS.get(f.kind, f.kind),
                 f.subject or "—",
                 f.why or "—",
-                f.detail or "—",
+                detail(f.detail) or "—",
                 side_text(f.city),
                 side_text(f.county),
             ]
