@@ -527,7 +527,10 @@ def monitor_xlsx(plan_id: str) -> bytes:
         if pair is not None:
             pairs.append((*pair, consistency(*pair)))
     return export.indicators_xlsx_bytes(
-        indicators(plan_id), monitor=rows, consistency=pairs, role_names=webmap.ROLE_LABELS
+        indicators(plan_id),
+        monitor=rows or None,
+        consistency=pairs,
+        role_names=webmap.ROLE_LABELS,
     )
 
 
