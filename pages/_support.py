@@ -445,8 +445,8 @@ def monitor_plans() -> list[str]:
     return plans_with_targets(indicators())
 
 
-def quotes() -> dict[tuple[str, int], str]:
-    """(plan_id, line) → quote of every indicator row (built and uploaded)."""
+def quotes() -> dict[tuple, str]:
+    """Quotes of every indicator row (built and uploaded) by plan, line (and key stem)."""
     from atlas.monitor.views import quote_index
 
     return quote_index(indicators())

@@ -42,7 +42,7 @@ def chart(name: str, unit: str, measure: str, points, colour: str) -> alt.LayerC
     """Dashed required path, grey base/target ends, status-coloured later figures."""
     x = alt.X("年份:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1))
     title = f"{name} 年增速（%）" if measure == "growth" else f"{name}（{unit}）"
-    y = alt.Y("值:Q", title=None, scale=alt.Scale(zero=False))
+    y = alt.Y("值:Q", title=None, scale=alt.Scale(zero=measure == "growth"))
     tip = ["系列", alt.Tooltip("年份:Q", format="d"), "值", "标签"]
     base = alt.Chart(points, title=title)
     path = base.transform_filter(alt.datum.系列 == "要求路径").mark_line(

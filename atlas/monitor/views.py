@@ -118,24 +118,28 @@ def chart_frame(link: TargetLink) -> tuple[str, pd.DataFrame]:
     return measure, frame
 
 
-def quote_index(ind: pd.DataFrame) -> dict[tuple[str, int], str]:
-    """(plan_id, line) → source quote of the indicator table."""
-    out: dict[tuple[str, int], str] = {}
+def quote_index(ind: pd.DataFrame) -> dict[tuple, str]:
+    """Quotes of the indicator table by ``(plan_id, line, key stem)`` and by ``(plan_id, line)``
+    (the first row of the line); a line may hold several indicators."""
+    out: dict[tuple, str] = {}
     if ind.empty:
         return out
-    for pid, line, quote in zip(
-        ind["plan_id"], ind["source_line"], ind["source_quote"], strict=True
+    keys = ind["key"] if "key" in ind else pd.Series([""] * len(ind), index=ind.index)
+    for pid, line, key, quote in zip(
+        ind["plan_id"], ind["source_line"], keys, ind["source_quote"], strict=True
     ):
         try:
-            key = (str(pid), int(line))
+            at = (str(pid), int(line))
         except (TypeError, ValueError):
             continue
-        out.setdefault(key, "" if quote is None or quote is pd.NA else str(quote))
+        text = "" if quote is None or quote is pd.NA else str(quote)
+        out.setdefault((*at, stem(str(key or ""))), text)
+        out.setdefault(at, text)
     return out
 
 
 def source_rows(
-    row: MonitorRow, link: TargetLink, quotes: Mapping[tuple[str, int], str]
+    row: MonitorRow, link: TargetLink, quotes: Mapping[tuple, str]
 ) -> list[dict[str, Any]]:
     """The sources of a monitoring row: field (Chinese), plan, line and the quote.
 
@@ -150,7 +154,8 @@ def source_rows(
         elif ob is not None and (s.plan_id, s.line) == (ob.plan_id, ob.line):
             quote = ob.quote
         else:
-            quote = quotes.get((s.plan_id, s.line), "")
+            at = (s.plan_id, s.line)
+            quote = quotes.get((*at, stem(row.key)), quotes.get(at, ""))
         out.append(
             {
                 "字段": FIELD_NAMES.get(s.field, s.field),

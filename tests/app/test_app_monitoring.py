@@ -93,6 +93,7 @@ def test_jinzhou_gdp_and_investment_behind_with_sources(monkeypatch):
     texts = _texts(at)
     assert "“地区生产总值增长5.4%”" in texts and "“固定资产投资增长7.5%”" in texts
     assert any("1.地区生产总值" in t and "1500左右" in t for t in texts)  # the target line
+    assert "“高新技术企业154家”" in texts  # the base filled from line 23 quotes its own row
     assert len(_charts(at)) == 9  # one per target with a later figure
     notice = " ".join(i.value for i in at.info)
     assert "无法按县绘制" in notice  # no county report in the bundled plans: no empty map

@@ -188,7 +188,7 @@ def test_monitor_slide_table_colours_and_quotes(monitored):
     assert "目标：jinzhou-2021 第204行：| 1.地区生产总值" in notes
     assert "实际增速：jinzhou-2024-report 第17行：地区生产总值增长5.4%" in notes
     assert "实际增速：jinzhou-2024-report 第17行：固定资产投资增长7.5%" in notes
-    assert "基期值：jinzhou-2021 第23行：" in notes  # 高新技术企业 154 家 (2020)
+    assert "基期值：jinzhou-2021 第23行：高新技术企业154家" in notes  # not line 23's first row
 
 
 def test_no_monitor_slide_without_an_atlas(tmp_path):
