@@ -17,6 +17,9 @@ PAGES = {
     "map": st.Page("pages/map.py", title="地图", default=True),
     "reader": st.Page("pages/reader.py", title="规划文本", url_path=PAGE_PATHS["reader"]),
     "indicators": st.Page("pages/indicators.py", title="指标", url_path=PAGE_PATHS["indicators"]),
+    "monitoring": st.Page(
+        "pages/monitoring.py", title="实施评估", url_path=PAGE_PATHS["monitoring"]
+    ),
     "compare": st.Page("pages/compare.py", title="对比", url_path=PAGE_PATHS["compare"]),
     "export": st.Page("pages/export.py", title="导出", url_path=PAGE_PATHS["export"]),
     "upload": st.Page("pages/upload.py", title="上传", url_path=PAGE_PATHS["upload"]),

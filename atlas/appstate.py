@@ -31,6 +31,7 @@ PAGE_PATHS: dict[str, str] = {
     "reader": "reader",
     "indicators": "indicators",
     "compare": "compare",
+    "monitoring": "monitoring",
     "export": "export",
     "upload": "upload",
 }

@@ -182,14 +182,88 @@ def write_indicators_csv(df: pd.DataFrame, path: Path | str) -> Path:
     return _write_bytes(Path(path), indicators_csv_bytes(df))
 
 
-def indicators_xlsx_bytes(df: pd.DataFrame) -> bytes:
-    """Indicators as an XLSX workbook (one sheet per plan, plus ``all``)."""
+#: first characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_cells(ws) -> int:
+    """Force every string cell of an openpyxl worksheet that starts like a formula to text.
+
+    The cell is stored as an inline string with Excel's quote prefix, so ``=HYPERLINK(…)`` in a
+    plan quote shows as those characters and is never evaluated. Returns the cells changed.
+    """
+    n = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+                n += 1
+    return n
+
+
+def _fill(hex_colour: str):
+    from openpyxl.styles import PatternFill
+
+    rgb = "FF" + hex_colour.lstrip("#").upper()
+    return PatternFill(fill_type="solid", start_color=rgb, end_color=rgb)
+
+
+def monitor_sheet(xw: pd.ExcelWriter, rows: list, name: str = "实施评估") -> None:
+    """Sheet 实施评估: :func:`atlas.monitor.report.rows_frame` (sources as ``plan:line``), the
+    状态 cells filled with :func:`atlas.monitor.status.status_colour`."""
+    from openpyxl.styles import Font
+
+    from atlas.monitor.report import rows_frame
+    from atlas.monitor.status import status_colour
+
+    frame = rows_frame(rows)
+    frame.to_excel(xw, sheet_name=name, index=False)
+    ws = xw.sheets[name]
+    col = list(frame.columns).index("状态") + 1
+    white = Font(color="FFFFFFFF", bold=True)
+    for i, r in enumerate(rows, start=2):
+        cell = ws.cell(row=i, column=col)
+        cell.fill = _fill(status_colour(r.status))
+        cell.font = white
+
+
+def consistency_sheet(
+    xw: pd.ExcelWriter, findings: list, name: str = "一致性", role_names=None
+) -> None:
+    """Sheet 一致性: one row per city ↔ county finding, both quotes side by side."""
+    from atlas.monitor.views import findings_frame
+
+    findings_frame(findings, role_names).to_excel(xw, sheet_name=name[:31], index=False)
+
+
+def indicators_xlsx_bytes(
+    df: pd.DataFrame,
+    *,
+    monitor: list | None = None,
+    consistency: list[tuple[str, str, list]] | None = None,
+    role_names: Mapping[str, str] | None = None,
+) -> bytes:
+    """Indicators as an XLSX workbook (one sheet per plan, plus ``all``).
+
+    ``monitor`` (monitoring rows of a plan) adds the sheet 实施评估; ``consistency``
+    (``(city_id, county_id, findings)`` triples) adds 一致性 (then 一致性2 …; ``role_names`` puts
+    the roles of a role conflict in words). Text cells that
+    start with ``= + - @`` are stored as text (:func:`as_text_cells`).
+    """
     df = _check_indicators(df)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         df.to_excel(xw, sheet_name="all", index=False)
         for pid, part in df.groupby("plan_id", sort=True):
             part.to_excel(xw, sheet_name=str(pid)[:31], index=False)
+        if monitor is not None:
+            monitor_sheet(xw, monitor)
+        for i, (_city, _county, findings) in enumerate(consistency or [], start=1):
+            sheet = "一致性" if i == 1 else f"一致性{i}"
+            consistency_sheet(xw, findings, sheet, role_names)
+        for ws in xw.book.worksheets:
+            as_text_cells(ws)
     return buf.getvalue()
 
 

@@ -9,6 +9,7 @@ picked up without restarting. Uploaded plans live in ``st.session_state`` (per u
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -411,3 +412,143 @@ def run_upload(data: bytes | str, plan_id: str) -> dict[str, Any]:
     entry = build_upload(data, plan_id)
     uploads()[plan_id] = entry
     return entry
+
+
+# ---------------------------------------------------------------- monitoring (实施评估)
+
+
+def _tables_now() -> tuple[pd.DataFrame, pd.DataFrame]:
+    ind = indicators()
+    return (ind if len(ind) else pd.DataFrame(columns=["plan_id", "kind", "key"])), plans()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _monitor(path: str, mtime: float, plan_id: str):
+    from atlas.monitor.views import plan_rows
+
+    return plan_rows(_indicators(path, mtime, None), _plans(path, mtime), plan_id)
+
+
+def monitor(plan_id: str):
+    """(LinkSet, list of MonitorRow) of a plan: its targets against later documents."""
+    from atlas.monitor.views import plan_rows
+
+    if uploads() or not atlas_ready():
+        return plan_rows(*_tables_now(), plan_id)
+    return _monitor(*_stamp(), plan_id)
+
+
+def monitor_plans() -> list[str]:
+    """Plans with at least one target (the 实施评估 picker)."""
+    from atlas.monitor.views import plans_with_targets
+
+    return plans_with_targets(indicators())
+
+
+def quotes() -> dict[tuple, str]:
+    """Quotes of every indicator row (built and uploaded) by plan, line (and key stem)."""
+    from atlas.monitor.views import quote_index
+
+    return quote_index(indicators())
+
+
+def status_styled(frame: pd.DataFrame, col: str = "状态"):
+    """A Styler colouring the status cells with the status colours (deck and XLSX use them too)."""
+    from atlas.monitor.status import STATUS_LABELS, status_colour
+
+    colour = {label: status_colour(code) for code, label in STATUS_LABELS.items()}
+
+    def paint(v: object) -> str:
+        c = colour.get(str(v))
+        return f"background-color: {c}; color: #ffffff; font-weight: 600" if c else ""
+
+    return frame.style.map(paint, subset=[col]) if col in frame else frame.style
+
+
+def county_statuses() -> pd.DataFrame:
+    """Status per county plan and indicator (:func:`atlas.monitor.views.county_statuses`)."""
+    from atlas.monitor.views import county_statuses as cs
+
+    return cs(*_tables_now())
+
+
+def timeline(plan_id: str) -> pd.DataFrame:
+    """The plans and reports of a plan's jurisdiction in period order."""
+    from atlas.monitor.views import timeline as tl
+
+    ind, pl = _tables_now()
+    return tl(pl, ind, plan_id)
+
+
+def city_county(a: str, b: str) -> tuple[str, str] | None:
+    """(city, county) when the two plans are a city and a county inside it, else None."""
+    from atlas.monitor.views import city_county as cc
+
+    return cc(plans(), a, b)
+
+
+def _pair_frames(a: dict, b: dict) -> dict[str, gpd.GeoDataFrame]:
+    out = {}
+    for k in sorted(set(a) | set(b)):
+        parts = [f for f in (a.get(k), b.get(k)) if f is not None and len(f)]
+        if parts:
+            out[k] = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _consistency(path: str, mtime: float, city: str, county: str):
+    from atlas.monitor.consistency import compare_plans
+
+    ind, pl = _indicators(path, mtime, None), _plans(path, mtime)
+    frames = _pair_frames(_layers(path, mtime, city), _layers(path, mtime, county))
+    return compare_plans(frames, ind, pl, city, county)
+
+
+def consistency(city: str, county: str):
+    """City ↔ county findings (:func:`atlas.monitor.consistency.compare_plans`)."""
+    from atlas.monitor.consistency import compare_plans
+
+    if uploads() or not atlas_ready():
+        frames = _pair_frames(layers(city), layers(county))
+        return compare_plans(frames, *_tables_now(), city, county)
+    return _consistency(*_stamp(), city, county)
+
+
+def monitor_xlsx(plan_id: str) -> bytes:
+    """The indicator XLSX of a plan with its 实施评估 sheet (and 一致性 for a county of a city
+    plan in the build, or the city's counties)."""
+    from atlas import export
+
+    _, rows = monitor(plan_id)
+    pairs = []
+    for other in plans()["plan_id"]:
+        pair = city_county(plan_id, str(other))
+        if pair is not None:
+            pairs.append((*pair, consistency(*pair)))
+    return export.indicators_xlsx_bytes(
+        indicators(plan_id),
+        monitor=rows or None,
+        consistency=pairs,
+        role_names=webmap.ROLE_LABELS,
+    )
+
+
+def status_shapes(statuses: pd.DataFrame) -> dict[str, Any]:
+    """GeoJSON of the county polygons of the cities in ``statuses`` (one indicator) with
+    名称, 状态, 规划; counties without a figure get 状态 "无数据"."""
+    polys = polygons()
+    counties = polys[polys["level"] == "county"]
+    cities = {str(a)[:4] for a in statuses["adcode"]}
+    sub = counties[counties["adcode"].astype(str).str[:4].isin(cities)]
+    first = statuses.drop_duplicates("adcode").set_index("adcode")
+    out = gpd.GeoDataFrame(
+        {
+            "名称": sub["name"].astype(str).values,
+            "状态": [str(first["状态"].get(a, "无数据")) for a in sub["adcode"]],
+            "规划": [str(first["plan_id"].get(a, "—")) for a in sub["adcode"]],
+        },
+        geometry=sub.geometry.simplify(0.002).values,
+        crs=4326,
+    )
+    return json.loads(out.to_json(drop_id=True))

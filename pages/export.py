@@ -41,7 +41,7 @@ st.write(f"已选 {len(sel)} 个图层、{n} 个要素（含未定位要素，�
 if sel:
     allf = gpd.GeoDataFrame(pd.concat(sel.values(), ignore_index=True), crs=4326)
 
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     c1.download_button(
         "GeoJSON", export.geojson_bytes(allf), f"{plan}.geojson", mime="application/geo+json"
     )
@@ -52,6 +52,12 @@ if sel:
         "指标 CSV",
         export.indicators_csv_bytes(ind) if len(ind) else b"",
         f"{plan}-indicators.csv",
+        disabled=ind.empty,
+    )
+    c5.download_button(
+        "指标与实施评估 XLSX",
+        sup.monitor_xlsx(plan) if len(ind) else b"",
+        f"{plan}-indicators.xlsx",
         disabled=ind.empty,
     )
 

@@ -1,4 +1,5 @@
-"""指标: per-plan indicator tables, base vs target charts, cross-plan comparison, downloads."""
+"""指标: per-plan indicator tables, base vs target charts, cross-plan comparison, downloads,
+and the timeline of the plans and reports of the plan's jurisdiction."""
 
 import altair as alt
 import streamlit as st
@@ -27,6 +28,24 @@ labels = {r["plan_id"]: sup.plan_label(r) for _, r in plans.iterrows()}
 ids = plans["plan_id"].tolist()
 q = st.query_params.get("plan")
 plan = st.selectbox("规划", ids, index=ids.index(q) if q in ids else 0, format_func=labels.get)
+with st.expander("本地区规划与报告时间线", expanded=True):
+    tl = sup.timeline(plan)
+    st.table(tl.set_index("编号"))
+    spans = tl[tl["起"] != "—"].assign(起=lambda t: t["起"].astype(int))
+    spans = spans.assign(止=spans["止"].astype(int) + 1)
+    if len(spans) > 1:
+        bars = alt.Chart(spans).mark_bar(height=14, opacity=0.8)
+        st.altair_chart(
+            bars.encode(
+                x=alt.X(
+                    "起:Q", title="年份", axis=alt.Axis(format="d"), scale=alt.Scale(zero=False)
+                ),
+                x2="止:Q",
+                y=alt.Y("编号:N", title=None, sort=None),
+                color=alt.Color("类型:N", title=None),
+                tooltip=["标题", "期间", "类型"],
+            ).properties(height=40 * len(spans) + 30)
+        )
 df = sup.indicators(plan)
 if df.empty:
     st.info("这份规划没有提取到指标。")
@@ -58,7 +77,10 @@ else:
         from atlas import export
 
         c1.download_button("下载 CSV", export.indicators_csv_bytes(df), f"{plan}-indicators.csv")
-        c2.download_button("下载 XLSX", export.indicators_xlsx_bytes(df), f"{plan}-indicators.xlsx")
+        xlsx = sup.monitor_xlsx(plan)
+        c2.download_button(
+            "下载 XLSX", xlsx, f"{plan}-indicators.xlsx", help="含实施评估与一致性工作表"
+        )
     except (ImportError, AttributeError):
         c1.download_button("下载 CSV", df.to_csv(index=False).encode("utf-8-sig"), f"{plan}.csv")
 

@@ -180,3 +180,98 @@ def test_shapefile_safe_export(gdf, tmp_path):
     assert "254 bytes" in fields.loc[fields["column"] == "source_quote", "note"].iloc[0]
     zipped = zipfile.ZipFile(io.BytesIO(export.shapefile_zip_bytes({"layout": gdf})))
     assert "layout_pg.shp" in zipped.namelist() and "fields.csv" in zipped.namelist()
+
+
+def _monitor_rows():
+    from atlas.monitor.links import SourceRef
+    from atlas.monitor.report import MonitorRow
+
+    common = dict(
+        plan_id="a", unit="亿元", base_year=2020, base_value=147.0, target_year=2025,
+        target_value=200.0, observed_unit="", rule="", observed_value=None,
+    )  # fmt: skip
+    return [
+        MonitorRow(
+            key="gdp", name="地区生产总值", target_growth=6.5, target_text="200",
+            observed_year=2023, observed_growth=5.4, status="behind",
+            sources=(SourceRef("a", 27, "target"), SourceRef("a-report", 17, "observed_growth")),
+            **common,
+        ),
+        MonitorRow(
+            key="x", name="=HYPERLINK(\"http://evil\",\"点我\")", target_growth=None,
+            target_text="+1", observed_year=None, observed_growth=None, status="unknown",
+            sources=(SourceRef("a", 30, "target"),), **common,
+        ),
+    ]  # fmt: skip
+
+
+def _findings():
+    from atlas.monitor.consistency import Finding, Side
+
+    city = Side("city", 12, "-建设凌海港区@", "凌海港区", "port", "port")
+    county = Side("county", 3, "=1+2 凌海港区扩能", "凌海港区", "layout", "zone")
+    return [
+        Finding(
+            "conflict", "凌海港区", "锚点为凌海市", "角色不同：市为port，县为zone", city, county
+        ),
+        Finding("gap", "滨海大道", "穿越凌海市", "市级规划赋予凌海市，县级规划未提及", city, None),
+    ]
+
+
+def test_xlsx_monitoring_and_consistency_sheets(indicators):
+    import openpyxl
+
+    data = export.indicators_xlsx_bytes(
+        indicators,
+        monitor=_monitor_rows(),
+        consistency=[("city", "county", _findings())],
+        role_names={"port": "港口", "zone": "片区"},
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["all", "a", "b", "实施评估", "一致性"]
+    mon = wb["实施评估"]
+    head = [c.value for c in mon[1]]
+    assert head == ["指标", "单位", "基期", "目标", "实际", "状态", "判断依据", "出处"]
+    gdp = [c.value for c in mon[2]]
+    assert gdp[4] == "2023年 增长5.4%" and gdp[5] == "滞后"
+    assert gdp[7] == "a:27；a-report:17"
+    assert mon.cell(2, 6).fill.start_color.rgb == "FFD73027"  # status_colour("behind")
+    assert mon.cell(3, 6).fill.start_color.rgb == "FFBDBDBD"  # unknown: grey
+    cons = wb["一致性"]
+    assert [c.value for c in cons[1]] == [
+        "类别",
+        "事项",
+        "关联",
+        "说明",
+        "市级规划原文",
+        "县级规划原文",
+    ]
+    row = [c.value for c in cons[2]]
+    assert row[0] == "冲突" and row[3] == "角色不同：市为港口，县为片区"
+    assert row[4] == "city:12「-建设凌海港区@」" and row[5] == "county:3「=1+2 凌海港区扩能」"
+    assert [c.value for c in cons[3]][5] == "（未提及）"
+
+
+def test_xlsx_cells_that_look_like_formulas_are_text(indicators):
+    import openpyxl
+
+    evil = indicators.copy()
+    evil.loc[0, "name"] = "=cmd|' /C calc'!A0"
+    evil.loc[1, "source_quote"] = "@SUM(1+1)"
+    evil.loc[1, "unit"] = "-2+3"
+    data = export.indicators_xlsx_bytes(evil, monitor=_monitor_rows())
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    ws = wb["all"]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    for text in ("=cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3"):
+        assert cells[text].data_type == "s" and cells[text].quotePrefix
+    mon = wb["实施评估"]
+    link = mon.cell(3, 1)
+    assert link.value == '=HYPERLINK("http://evil","点我")' and link.data_type == "s"
+    assert link.quotePrefix
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert "<f>" not in xml  # no formula anywhere in the workbook
+    plain = wb["a"].cell(2, 2)  # an ordinary text cell ("a") is not touched
+    assert plain.value == "a"
+    assert not plain.quotePrefix

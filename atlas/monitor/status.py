@@ -38,9 +38,9 @@ STATUSES: tuple[str, ...] = ("ahead", "on_track", "behind", "met", "unknown")
 #: Chinese labels of the statuses
 STATUS_LABELS: dict[str, str] = {
     "ahead": "超前",
-    "on_track": "正常",
+    "on_track": "符合进度",
     "behind": "滞后",
-    "met": "已达成",
+    "met": "已完成",
     "unknown": "无法判断",
 }
 #: display colours (hex) of the statuses, for the app page, deck and XLSX fills

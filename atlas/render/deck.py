@@ -2,8 +2,11 @@
 
 Slides: a title slide; one slide per layout (its map picture, a component table, the source
 quotes with line numbers in the speaker notes); an indicators slide (table plus a native
-base-vs-target bar chart; further table slides when there are many indicators); a sources
-slide (plan text, precision classes, unresolved elements, reference data).
+base-vs-target bar chart; further table slides when there are many indicators); a 实施评估
+slide when later documents of the jurisdiction can be compared with the plan's targets (rows
+whose status is known, the 状态 cells coloured like the app and the XLSX, every source quoted
+in the speaker notes); a sources slide (plan text, precision classes, unresolved elements,
+reference data).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Emu, Inches, Pt
 
-from atlas.errors import InputError
+from atlas.errors import AtlasError, InputError
 from atlas.render import mapdata
 from atlas.render.outfile import check_target, write_atomically
 from atlas.render.print.snapshot import (
@@ -318,6 +321,68 @@ def add_indicator_slides(prs, meta, ind: pd.DataFrame) -> int:
     return n
 
 
+def monitor_notes(rows, links, quotes) -> str:
+    """Speaker notes of the 实施评估 slide: per row its status and every source quoted."""
+    from atlas.monitor.status import status_label
+    from atlas.monitor.views import source_rows
+
+    out = []
+    for r, lk in zip(rows, links, strict=True):
+        out.append(f"· {r.name}（{status_label(r.status)}）：{r.rule}")
+        for src in source_rows(r, lk, quotes):
+            quote = src["原文"] or "无原文"
+            out.append(f"    {src['字段']}：{src['plan_id']} 第{src['line']}行：{quote}")
+    return "\n".join(out)
+
+
+def add_monitor_slide(prs, meta, links, rows, quotes) -> bool:
+    """实施评估: rows whose status is known, 状态 filled with its colour; False when the plan
+    has no target (no slide)."""
+    from atlas.monitor.report import rows_frame, status_counts
+    from atlas.monitor.status import status_colour, status_label
+
+    if not rows:
+        return False
+    s = prs.slides.add_slide(prs.slide_layouts[6])
+    docs = "、".join(links.documents) or "无同一地区的后续文件"
+    _title(s, "实施评估：规划目标与后续实际", f"{subtitle_of(meta)}　对照：{docs}")
+    pairs = [(r, lk) for r, lk in zip(rows, links.links, strict=True) if r.status != "unknown"]
+    counts = status_counts(rows)
+    foot = "合计：" + "，".join(f"{status_label(k)} {n}" for k, n in counts.items())
+    foot += "（“无法判断”的目标不列出，见实施评估页或 XLSX）"
+    _text(s, Inches(0.4), Inches(6.85), Inches(12.5), Inches(0.4), foot, 11, GREY)
+    if not pairs:
+        _text(
+            s,
+            Inches(0.5),
+            Inches(2),
+            Inches(12),
+            Inches(1),
+            "后续文件中没有可比较的实际值。",
+            16,
+            GREY,
+        )
+        return True
+    shown = [r for r, _ in pairs][:TABLE_ROWS]
+    frame = rows_frame(shown)
+    header = ["指标", "基期", "目标", "实际", "状态", "判断依据"]
+    cells = frame[header].astype(str).values.tolist()
+    table = _table(
+        s, Inches(0.4), Inches(1.45), Inches(12.5), header, cells, [1.7, 1.1, 2.0, 1.3, 0.8, 5.6], 9
+    )
+    for i, r in enumerate(shown, start=1):
+        cell = table.cell(i, header.index("状态"))
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = RGBColor.from_string(status_colour(r.status).lstrip("#").upper())
+        run = cell.text_frame.paragraphs[0].runs[0]
+        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        run.font.bold = True
+    s.notes_slide.notes_text_frame.text = monitor_notes(
+        [r for r, _ in pairs], [lk for _, lk in pairs], quotes
+    )
+    return True
+
+
 def add_sources_slide(prs, meta, features: gpd.GeoDataFrame, n_ind: int) -> None:
     """Where everything comes from: plan text, precision classes, unresolved, reference data."""
     s = prs.slides.add_slide(prs.slide_layouts[6])
@@ -367,8 +432,13 @@ def build_deck(
     indicators: pd.DataFrame,
     *,
     dpi: int = 110,
+    monitor: tuple | None = None,
 ) -> Presentation:
-    """Assemble the deck of a plan (see the module docstring for its slides)."""
+    """Assemble the deck of a plan (see the module docstring for its slides).
+
+    ``monitor`` is ``(LinkSet, rows, quotes)`` of :mod:`atlas.monitor` (no 实施评估 slide when
+    None).
+    """
     features = combine(frames)
     names = layouts_of(features)
     prs = Presentation()
@@ -386,6 +456,8 @@ def build_deck(
         pic = map_picture(drawable(rows), focus, "", "", meta, dpi)
         add_layout_slide(prs, meta, name, rows, pic)
     add_indicator_slides(prs, meta, indicators)
+    if monitor is not None:
+        add_monitor_slide(prs, meta, *monitor)
     add_sources_slide(prs, meta, features, len(indicators))
     return prs
 
@@ -403,7 +475,26 @@ def deck(plan_id: str, out: str | Path, *, build: str | Path = "build", dpi: int
     meta = mapdata.plan_meta(plan_id, build)
     frames = mapdata.load_frames(plan_id, build)
     ind = mapdata.load_indicators(plan_id, build)
-    return save_deck(build_deck(meta, frames, ind, dpi=dpi), out)
+    return save_deck(
+        build_deck(meta, frames, ind, dpi=dpi, monitor=monitor_of(plan_id, build)), out
+    )
+
+
+def monitor_of(plan_id: str, build: str | Path) -> tuple | None:
+    """(LinkSet, rows, quotes) of a plan in a build for the 实施评估 slide; None when the build
+    has no indicator table."""
+    from atlas.monitor.report import load_tables
+    from atlas.monitor.views import plan_rows, quote_index
+
+    try:
+        ind, plans = load_tables(build)
+        if ind.empty or "kind" not in ind:
+            return None
+        links, rows = plan_rows(ind, plans, plan_id)
+    except (AtlasError, ValueError) as exc:
+        log.warning("no monitoring for %s: %s", plan_id, exc)
+        return None
+    return links, rows, quote_index(ind)
 
 
 def deck_cli(args) -> int:

@@ -83,3 +83,36 @@ def test_base_vs_target_pairs_rows():
         {"指标": "地区生产总值（亿元）", "期": "基期", "年份": 2020, "值": 147.0},
         {"指标": "地区生产总值（亿元）", "期": "目标", "年份": 2025, "值": 200.0},
     ]
+
+
+def test_timeline_of_the_jurisdiction(monkeypatch):
+    gpkg = real_atlas()
+    if gpkg is None:
+        pytest.skip("atlas.build is not available yet")
+    at = app_test("indicators", gpkg, monkeypatch, plan="jinzhou-2021")
+    at.run()
+    assert not at.exception
+    tl = at.table[0].value
+    assert tl.index.tolist() == ["jinzhou-2021", "jinzhou-2024-report"]  # period order
+    assert tl["类型"].tolist() == ["规划纲要", "政府工作报告"]
+    assert tl["期间"].tolist() == ["2021-2025;2035", "2023-2024"]
+    assert tl["起"].tolist() == ["2021", "2023"] and tl["止"].tolist() == ["2025", "2024"]
+    assert (tl["目标数"] > 0).all()
+    cells = tl.astype(str).to_numpy().ravel().tolist()
+    assert not [c for c in cells if c in ("None", "nan", "")]
+    charts = at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    assert len(charts) == 2  # the timeline bars and base vs target
+
+
+def test_timeline_of_a_single_plan(monkeypatch):
+    at = app_test("indicators", fixture_atlas(), monkeypatch, plan="fixture-county")
+    at.run()
+    tl = at.table[0].value
+    assert tl.index.tolist() == ["fixture-county"] and tl["类型"].tolist() == ["规划纲要"]
+
+
+def test_xlsx_download_names_the_monitoring_sheets(monkeypatch):
+    at = app_test("indicators", fixture_atlas(), monkeypatch, plan="fixture-city")
+    at.run()
+    button = next(b for b in at.get("download_button") if b.proto.label == "下载 XLSX")
+    assert button.proto.help == "含实施评估与一致性工作表"

@@ -155,3 +155,41 @@ def test_real_build_deck(tmp_path):
     assert n_layouts >= 1
     assert len(prs.slides) >= n_layouts + 3  # title, layouts, indicators, sources
     assert "凌海市" in _texts(prs.slides[0])
+
+
+@pytest.fixture(scope="module")
+def monitored():
+    gpkg = real_atlas()
+    if gpkg is None:
+        pytest.skip("atlas.build is not available yet")
+    mon = deck.monitor_of("jinzhou-2021", gpkg.parent)
+    return deck.build_deck(rf.META, rf.frames(), rf.indicators(), dpi=50, monitor=mon)
+
+
+def test_monitor_slide_table_colours_and_quotes(monitored):
+    assert len(monitored.slides) == 6  # the 实施评估 slide before the sources slide
+    s = monitored.slides[4]
+    text = _texts(s)
+    assert "实施评估：规划目标与后续实际" in text and "对照：jinzhou-2024-report" in text
+    assert "合计：超前 2，符合进度 0，滞后 4，已完成 3，无法判断 20" in text
+    table = next(sh.table for sh in s.shapes if getattr(sh, "has_table", False) and sh.has_table)
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    assert rows[0] == ["指标", "基期", "目标", "实际", "状态", "判断依据"]
+    body = {r[0]: r for r in rows[1:]}
+    assert len(body) == 9 and "无法判断" not in {r[4] for r in rows[1:]}
+    assert body["地区生产总值"][3] == "2023年 增长5.4%" and body["地区生产总值"][4] == "滞后"
+    assert body["固定资产投资"][3] == "2023年 增长7.5%" and body["固定资产投资"][4] == "滞后"
+    fills = {
+        table.cell(i, 0).text: str(table.cell(i, 4).fill.fore_color.rgb)
+        for i in range(1, len(rows))
+    }
+    assert fills["地区生产总值"] == "D73027" and fills["城市空气指数(PM2.5)"] == "1A9850"
+    notes = s.notes_slide.notes_text_frame.text
+    assert "目标：jinzhou-2021 第204行：| 1.地区生产总值" in notes
+    assert "实际增速：jinzhou-2024-report 第17行：地区生产总值增长5.4%" in notes
+    assert "实际增速：jinzhou-2024-report 第17行：固定资产投资增长7.5%" in notes
+    assert "基期值：jinzhou-2021 第23行：高新技术企业154家" in notes  # not line 23's first row
+
+
+def test_no_monitor_slide_without_an_atlas(tmp_path):
+    assert deck.monitor_of("jinzhou-2021", tmp_path) is None
