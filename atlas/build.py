@@ -30,7 +30,7 @@ from atlas.model import Extraction, PlanInfo
 from atlas.pipeline import extract_plan, extract_text
 from atlas.placement.context import plan_context
 from atlas.places.gazetteer import default_gazetteer
-from atlas.read.text import decode, read_text, split_lines
+from atlas.read.text import decode, read_plan_bytes, read_text, split_lines
 from atlas.report import REPORT_VERSION, plan_report, totals
 from atlas.schema import PLAN_COLUMNS, indicator_table, split_layers
 from atlas.store import write_atlas
@@ -59,7 +59,7 @@ def _plan_lines(ex: Extraction, lines: Sequence[str] | None) -> tuple[str, ...]:
     path = Path(ex.plan.path) if ex.plan.path else None
     if path is not None and path.is_file():
         # the original lines only (as the reader numbers them); no need to re-normalise
-        return tuple(split_lines(decode(path.read_bytes())[0].lstrip("\ufeff")))
+        return tuple(split_lines(decode(read_plan_bytes(path))[0].lstrip("\ufeff")))
     return ()
 
 

@@ -28,7 +28,16 @@ def _emit_json(obj: object) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
+def _check_plan_files(names: Sequence[str]) -> None:
+    """Refuse a missing or oversized plan file before the pipeline is imported (~1 s)."""
+    from atlas.read.text import check_plan_file
+
+    for name in names:
+        check_plan_file(Path(name))
+
+
 def cmd_build(args: argparse.Namespace) -> int:
+    _check_plan_files(args.plans)
     from atlas.build import build_atlas
     from atlas.report import format_report
 
@@ -38,6 +47,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    _check_plan_files([args.plan])
     from atlas.pipeline import extract_plan
 
     result = extract_plan(Path(args.plan), text_only=args.text_only)
