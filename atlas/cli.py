@@ -102,6 +102,14 @@ def cmd_webmap(args: argparse.Namespace) -> int:
     return webmap(args)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from atlas.export import export_plan
+
+    path = export_plan(args.plan, args.format, args.out, build=args.build)
+    sys.stdout.write(f"{path}\n")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import os
 
@@ -179,6 +187,13 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--build", default="build")
     w.add_argument("--out", required=True)
     w.set_defaults(func=cmd_webmap)
+
+    x = sub.add_parser("export", help="export one plan of a build (same files as the 导出 page)")
+    x.add_argument("--plan", required=True)
+    x.add_argument("--build", default="build", help="atlas build folder to read")
+    x.add_argument("--format", required=True, help="gpkg, geojson, kml, csv, xlsx or shp (zip)")
+    x.add_argument("--out", required=True)
+    x.set_defaults(func=cmd_export)
 
     v = sub.add_parser("serve", help="start the Streamlit app")
     v.add_argument("--port", type=int, default=0)

@@ -9,6 +9,7 @@ picked up without restarting. Uploaded plans live in ``st.session_state`` (per u
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from atlas.render.style import LEVEL_LABELS
 from atlas.render.web import webmap
 
 UPLOADS = "atlas_uploads"
+
+log = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------- page setup
@@ -305,6 +308,20 @@ def selection(plan_id: str, group_keys: tuple[str, ...] | None) -> dict[str, gpd
         elif layer in keep:
             out[layer] = g
     return out
+
+
+def export_file(fmt: str, frames: dict[str, gpd.GeoDataFrame], ind: pd.DataFrame) -> bytes | None:
+    """The bytes of one export (:func:`atlas.export.export_bytes`), or None after logging why.
+
+    A page shows a Chinese message for None; the details (traceback) go to the server log only.
+    """
+    from atlas import export
+
+    try:
+        return export.export_bytes(fmt, frames, ind)
+    except Exception:
+        log.exception("export %s failed", fmt)
+        return None
 
 
 def feature_by_id(plan_id: str, fid: str) -> dict[str, Any] | None:

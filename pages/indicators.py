@@ -4,6 +4,7 @@ import altair as alt
 import streamlit as st
 
 import pages._support as sup
+from atlas import export
 
 COLS = {
     "name": "指标",
@@ -53,14 +54,12 @@ else:
             .properties(height=36, width=420)
         )
         st.altair_chart(chart)
-    c1, c2 = st.columns(2)
-    try:
-        from atlas import export
-
-        c1.download_button("下载 CSV", export.indicators_csv_bytes(df), f"{plan}-indicators.csv")
-        c2.download_button("下载 XLSX", export.indicators_xlsx_bytes(df), f"{plan}-indicators.xlsx")
-    except (ImportError, AttributeError):
-        c1.download_button("下载 CSV", df.to_csv(index=False).encode("utf-8-sig"), f"{plan}.csv")
+    for col, fmt in zip(st.columns(2), ("csv", "xlsx"), strict=True):
+        data = sup.export_file(fmt, {}, df)
+        if data is None:
+            col.error(f"{fmt.upper()} 导出失败，详情已写入日志。")
+        else:
+            col.download_button(f"下载 {fmt.upper()}", data, export.file_name(plan, fmt))
 
 st.subheader("跨规划对比（规范指标）")
 alldf = sup.indicators()
