@@ -23,8 +23,9 @@ import pandas as pd
 
 from atlas import curated, paths
 from atlas.assemble import admin_rows, feature_rows, indicator_rows, specs_from_extraction
-from atlas.errors import InputError
+from atlas.errors import InputError, WriteError
 from atlas.export import geojson_bytes
+from atlas.lock import out_lock
 from atlas.manifest import default_plans, plan_info
 from atlas.model import Extraction, PlanInfo
 from atlas.pipeline import extract_plan, extract_text
@@ -225,18 +226,34 @@ def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
         tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent if out.parent.exists() else None)
     )
     try:
-        write_atlas(stage / "atlas.gpkg", merged)
-        (stage / "geojson").mkdir()
-        for k, gdf in layers_out.items():
-            (stage / "geojson" / f"{k}.geojson").write_bytes(geojson_bytes(gdf))
-        report["seconds"] = round(time.perf_counter() - t0, 2)
-        text = json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n"
-        (stage / "report.json").write_text(text, encoding="utf-8")
-        _publish(stage, out)
+        try:
+            _stage(stage, merged, layers_out, report, t0)
+        except (OSError, WriteError) as exc:  # a full or read-only disk: exit 2, old atlas kept
+            reason = getattr(exc, "strerror", None) or str(exc).rsplit(": ", 1)[-1]
+            raise WriteError(f"cannot write the atlas into {out}: {reason}") from exc
+        with out_lock(out):  # one publisher at a time per --out (see atlas/lock.py)
+            _publish(stage, out)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     log.info("atlas written to %s in %.1f s", out, report["seconds"])
     return report
+
+
+def _stage(
+    stage: Path,
+    merged: dict[str, pd.DataFrame],
+    layers_out: dict[str, Any],
+    report: dict[str, Any],
+    t0: float,
+) -> None:
+    """Write ``atlas.gpkg``, ``geojson/`` and ``report.json`` into the staging folder."""
+    write_atlas(stage / "atlas.gpkg", merged)
+    (stage / "geojson").mkdir()
+    for k, gdf in layers_out.items():
+        (stage / "geojson" / f"{k}.geojson").write_bytes(geojson_bytes(gdf))
+    report["seconds"] = round(time.perf_counter() - t0, 2)
+    text = json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n"
+    (stage / "report.json").write_text(text, encoding="utf-8")
 
 
 def _publish(stage: Path, out: Path) -> None:

@@ -21,6 +21,10 @@ MAX_PLAN_MB = MAX_PLAN_BYTES // (1024 * 1024)
 #: plans have ~1,200 lines per 156 kB (the 锦州 plan), so a 20 MB plan has ~150,000 lines.
 MAX_PLAN_LINES = 200_000
 
+#: seconds a build waits for another build publishing into the same ``--out`` (the lock file
+#: ``.<out>.lock`` next to it) before it gives up with exit 2; ``ATLAS_LOCK_SECONDS`` overrides
+BUILD_LOCK_SECONDS = 120.0
+
 #: largest upload the app accepts (Streamlit's ``server.maxUploadSize`` is set to the same
 #: number of MB in .streamlit/config.toml, so the browser refuses bigger files up front)
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
