@@ -214,6 +214,7 @@ def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
     merged[PLANS] = pd.DataFrame(plan_rows, columns=list(PLAN_COLUMNS)).sort_values(
         "plan_id", ignore_index=True
     )
+    reports.sort(key=lambda r: r["plan_id"])  # not the command line's order
     report = {
         "version": REPORT_VERSION,
         "plans": reports,
