@@ -92,6 +92,8 @@ def plan_report(
             "without_place": sum(1 for p in ex.projects if not p.places),
         },
         "unresolved": unresolved,
+        # numbers in scientific notation or of absurd size, never read as values (with lines)
+        "warnings": list((ex.extra or {}).get("warnings", [])),
         "provenance": {
             "extracted_specs": n_extracted,
             "features": {k: int(v) for k, v in sorted(prov.items())},
