@@ -111,6 +111,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """``atlas serve``: Streamlit on 127.0.0.1 (``--lan``: every interface) with the security
+    headers of :mod:`atlas.serve`; no error details in the browser (.streamlit/config.toml)."""
     import os
 
     from atlas.paths import ROOT
@@ -124,17 +126,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import mapclassify  # noqa: F401
     import pandas  # noqa: F401
     from streamlit.web import bootstrap
+    from streamlit.web.server.starlette import starlette_app
 
     import atlas.render.web.webmap  # noqa: F401
+    from atlas.serve import add_to_streamlit
 
+    add_to_streamlit(starlette_app)  # CSP, frame-ancestors, nosniff on every response
     # a product server, not a dev loop: no file watching (it costs CPU and reruns sessions)
     flags: dict[str, object] = {"server.fileWatcherType": "none"}
     if args.port:
         flags["server.port"] = args.port
     if args.headless:
         flags["server.headless"] = True
-    if args.address:
-        flags["server.address"] = args.address
+    address = args.address or ("0.0.0.0" if args.lan else "127.0.0.1")
+    flags["server.address"] = address
+    if address not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("ATLAS_PASSWORD"):
+        log.warning(
+            "listening on %s without a password: anyone on the network can use the app "
+            "(set ATLAS_PASSWORD, see README)",
+            address,
+        )
     bootstrap.load_config_options(flag_options=flags)
     bootstrap.run(str(ROOT / "app.py"), False, [], flags)
     return 0
@@ -198,7 +209,14 @@ def build_parser() -> argparse.ArgumentParser:
     v = sub.add_parser("serve", help="start the Streamlit app")
     v.add_argument("--port", type=int, default=0)
     v.add_argument("--headless", action="store_true")
-    v.add_argument("--address", default=None, help="address to listen on (default: all)")
+    v.add_argument(
+        "--address", default=None, help="address to listen on (default: 127.0.0.1, this machine)"
+    )
+    v.add_argument(
+        "--lan",
+        action="store_true",
+        help="listen on every interface (0.0.0.0) for use on the LAN; set ATLAS_PASSWORD",
+    )
     v.set_defaults(func=cmd_serve)
     return p
 
