@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,24 @@ from atlas.render.web import webmap
 UPLOADS = "atlas_uploads"
 
 log = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------- plan text as Markdown
+
+#: every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all
+#: leaves no link, image, emphasis, heading, list, table, HTML tag or Streamlit directive
+#: (``:material/…:``, ``:red[…]``, ``$…$``) in the text
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def md(text: object) -> str:
+    """Plan text made literal for Streamlit's Markdown (headers, captions, labels, radios).
+
+    ``![x](http://example.com/x.png)`` is shown as those characters: Streamlit never turns it
+    into an image (which the browser would fetch). Line breaks become spaces.
+    """
+    flat = " ".join(str(text if text is not None else "").split())
+    return _MD_SPECIAL.sub(r"\\\1", flat)
 
 
 # ---------------------------------------------------------------- page setup

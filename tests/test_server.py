@@ -119,3 +119,31 @@ def test_a_failing_page_shows_one_chinese_line_and_logs_the_traceback(monkeypatc
     at.run()
     assert not at.exception
     assert _gate.PAGE_ERROR in [e.value for e in at.error]
+
+
+@pytest.mark.browser
+def test_csp_blocks_a_remote_image_in_chromium(server):
+    """A second wall: even a missed escape cannot load ``http://example.com/…``."""
+    from browser_support import CHROMIUM, FLAGS
+
+    pw = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("headless Chromium not installed at /usr/bin/chromium")
+    port, _ = server
+    with pw.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page()
+        console: list[str] = []
+        page.on("console", lambda m: console.append(m.text))
+        page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
+        page.wait_for_selector('[data-testid="stHeading"]', timeout=120_000)
+        loaded = page.evaluate(
+            """() => new Promise(done => {
+                const i = new Image();
+                i.onload = () => done(true); i.onerror = () => done(false);
+                i.src = 'http://example.com/z.png';
+            })"""
+        )
+        browser.close()
+    assert loaded is False
+    assert any("Content Security Policy" in m and "example.com" in m for m in console), console
