@@ -190,14 +190,11 @@ def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
     plans = list(plans) if plans else default_plans()
     if not plans:
         raise InputError("no plans to build (the plan manifest is empty)")
-    seen: set[str] = set()
+    seen: dict[str, Path] = {}
     rows: list[dict[str, Any]] = []
     inds, plan_rows, reports = [], [], []
     for i, path in enumerate(plans, 1):
-        ex = extract_plan(Path(path))
-        if ex.plan_id in seen:
-            raise InputError(f"plan {ex.plan_id} given twice")
-        seen.add(ex.plan_id)
+        ex = _extract_unique(Path(path), seen)
         log.info("[%d/%d] %s: building layers", i, len(plans), ex.plan_id)
         plan_feats, ind, rep = _plan_rows(ex)
         rows += plan_feats
@@ -255,6 +252,22 @@ def _stage(
     report["seconds"] = round(time.perf_counter() - t0, 2)
     text = json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n"
     (stage / "report.json").write_text(text, encoding="utf-8")
+
+
+def _extract_unique(path: Path, seen: dict[str, Path]) -> Extraction:
+    """Extract ``path``; a different file whose slug is already taken (``plan[1].txt`` and
+    ``plan(1).txt`` are both ``plan-1``) gets ``-2``, ``-3`` …; the same file twice is an error.
+    """
+    ex = extract_plan(path)
+    if ex.plan_id in seen:
+        if seen[ex.plan_id].resolve() == path.resolve():
+            raise InputError(f"plan {ex.plan_id} given twice")
+        k = 2
+        while f"{ex.plan_id}-{k}" in seen:
+            k += 1
+        ex = extract_plan(path, plan_id=f"{ex.plan_id}-{k}")
+    seen[ex.plan_id] = path
+    return ex
 
 
 def _publish(stage: Path, out: Path) -> None:

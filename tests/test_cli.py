@@ -39,7 +39,7 @@ import shutil  # noqa: E402
 
 import pytest  # noqa: E402
 
-from atlas.paths import PLANS  # noqa: E402
+from atlas.paths import PLANS, ROOT  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +86,16 @@ def test_export_refuses_unknown_plan_or_format(plan, fmt, message, bracket_build
     err = capsys.readouterr().err
     assert err.startswith("atlas: error: ") and err.count("\n") == 1 and message in err
     assert not out.exists()
+
+
+def test_file_names_that_slug_alike_get_unique_ids(tmp_path, capsys):
+    import json
+
+    small = ROOT / "tests" / "fixtures" / "plans" / "own_zhangwu.txt"
+    a, b = tmp_path / "plan[1].txt", tmp_path / "plan(1).txt"
+    text = small.read_text(encoding="utf-8")
+    a.write_text(text + "\n附注一。\n", encoding="utf-8")
+    b.write_text(text + "\n附注二。\n", encoding="utf-8")
+    assert main(["build", str(a), str(b), "--out", str(tmp_path / "out")]) == 0
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert [p["plan_id"] for p in report["plans"]] == ["plan-1", "plan-1-2"]
