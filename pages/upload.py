@@ -33,7 +33,7 @@ if st.button("生成图集", type="primary"):
             with st.spinner("正在读取、抽取和落图…"):
                 sup.run_upload(data, plan_id)
         except InputError as exc:
-            st.error(f"无法读取这份文本：{sup.md(exc)}")
+            st.error(f"无法读取这份文本：{exc}")  # our own message: slug ids, no plan text
 
 for pid, entry in sup.uploads().items():
     frames = entry["frames"]

@@ -427,15 +427,17 @@ def test_upload_with_a_malformed_curated_spec_shows_one_error(monkeypatch, tmp_p
 def _timed_cli(argv: list[str], cwd: Path) -> tuple[int, str, float, int]:
     """Run ``atlas`` in a child process: exit code, stderr, seconds, peak RSS in MB."""
     import os
-    import resource
     import subprocess
     import sys
     import time
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # VmHWM (peak RSS of this process image): ru_maxrss would carry pytest's own peak over
+    # fork + exec on Linux
     code = (
-        "import resource, sys\nfrom atlas.cli import main\nrc = main(sys.argv[1:])\n"
-        "sys.stderr.write(f'#RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
+        "import sys\nfrom atlas.cli import main\nrc = main(sys.argv[1:])\n"
+        "hwm = [x for x in open('/proc/self/status') if x.startswith('VmHWM')][0].split()[1]\n"
+        "sys.stderr.write(f'#RSS {hwm}\\n')\n"
         "sys.exit(rc)\n"
     )
     t0 = time.perf_counter()
@@ -443,7 +445,6 @@ def _timed_cli(argv: list[str], cwd: Path) -> tuple[int, str, float, int]:
         [sys.executable, "-c", code, *argv], cwd=cwd, env=env, capture_output=True, text=True
     )
     seconds = time.perf_counter() - t0
-    del resource
     lines = p.stderr.splitlines()
     rss = [int(x.split()[1]) for x in lines if x.startswith("#RSS ")]
     err = "".join(x + "\n" for x in lines if not x.startswith("#RSS "))
