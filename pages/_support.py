@@ -38,20 +38,27 @@ log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------- plan text as Markdown
 
-#: every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all
-#: leaves no link, image, emphasis, heading, list, table, HTML tag or Streamlit directive
-#: (``:material/…:``, ``:red[…]``, ``$…$``) in the text
-_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+#: characters that start inline Markdown, HTML or a Streamlit directive (``:material/…:``,
+#: ``:red[…]``, ``$…$``); CommonMark lets any of them be backslash-escaped
+_MD_INLINE = re.compile(r"([\\`*_\[\]!<>:$~|#{}&])")
+#: what makes a line a list item, heading, quote or rule when it starts the text
+_MD_LEADING = re.compile(r"^([-+=]|\d+(?=[.)]))")
 
 
 def md(text: object) -> str:
     """Plan text made literal for Streamlit's Markdown (headers, captions, labels, radios).
 
     ``![x](http://example.com/x.png)`` is shown as those characters: Streamlit never turns it
-    into an image (which the browser would fetch). Line breaks become spaces.
+    into an image (which the browser would fetch), a link, emphasis, HTML or a directive. Line
+    breaks become spaces; ``-``, ``.`` and ``(`` stay as they are inside the text.
     """
     flat = " ".join(str(text if text is not None else "").split())
-    return _MD_SPECIAL.sub(r"\\\1", flat)
+    out = _MD_INLINE.sub(r"\\\1", flat)
+    m = _MD_LEADING.match(out)
+    if m is None:
+        return out
+    cut = m.end() if m.group(1)[0].isdigit() else 0  # 1. → 1\.   - → \-
+    return out[:cut] + "\\" + out[cut:]
 
 
 # ---------------------------------------------------------------- page setup

@@ -387,9 +387,11 @@ def test_md_escapes_every_markdown_construct():
     from pages._support import md
 
     out = md(f"{MD_IMAGE} {HTML_IMAGE} :red[a] :material/home: $x$ **b** # h\n- l")
+    assert md("- a") == "\\- a" and md("1. a") == "1\\. a"
+    assert md("upload-linghai-test（一）") == "upload-linghai-test（一）"
     import re
 
-    assert re.search(r"(?<!\\)[!\[\]()<>:*$#`_~|-]", out) is None, out  # all escaped
+    assert re.search(r"(?<!\\)[!\[\]<>:*$#`_~|]", out) is None, out  # all escaped
     assert "\n" not in out
     assert md("锦州港") == "锦州港"
 
