@@ -23,14 +23,15 @@ import pandas as pd
 
 from atlas import curated, paths
 from atlas.assemble import admin_rows, feature_rows, indicator_rows, specs_from_extraction
-from atlas.errors import InputError
+from atlas.errors import InputError, WriteError
 from atlas.export import geojson_bytes
+from atlas.lock import out_lock
 from atlas.manifest import default_plans, plan_info
 from atlas.model import Extraction, PlanInfo
 from atlas.pipeline import extract_plan, extract_text
 from atlas.placement.context import plan_context
 from atlas.places.gazetteer import default_gazetteer
-from atlas.read.text import decode, read_text, split_lines
+from atlas.read.text import decode, read_plan_bytes, read_text, split_lines
 from atlas.report import REPORT_VERSION, plan_report, totals
 from atlas.schema import PLAN_COLUMNS, indicator_table, split_layers
 from atlas.store import write_atlas
@@ -59,7 +60,7 @@ def _plan_lines(ex: Extraction, lines: Sequence[str] | None) -> tuple[str, ...]:
     path = Path(ex.plan.path) if ex.plan.path else None
     if path is not None and path.is_file():
         # the original lines only (as the reader numbers them); no need to re-normalise
-        return tuple(split_lines(decode(path.read_bytes())[0].lstrip("\ufeff")))
+        return tuple(split_lines(decode(read_plan_bytes(path))[0].lstrip("\ufeff")))
     return ()
 
 
@@ -189,14 +190,11 @@ def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
     plans = list(plans) if plans else default_plans()
     if not plans:
         raise InputError("no plans to build (the plan manifest is empty)")
-    seen: set[str] = set()
+    seen: dict[str, Path] = {}
     rows: list[dict[str, Any]] = []
     inds, plan_rows, reports = [], [], []
     for i, path in enumerate(plans, 1):
-        ex = extract_plan(Path(path))
-        if ex.plan_id in seen:
-            raise InputError(f"plan {ex.plan_id} given twice")
-        seen.add(ex.plan_id)
+        ex = _extract_unique(Path(path), seen)
         log.info("[%d/%d] %s: building layers", i, len(plans), ex.plan_id)
         plan_feats, ind, rep = _plan_rows(ex)
         rows += plan_feats
@@ -213,6 +211,7 @@ def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
     merged[PLANS] = pd.DataFrame(plan_rows, columns=list(PLAN_COLUMNS)).sort_values(
         "plan_id", ignore_index=True
     )
+    reports.sort(key=lambda r: r["plan_id"])  # not the command line's order
     report = {
         "version": REPORT_VERSION,
         "plans": reports,
@@ -225,18 +224,50 @@ def build_atlas(plans: list[Path] | None, out: Path) -> dict[str, Any]:
         tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent if out.parent.exists() else None)
     )
     try:
-        write_atlas(stage / "atlas.gpkg", merged)
-        (stage / "geojson").mkdir()
-        for k, gdf in layers_out.items():
-            (stage / "geojson" / f"{k}.geojson").write_bytes(geojson_bytes(gdf))
-        report["seconds"] = round(time.perf_counter() - t0, 2)
-        text = json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n"
-        (stage / "report.json").write_text(text, encoding="utf-8")
-        _publish(stage, out)
+        try:
+            _stage(stage, merged, layers_out, report, t0)
+        except (OSError, WriteError) as exc:  # a full or read-only disk: exit 2, old atlas kept
+            reason = getattr(exc, "strerror", None) or str(exc).rsplit(": ", 1)[-1]
+            raise WriteError(f"cannot write the atlas into {out}: {reason}") from exc
+        with out_lock(out):  # one publisher at a time per --out (see atlas/lock.py)
+            _publish(stage, out)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     log.info("atlas written to %s in %.1f s", out, report["seconds"])
     return report
+
+
+def _stage(
+    stage: Path,
+    merged: dict[str, pd.DataFrame],
+    layers_out: dict[str, Any],
+    report: dict[str, Any],
+    t0: float,
+) -> None:
+    """Write ``atlas.gpkg``, ``geojson/`` and ``report.json`` into the staging folder."""
+    write_atlas(stage / "atlas.gpkg", merged)
+    (stage / "geojson").mkdir()
+    for k, gdf in layers_out.items():
+        (stage / "geojson" / f"{k}.geojson").write_bytes(geojson_bytes(gdf))
+    report["seconds"] = round(time.perf_counter() - t0, 2)
+    text = json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n"
+    (stage / "report.json").write_text(text, encoding="utf-8")
+
+
+def _extract_unique(path: Path, seen: dict[str, Path]) -> Extraction:
+    """Extract ``path``; a different file whose slug is already taken (``plan[1].txt`` and
+    ``plan(1).txt`` are both ``plan-1``) gets ``-2``, ``-3`` …; the same file twice is an error.
+    """
+    ex = extract_plan(path)
+    if ex.plan_id in seen:
+        if seen[ex.plan_id].resolve() == path.resolve():
+            raise InputError(f"plan {ex.plan_id} given twice")
+        k = 2
+        while f"{ex.plan_id}-{k}" in seen:
+            k += 1
+        ex = extract_plan(path, plan_id=f"{ex.plan_id}-{k}")
+    seen[ex.plan_id] = path
+    return ex
 
 
 def _publish(stage: Path, out: Path) -> None:

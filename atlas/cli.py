@@ -28,7 +28,16 @@ def _emit_json(obj: object) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
 
 
+def _check_plan_files(names: Sequence[str]) -> None:
+    """Refuse a missing or oversized plan file before the pipeline is imported (~1 s)."""
+    from atlas.read.text import check_plan_file
+
+    for name in names:
+        check_plan_file(Path(name))
+
+
 def cmd_build(args: argparse.Namespace) -> int:
+    _check_plan_files(args.plans)
     from atlas.build import build_atlas
     from atlas.report import format_report
 
@@ -38,6 +47,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    _check_plan_files([args.plan])
     from atlas.pipeline import extract_plan
 
     result = extract_plan(Path(args.plan), text_only=args.text_only)
@@ -104,7 +114,17 @@ def cmd_consistency(args: argparse.Namespace) -> int:
     return consistency_cli(args)
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from atlas.export import export_plan
+
+    path = export_plan(args.plan, args.format, args.out, build=args.build)
+    sys.stdout.write(f"{path}\n")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    """``atlas serve``: Streamlit on 127.0.0.1 (``--lan``: every interface) with the security
+    headers of :mod:`atlas.serve`; no error details in the browser (.streamlit/config.toml)."""
     import os
 
     from atlas.paths import ROOT
@@ -118,17 +138,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import mapclassify  # noqa: F401
     import pandas  # noqa: F401
     from streamlit.web import bootstrap
+    from streamlit.web.server.starlette import starlette_app
 
     import atlas.render.web.webmap  # noqa: F401
+    from atlas.serve import add_to_streamlit
 
+    add_to_streamlit(starlette_app)  # CSP, frame-ancestors, nosniff on every response
     # a product server, not a dev loop: no file watching (it costs CPU and reruns sessions)
     flags: dict[str, object] = {"server.fileWatcherType": "none"}
     if args.port:
         flags["server.port"] = args.port
     if args.headless:
         flags["server.headless"] = True
-    if args.address:
-        flags["server.address"] = args.address
+    address = args.address or ("0.0.0.0" if args.lan else "127.0.0.1")
+    flags["server.address"] = address
+    if address not in ("127.0.0.1", "localhost", "::1") and not os.environ.get("ATLAS_PASSWORD"):
+        log.warning(
+            "listening on %s without a password: anyone on the network can use the app "
+            "(set ATLAS_PASSWORD, see README)",
+            address,
+        )
     bootstrap.load_config_options(flag_options=flags)
     bootstrap.run(str(ROOT / "app.py"), False, [], flags)
     return 0
@@ -195,10 +224,24 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=cmd_consistency)
 
+    x = sub.add_parser("export", help="export one plan of a build (same files as the 导出 page)")
+    x.add_argument("--plan", required=True)
+    x.add_argument("--build", default="build", help="atlas build folder to read")
+    x.add_argument("--format", required=True, help="gpkg, geojson, kml, csv, xlsx or shp (zip)")
+    x.add_argument("--out", required=True)
+    x.set_defaults(func=cmd_export)
+
     v = sub.add_parser("serve", help="start the Streamlit app")
     v.add_argument("--port", type=int, default=0)
     v.add_argument("--headless", action="store_true")
-    v.add_argument("--address", default=None, help="address to listen on (default: all)")
+    v.add_argument(
+        "--address", default=None, help="address to listen on (default: 127.0.0.1, this machine)"
+    )
+    v.add_argument(
+        "--lan",
+        action="store_true",
+        help="listen on every interface (0.0.0.0) for use on the LAN; set ATLAS_PASSWORD",
+    )
     v.set_defaults(func=cmd_serve)
     return p
 

@@ -25,5 +25,10 @@ class CuratedSpecError(InputError):
     """A malformed or inconsistent curated layer spec under ``layers/``."""
 
 
+class WriteError(InputError):
+    """An output that cannot be written (full disk, read-only folder, a build holding the
+    lock). Exit code 2: the environment, not a bug; the previous outputs are left intact."""
+
+
 class SchemaError(AtlasError):
     """A layer frame that does not satisfy the feature schema (DESIGN §4)."""

@@ -2,7 +2,14 @@
 Shapefile-safe variant.
 
 Every writer takes frames and a path; every ``*_bytes`` variant returns the file content for a
-Streamlit download button. GeoJSON is written by hand rather than through GDAL so that it is
+Streamlit download button. :func:`export_bytes` is the one entry point of the 导出 page and of
+``atlas export`` (same selection, same bytes); :func:`export_plan` writes it atomically.
+
+Spreadsheet cells are written as text when they could be read as a formula (OWASP CSV
+injection: a string starting with ``= + - @``, a tab or a CR gets a leading ``'``; numbers stay
+numbers); KML descriptions are HTML-escaped plain text; XLSX sheet names are made legal.
+
+GeoJSON is written by hand rather than through GDAL so that it is
 byte-stable: features sorted by ``id``, coordinates rounded to 6 decimals (~0.1 m), exterior
 rings counter-clockwise and holes clockwise (RFC 7946 §3.1.6), no ``crs`` member, one feature
 per line.
@@ -10,10 +17,12 @@ per line.
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import math
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Mapping
@@ -28,6 +37,7 @@ import shapely
 from shapely.geometry import mapping
 
 from atlas.errors import InputError
+from atlas.limits import safe_plan_id
 from atlas.schema import INDICATOR_COLUMNS
 
 PRECISION = 6
@@ -106,6 +116,7 @@ def _write_bytes(path: Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -139,12 +150,18 @@ def write_kml(gdf: gpd.GeoDataFrame, path: Path | str) -> Path:
     """KML 2.2 (LIBKML) of the located features, with every schema column as ExtendedData.
 
     The feature ``id`` becomes the Placemark id and ``name`` its ``<name>`` (GDAL reads it back
-    as ``Name``); the ``<description>`` popup shows precision, plan line and quote. Unresolved
+    as ``Name``); the ``<description>`` popup shows precision, plan line and quote as escaped
+    plain text: every text value is HTML-escaped (``<`` → ``&lt;``) because viewers such as
+    Google Earth render names, descriptions and data as HTML; plan text must not become
+    markup. Read the raw text from the GeoPackage or GeoJSON. Unresolved
     rows have no geometry and KML has nowhere to put them: they are left out (they are listed
     in report.json and in the other formats).
     """
     path = Path(path)
     located = gdf[gdf.geometry.notna() & ~gdf.geometry.is_empty].to_crs(4326).copy()
+    for col in located.columns:  # viewers render names, descriptions and data as HTML
+        if col != located.geometry.name and _is_text(located[col]):
+            located[col] = located[col].map(_kml_text)
     located["description"] = [
         f"{p} · L{n}: {q}"
         for p, n, q in zip(
@@ -157,12 +174,64 @@ def write_kml(gdf: gpd.GeoDataFrame, path: Path | str) -> Path:
     return path
 
 
+def _is_text(series: pd.Series) -> bool:
+    return series.dtype == object or pd.api.types.is_string_dtype(series.dtype)
+
+
+def _kml_text(value: Any) -> Any:
+    """``&``, ``<`` and ``>`` of a string escaped, so a KML viewer shows it as text."""
+    return html.escape(value, quote=False) if isinstance(value, str) else value
+
+
 def kml_bytes(gdf: gpd.GeoDataFrame) -> bytes:
     """KML content of :func:`write_kml`."""
     return _gdal_bytes(lambda p: write_kml(gdf, p), ".kml")
 
 
 # --- indicators ------------------------------------------------------------------------------
+
+
+#: first characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: characters Excel forbids in sheet names, and their length limit
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+SHEET_CHARS = 31
+
+
+def text_cell(value: Any) -> Any:
+    """A string that a spreadsheet would read as a formula, prefixed with ``'``; else as is.
+
+    Only strings are touched: a number (``-3.5``) stays a number.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def text_cells(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` with every string cell passed through :func:`text_cell`."""
+    out = df.copy()
+    for col in out.columns:
+        if _is_text(out[col]):
+            out[col] = out[col].map(text_cell).astype(object)
+    return out
+
+
+def sheet_names(names: list[str], reserved: tuple[str, ...] = ("all",)) -> dict[str, str]:
+    """Legal, unique XLSX sheet names (no ``[]:*?/\\``, ≤ 31 characters) for ``names``."""
+    used = {r.lower() for r in reserved}
+    out: dict[str, str] = {}
+    for name in names:
+        base = _SHEET_BAD.sub("-", str(name)).strip("'") or "plan"
+        base = base[:SHEET_CHARS]
+        cand, k = base, 2
+        while cand.lower() in used:
+            suffix = f"~{k}"
+            cand = base[: SHEET_CHARS - len(suffix)] + suffix
+            k += 1
+        used.add(cand.lower())
+        out[name] = cand
+    return out
 
 
 def _check_indicators(df: pd.DataFrame) -> pd.DataFrame:
@@ -173,8 +242,11 @@ def _check_indicators(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def indicators_csv_bytes(df: pd.DataFrame) -> bytes:
-    """Indicators as CSV, UTF-8 with a BOM so that Excel shows the Chinese names."""
-    return _check_indicators(df).to_csv(index=False).encode("utf-8-sig")
+    """Indicators as CSV, UTF-8 with a BOM so that Excel shows the Chinese names; string cells
+    that could be read as formulas are written as text (:func:`text_cell`). Rows end in CRLF
+    (RFC 4180), so a CR inside a cell is quoted rather than read as a row break."""
+    table = text_cells(_check_indicators(df))
+    return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def write_indicators_csv(df: pd.DataFrame, path: Path | str) -> Path:
@@ -246,17 +318,21 @@ def indicators_xlsx_bytes(
 ) -> bytes:
     """Indicators as an XLSX workbook (one sheet per plan, plus ``all``).
 
-    ``monitor`` (monitoring rows of a plan) adds the sheet 实施评估; ``consistency``
-    (``(city_id, county_id, findings)`` triples) adds 一致性 (then 一致性2 …; ``role_names`` puts
-    the roles of a role conflict in words). Text cells that
-    start with ``= + - @`` are stored as text (:func:`as_text_cells`).
+    Sheet names come from :func:`sheet_names`; string cells that could be read as formulas are
+    stored as text cells with Excel's quote prefix (:func:`as_text_cells` on every sheet), so
+    they read exactly as written and are never evaluated. ``monitor``
+    (monitoring rows of a plan) adds the sheet 实施评估; ``consistency`` (``(city_id,
+    county_id, findings)`` triples) adds 一致性 (then 一致性2 …; ``role_names`` puts the roles of
+    a role conflict in words).
     """
     df = _check_indicators(df)
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as xw:
         df.to_excel(xw, sheet_name="all", index=False)
-        for pid, part in df.groupby("plan_id", sort=True):
-            part.to_excel(xw, sheet_name=str(pid)[:31], index=False)
+        groups = dict(list(df.groupby("plan_id", sort=True)))
+        sheets = sheet_names([str(k) for k in groups])
+        for pid, part in groups.items():
+            part.to_excel(xw, sheet_name=sheets[str(pid)], index=False)
         if monitor is not None:
             monitor_sheet(xw, monitor)
         for i, (_city, _county, findings) in enumerate(consistency or [], start=1):
@@ -328,7 +404,8 @@ def write_shapefiles(frames: Mapping[str, gpd.GeoDataFrame], folder: Path | str)
         empty = gdf.geometry.isna() | gdf.geometry.is_empty
         if empty.any():
             p = folder / f"{layer}_unresolved.csv"
-            pd.DataFrame(gdf.loc[empty, cols]).to_csv(p, index=False, encoding="utf-8")
+            table = text_cells(pd.DataFrame(gdf.loc[empty, cols]))
+            table.to_csv(p, index=False, encoding="utf-8", lineterminator="\r\n")
             written.append(p)
         located = gdf[~empty]
         for kind, types in _SHP_KINDS.items():
@@ -367,3 +444,89 @@ def shapefile_zip_bytes(frames: Mapping[str, gpd.GeoDataFrame]) -> bytes:
                 zf.write(f, f.name)
         del files
         return buf.getvalue()
+
+
+# --- one plan, one format (the 导出 page and ``atlas export``) --------------------------------
+
+#: export format → (file suffix, what it holds)
+FORMATS: dict[str, tuple[str, str]] = {
+    "gpkg": (".gpkg", "GeoPackage, one table per layer"),
+    "geojson": (".geojson", "GeoJSON of every selected feature"),
+    "kml": (".kml", "KML of the located features"),
+    "csv": (".csv", "indicators as CSV"),
+    "xlsx": (".xlsx", "indicators as XLSX"),
+    "shp": (".zip", "Shapefile-safe layers, zipped"),
+}
+
+
+def export_bytes(
+    fmt: str, frames: Mapping[str, gpd.GeoDataFrame], indicators: pd.DataFrame | None = None
+) -> bytes:
+    """The file content of one export format.
+
+    Parameters
+    ----------
+    fmt : str
+        A key of :data:`FORMATS`.
+    frames : mapping of str to GeoDataFrame
+        The selected layers (layer → frame); used by gpkg, geojson, kml and shp.
+    indicators : DataFrame, optional
+        The plan's indicator table; used by csv and xlsx.
+
+    Raises
+    ------
+    InputError
+        An unknown format, or nothing to export.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"unknown export format {fmt!r} (use {', '.join(FORMATS)})")
+    if fmt in ("csv", "xlsx"):
+        ind = indicators if indicators is not None else pd.DataFrame(columns=INDICATOR_COLUMNS)
+        if ind.empty:
+            ind = pd.DataFrame(columns=list(INDICATOR_COLUMNS))
+        return indicators_csv_bytes(ind) if fmt == "csv" else indicators_xlsx_bytes(ind)
+    sel = {k: v for k, v in frames.items() if isinstance(v, gpd.GeoDataFrame) and len(v)}
+    if not sel:
+        raise InputError("no features to export (no layer selected or the plan has none)")
+    if fmt == "gpkg":
+        return gpkg_bytes(sel)
+    if fmt == "shp":
+        return shapefile_zip_bytes(sel)
+    allf = gpd.GeoDataFrame(pd.concat(list(sel.values()), ignore_index=True), crs=4326)
+    return geojson_bytes(allf) if fmt == "geojson" else kml_bytes(allf)
+
+
+def file_name(plan_id: str, fmt: str) -> str:
+    """The download name of a plan's export (``<slug>.gpkg``, ``<slug>-indicators.csv``)."""
+    stem = safe_plan_id(plan_id, default="plan")
+    if fmt in ("csv", "xlsx"):
+        stem += "-indicators"
+    return stem + FORMATS[fmt][0]
+
+
+def export_plan(plan_id: str, fmt: str, out: Path | str, build: Path | str = "build") -> Path:
+    """``atlas export``: write one plan of a build in one format to ``out`` (atomic rename).
+
+    Raises
+    ------
+    InputError
+        No build, an unknown plan id or format, or nothing to export.
+    """
+    from atlas.store import list_plans, read_indicators, read_layers
+
+    if fmt not in FORMATS:
+        raise InputError(f"unknown export format {fmt!r} (use {', '.join(FORMATS)})")
+    gpkg = Path(build) / "atlas.gpkg"
+    if not gpkg.is_file():
+        raise InputError(f"no atlas build at {gpkg} (run 'atlas build --out {build}' first)")
+    known = list_plans(gpkg)["plan_id"].astype(str).tolist()
+    if plan_id not in known:
+        raise InputError(f"unknown plan id {plan_id!r} (known: {', '.join(known)})")
+    out = Path(out)
+    if out.is_dir():
+        raise InputError(f"--out {out} is a folder; give a file name")
+    if fmt in ("csv", "xlsx"):
+        data = export_bytes(fmt, {}, read_indicators(gpkg, plan_id))
+    else:
+        data = export_bytes(fmt, read_layers(gpkg, plan_id))
+    return _write_bytes(out, data)

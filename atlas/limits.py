@@ -16,6 +16,20 @@ import re
 MAX_PLAN_BYTES = 20 * 1024 * 1024
 MAX_PLAN_MB = MAX_PLAN_BYTES // (1024 * 1024)
 
+#: most lines a plan may have. Memory grows with the number of paragraphs, not only bytes: a
+#: 4 MB file of 1,000,000 one-character lines took 33 s and 1.1 GB before this limit. Real
+#: plans have ~1,200 lines per 156 kB (the 锦州 plan), so a 20 MB plan has ~150,000 lines.
+MAX_PLAN_LINES = 200_000
+
+#: the largest magnitude read as an indicator value: plans count in 万/亿, so even 10^15 of
+#: anything is garbage (a crafted ``1e308`` or a 400-digit number); such numbers are skipped
+#: and listed under ``warnings`` in report.json
+MAX_INDICATOR_VALUE = 1e15
+
+#: seconds a build waits for another build publishing into the same ``--out`` (the lock file
+#: ``.<out>.lock`` next to it) before it gives up with exit 2; ``ATLAS_LOCK_SECONDS`` overrides
+BUILD_LOCK_SECONDS = 120.0
+
 #: largest upload the app accepts (Streamlit's ``server.maxUploadSize`` is set to the same
 #: number of MB in .streamlit/config.toml, so the browser refuses bigger files up front)
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

@@ -16,11 +16,12 @@ from pathlib import Path
 
 from atlas.extract import extract_document
 from atlas.identify import detect_jurisdiction
+from atlas.limits import safe_plan_id
 from atlas.manifest import manifest_entry
 from atlas.model import Extraction, PlaceIndex, PlanInfo
 from atlas.places.gazetteer import default_gazetteer
 from atlas.read.structure import Document, parse
-from atlas.read.text import PlanText, load_plan, read_text
+from atlas.read.text import PlanText, read_plan_bytes, read_text
 
 __all__ = ["extract_plan", "extract_text", "read_plan"]
 
@@ -42,18 +43,29 @@ def _plan_info(
 
 def read_plan(path: Path, plan_id: str | None = None, *, text_only: bool = False) -> Document:
     """Load and parse a plan file, with its :class:`PlanInfo` (manifest or detected)."""
-    return _read_plan(Path(path), plan_id, _places(text_only))
+    return _read_plan(Path(path), plan_id, text_only)[0]
 
 
-def _read_plan(path: Path, plan_id: str | None, places: PlaceIndex | None) -> Document:
+def _read_plan(
+    path: Path, plan_id: str | None, text_only: bool
+) -> tuple[Document, PlaceIndex | None]:
+    """The parsed plan and the place index it was identified with.
+
+    The file is read and checked (size, encoding, line count) before the gazetteer is loaded,
+    so a refused file costs well under a second.
+    """
     known = manifest_entry(path.name) if plan_id is None else None
-    if known is None and path.is_file():
-        known = manifest_entry(data=path.read_bytes())
-    pid = plan_id or (known.plan_id if known else path.stem)
-    pt = load_plan(path, pid)
+    data = read_plan_bytes(path)  # size checked before reading (never the whole of a 3 GB file)
+    if known is None:
+        known = manifest_entry(data=data)
+    # a file name may hold anything (plan[1]:a*b?.txt): the id is a slug, safe in paths,
+    # URLs and XLSX sheet names
+    pid = plan_id or (known.plan_id if known else safe_plan_id(path.stem, default="plan"))
+    pt = read_text(data, pid, str(path))
     if known is not None and plan_id is not None:
         known = replace(known, plan_id=plan_id)
-    return _plan_info(pt, known, places)[1]
+    places = _places(text_only)
+    return _plan_info(pt, known, places)[1], places
 
 
 def extract_plan(path: Path, plan_id: str | None = None, *, text_only: bool = False) -> Extraction:
@@ -73,8 +85,8 @@ def extract_plan(path: Path, plan_id: str | None = None, *, text_only: bool = Fa
     atlas.errors.PlanFormatError
         If the file cannot be read as plan text.
     """
-    places = _places(text_only)
-    return extract_document(_read_plan(Path(path), plan_id, places), places)
+    doc, places = _read_plan(Path(path), plan_id, text_only)
+    return extract_document(doc, places)
 
 
 def extract_text(

@@ -94,6 +94,8 @@ def plan_report(
         "unresolved": unresolved,
         "precision_by_layer": _precision_by_layer(rows),
         "stated_areas": _stated_areas(rows),
+        # numbers in scientific notation or of absurd size, never read as values (with lines)
+        "warnings": list((ex.extra or {}).get("warnings", [])),
         "provenance": {
             "extracted_specs": n_extracted,
             "features": {k: int(v) for k, v in sorted(prov.items())},

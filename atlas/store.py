@@ -21,7 +21,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from atlas.errors import InputError, SchemaError
+from atlas.errors import InputError, SchemaError, WriteError
 from atlas.model import LAYERS
 from atlas.schema import COLUMNS, INDICATOR_COLUMNS, PLAN_COLUMNS, indicator_table, validate
 
@@ -77,7 +77,10 @@ def write_atlas(path: Path | str, frames: Mapping[str, pd.DataFrame]) -> Path:
     os.unlink(tmp)  # GDAL wants to create the file itself
     try:
         with _one_sync():
-            _write_tables(tmp, frames)
+            try:
+                _write_tables(tmp, frames)
+            except (pyogrio.errors.DataLayerError, pyogrio.errors.DataSourceError) as exc:
+                raise _write_error(path, exc) from exc
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())  # one sync for the whole file (see _one_sync)
         os.replace(tmp, path)
@@ -86,6 +89,27 @@ def write_atlas(path: Path | str, frames: Mapping[str, pd.DataFrame]) -> Path:
             os.unlink(tmp)
     log.info("wrote %s (%d tables)", path, len(frames))
     return path
+
+
+#: GDAL/SQLite messages that mean the disk, not the data: a full or read-only disk
+_DISK_WORDS = (
+    "disk is full",
+    "no space",
+    "read-only",
+    "readonly",
+    "permission denied",
+    "i/o error",
+)
+
+
+def _write_error(path: Path, exc: Exception) -> Exception:
+    """A :class:`WriteError` (exit 2) for a GDAL error caused by the disk; else ``exc``."""
+    text = str(exc).lower()
+    for word in _DISK_WORDS:
+        if word in text:
+            reason = "no space left on device" if word in ("disk is full", "no space") else word
+            return WriteError(f"cannot write {path.parent}: {reason}")
+    return exc
 
 
 def _write_tables(tmp: str, frames: Mapping[str, pd.DataFrame]) -> None:

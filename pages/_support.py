@@ -10,7 +10,9 @@ picked up without restarting. Uploaded plans live in ``st.session_state`` (per u
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +33,33 @@ from atlas.render.style import LEVEL_LABELS
 from atlas.render.web import webmap
 
 UPLOADS = "atlas_uploads"
+
+log = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------- plan text as Markdown
+
+#: characters that start inline Markdown, HTML or a Streamlit directive (``:material/…:``,
+#: ``:red[…]``, ``$…$``); CommonMark lets any of them be backslash-escaped
+_MD_INLINE = re.compile(r"([\\`*_\[\]!<>:$~|#{}&])")
+#: what makes a line a list item, heading, quote or rule when it starts the text
+_MD_LEADING = re.compile(r"^([-+=]|\d+(?=[.)]))")
+
+
+def md(text: object) -> str:
+    """Plan text made literal for Streamlit's Markdown (headers, captions, labels, radios).
+
+    ``![x](http://example.com/x.png)`` is shown as those characters: Streamlit never turns it
+    into an image (which the browser would fetch), a link, emphasis, HTML or a directive. Line
+    breaks become spaces; ``-``, ``.`` and ``(`` stay as they are inside the text.
+    """
+    flat = " ".join(str(text if text is not None else "").split())
+    out = _MD_INLINE.sub(r"\\\1", flat)
+    m = _MD_LEADING.match(out)
+    if m is None:
+        return out
+    cut = m.end() if m.group(1)[0].isdigit() else 0  # 1. → 1\.   - → \-
+    return out[:cut] + "\\" + out[cut:]
 
 
 # ---------------------------------------------------------------- page setup
@@ -306,6 +335,20 @@ def selection(plan_id: str, group_keys: tuple[str, ...] | None) -> dict[str, gpd
         elif layer in keep:
             out[layer] = g
     return out
+
+
+def export_file(fmt: str, frames: dict[str, gpd.GeoDataFrame], ind: pd.DataFrame) -> bytes | None:
+    """The bytes of one export (:func:`atlas.export.export_bytes`), or None after logging why.
+
+    A page shows a Chinese message for None; the details (traceback) go to the server log only.
+    """
+    from atlas import export
+
+    try:
+        return export.export_bytes(fmt, frames, ind)
+    except Exception:
+        log.exception("export %s failed", fmt)
+        return None
 
 
 def feature_by_id(plan_id: str, fid: str) -> dict[str, Any] | None:

@@ -4,12 +4,10 @@ import logging
 import tempfile
 from pathlib import Path
 
-import geopandas as gpd
-import pandas as pd
 import streamlit as st
 
 import pages._support as sup
-from atlas import export
+from atlas import export, limits
 from atlas.render.deck import deck
 from atlas.render.print.snapshot import snapshot
 from atlas.render.web import webmap
@@ -24,6 +22,7 @@ ids = plans["plan_id"].tolist()
 labels = {r["plan_id"]: sup.plan_label(r) for _, r in plans.iterrows()}
 q = st.query_params.get("plan")
 plan = st.selectbox("规划", ids, index=ids.index(q) if q in ids else 0, format_func=labels.get)
+slug = limits.safe_plan_id(plan, default="plan")  # file names: never the raw id
 groups = sup.map_state().layers if plan == q else None
 frames = sup.selection(plan, groups)
 if groups is not None:
@@ -39,27 +38,29 @@ sel = {k: frames[k] for k in chosen}
 n = sum(len(v) for v in sel.values())
 st.write(f"已选 {len(sel)} 个图层、{n} 个要素（含未定位要素，几何为空）。")
 if sel:
-    allf = gpd.GeoDataFrame(pd.concat(sel.values(), ignore_index=True), crs=4326)
-
-    c1, c2, c3, c4, c5 = st.columns(5)
-    c1.download_button(
-        "GeoJSON", export.geojson_bytes(allf), f"{plan}.geojson", mime="application/geo+json"
-    )
-    c2.download_button("GeoPackage", export.gpkg_bytes(sel), f"{plan}.gpkg")
-    c3.download_button("KML", export.kml_bytes(allf), f"{plan}.kml")
     ind = sup.indicators(plan)
-    c4.download_button(
-        "指标 CSV",
-        export.indicators_csv_bytes(ind) if len(ind) else b"",
-        f"{plan}-indicators.csv",
-        disabled=ind.empty,
-    )
-    c5.download_button(
-        "指标与实施评估 XLSX",
-        sup.monitor_xlsx(plan) if len(ind) else b"",
-        f"{plan}-indicators.xlsx",
-        disabled=ind.empty,
-    )
+    buttons = [
+        ("geojson", "GeoJSON", "application/geo+json"),
+        ("gpkg", "GeoPackage", None),
+        ("kml", "KML", None),
+        ("csv", "指标 CSV", None),
+    ]
+    for col, (fmt, label, mime) in zip(st.columns(len(buttons)), buttons, strict=True):
+        empty = fmt == "csv" and ind.empty
+        data = b"" if empty else sup.export_file(fmt, sel, ind)
+        if data is None:
+            col.error(f"{label} 导出失败，详情已写入日志。")
+            continue
+        col.download_button(
+            label, data, export.file_name(plan, fmt), mime=mime, disabled=empty, key=f"dl_{fmt}"
+        )
+    if not ind.empty:
+        st.download_button(
+            "指标与实施评估 XLSX",
+            sup.monitor_xlsx(plan),
+            export.file_name(plan, "xlsx"),
+            key="dl_xlsx_monitor",
+        )
 
 st.subheader("静态地图与演示文稿")
 # generated files are kept in the session so their download buttons survive the rerun a
@@ -71,7 +72,7 @@ if st.button("生成快照"):
         try:
             outs = snapshot(
                 plan,
-                Path(tmp) / f"{plan}.{fmt}",
+                Path(tmp) / f"{slug}.{fmt}",
                 build=sup.atlas_path().parent,
                 frames=sup.layers(plan),
             )
@@ -87,8 +88,8 @@ if (plan, fmt) in made:
 if st.button("生成 PPTX"):
     with tempfile.TemporaryDirectory() as tmp, st.spinner("正在生成…"):
         try:
-            out = deck(plan, Path(tmp) / f"{plan}.pptx", build=sup.atlas_path().parent)
-            made[(plan, "pptx")] = (f"{plan}.pptx", Path(out).read_bytes())
+            out = deck(plan, Path(tmp) / f"{slug}.pptx", build=sup.atlas_path().parent)
+            made[(plan, "pptx")] = (f"{slug}.pptx", Path(out).read_bytes())
         except Exception:
             log.exception("deck of %s failed", plan)
             st.error("演示文稿生成失败，详情已写入日志。")

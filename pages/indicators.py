@@ -5,6 +5,7 @@ import altair as alt
 import streamlit as st
 
 import pages._support as sup
+from atlas import export
 
 COLS = {
     "name": "指标",
@@ -73,16 +74,20 @@ else:
         )
         st.altair_chart(chart)
     c1, c2 = st.columns(2)
+    data = sup.export_file("csv", {}, df)
+    if data is None:
+        c1.error("CSV 导出失败，详情已写入日志。")
+    else:
+        c1.download_button("下载 CSV", data, export.file_name(plan, "csv"))
     try:
-        from atlas import export
-
-        c1.download_button("下载 CSV", export.indicators_csv_bytes(df), f"{plan}-indicators.csv")
         xlsx = sup.monitor_xlsx(plan)
+    except Exception:  # the UI edge: one Chinese line, the details in the log
+        sup.log.exception("XLSX export of %s failed", plan)
+        c2.error("XLSX 导出失败，详情已写入日志。")
+    else:
         c2.download_button(
-            "下载 XLSX", xlsx, f"{plan}-indicators.xlsx", help="含实施评估与一致性工作表"
+            "下载 XLSX", xlsx, export.file_name(plan, "xlsx"), help="含实施评估与一致性工作表"
         )
-    except (ImportError, AttributeError):
-        c1.download_button("下载 CSV", df.to_csv(index=False).encode("utf-8-sig"), f"{plan}.csv")
 
 st.subheader("跨规划对比（规范指标）")
 alldf = sup.indicators()

@@ -33,7 +33,8 @@ with st.sidebar:
     for key in grouped:
         indent = "　" if key.startswith("layout:") else ""
         g = grouped[key]
-        if st.checkbox(f"{indent}{g.label}（{len(g.ids)}）", key in shown, key=f"lyr_{key}"):
+        label = f"{indent}{sup.md(g.label)}（{len(g.ids)}）"  # layout names are plan text
+        if st.checkbox(label, key in shown, key=f"lyr_{key}"):
             visible.append(key)
     choices = sup.indicator_choices()
     cur = state.overlay.rsplit(":", 1) if state.overlay else ["", ""]
@@ -61,7 +62,9 @@ state = state.with_(basemap=bm, overlay=f"{ov_key}:{ov_measure}" if ov_key else 
 state = state.with_(layers=None if set(visible) == set(grouped) else tuple(visible))
 hits = sup.search(plan, query, scope=str(plans.set_index("plan_id").at[plan, "adcode"]))
 if hits:
-    pick = st.sidebar.radio("搜索结果", range(len(hits)), format_func=lambda i: hits[i]["name"])
+    pick = st.sidebar.radio(
+        "搜索结果", range(len(hits)), format_func=lambda i: sup.md(hits[i]["name"])
+    )
     hit = hits[pick]
     if st.session_state.get("map_hit") != (query, pick):  # go there once, then let the user pan
         st.session_state["map_hit"] = (query, pick)
@@ -69,7 +72,7 @@ if hits:
         st.session_state["map_sig"] = None  # move the map
         st.session_state["map_pick"] = state.feature
 elif query:
-    st.sidebar.info(f"没有找到“{query}”。")
+    st.sidebar.info(f"没有找到“{sup.md(query)}”。")
 
 ch, ch_payload = sup.overlay(state.overlay, gcj=gcj)
 # The map is built at a view fixed per plan and basemap (so panning never rebuilds it). The

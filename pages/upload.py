@@ -33,12 +33,12 @@ if st.button("生成图集", type="primary"):
             with st.spinner("正在读取、抽取和落图…"):
                 sup.run_upload(data, plan_id)
         except InputError as exc:
-            st.error(f"无法读取这份文本：{exc}")
+            st.error(f"无法读取这份文本：{exc}")  # our own message: slug ids, no plan text
 
 for pid, entry in sup.uploads().items():
     frames = entry["frames"]
     n = sum(len(webmap.drawable(g)) for g in frames.values())
-    st.subheader(sup.plan_label(entry["plan"]))
+    st.subheader(sup.md(sup.plan_label(entry["plan"])))  # a title is plan text: no Markdown
     c = st.columns(4)
     c[0].metric("已落图要素", n)
     c[1].metric("指标", len(entry["indicators"]))

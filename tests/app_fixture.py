@@ -360,6 +360,7 @@ def app_test(page: str, gpkg: Path, monkeypatch, **params):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("ATLAS_GPKG", str(gpkg))
+    monkeypatch.setenv("ATLAS_RAISE_ERRORS", "1")  # page tests see exceptions, not the message
     at = AppTest.from_file(str(APP), default_timeout=60)
     at.switch_page(f"pages/{page}.py")
     for k, v in params.items():

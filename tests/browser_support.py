@@ -43,23 +43,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(gpkg: Path, port: int, *, stdout, stderr) -> subprocess.Popen:
-    """``streamlit run app.py`` headless on ``port``, serving the atlas ``gpkg``."""
-    env = dict(os.environ, ATLAS_GPKG=str(gpkg))
+def start_app(
+    gpkg: Path, port: int, *, stdout, stderr, extra_env: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """``atlas serve`` headless on 127.0.0.1:``port`` (the product server: its security
+    headers, no error details), serving the atlas ``gpkg``."""
+    env = dict(os.environ, ATLAS_GPKG=str(gpkg), PYTHONPATH=str(ROOT), **(extra_env or {}))
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--server.fileWatcherType",
-            "none",
-        ],
+        [sys.executable, "-m", "atlas.cli", "serve", "--port", str(port), "--headless"],
         cwd=ROOT,
         env=env,
         stdout=stdout,

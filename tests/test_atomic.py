@@ -259,3 +259,73 @@ def test_failed_render_keeps_the_previous_output(cmd, name, extra, good, tmp_pat
     assert err.startswith("atlas: error: ") and err.count("\n") == 1, err
     assert target.read_bytes() == b"previous output"
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+# ------------------------------------------------------------------ full disk (issue 17)
+
+
+def test_full_disk_in_the_geopackage_keeps_the_previous_atlas(good, monkeypatch, capsys):
+    """GDAL's own full-disk error (what a real full disk gives: see the tmpfs test) → exit 2."""
+    import pyogrio
+
+    out, files = good
+    real = store._write_tables
+
+    def full(tmp, frames):
+        real(tmp, {k: v for k, v in list(frames.items())[:1]})  # part of the file is written
+        raise pyogrio.errors.DataLayerError(
+            "Error while writing batch to OGR layer: sqlite3_exec(COMMIT) failed: "
+            "database or disk is full"
+        )
+
+    monkeypatch.setattr(store, "_write_tables", full)
+    err = _fail_into(out, ["build", str(SMALL_PLAN)], capsys)
+    assert err == f"atlas: error: cannot write the atlas into {out}: no space left on device\n"
+    assert snapshot(out) == files
+    assert leftovers(out) == []
+
+
+def test_enospc_in_a_geojson_file_keeps_the_previous_atlas(good, monkeypatch, capsys):
+    import errno
+
+    out, files = good
+    real = Path.write_bytes
+
+    def full(self, data):
+        if self.suffix == ".geojson":
+            real(self, data[: len(data) // 2])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    err = _fail_into(out, ["build", str(SMALL_PLAN)], capsys)
+    assert err == f"atlas: error: cannot write the atlas into {out}: No space left on device\n"
+    assert snapshot(out) == files
+    assert leftovers(out) == []
+
+
+def test_a_real_full_disk_keeps_the_previous_atlas(tmp_path):
+    """A 400 kB tmpfs holds one atlas of the small plan but not a second one beside it."""
+    mnt = tmp_path / "tiny"
+    mnt.mkdir()
+    ok = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=400k", "tmpfs", str(mnt)], capture_output=True
+    )
+    if ok.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    try:
+        out = mnt / "atlas"
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        cmd = [sys.executable, "-m", "atlas.cli", "build", str(SMALL_PLAN), "--out", str(out)]
+        assert subprocess.run(cmd, env=env, capture_output=True).returncode == 0
+        files = snapshot(out)
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        assert p.returncode == 2, p.stderr
+        assert p.stderr == (
+            f"atlas: error: cannot write the atlas into {out}: no space left on device\n"
+        )
+        assert snapshot(out) == files
+        assert leftovers(out) == []
+        assert store.integrity_check(out / "atlas.gpkg") == "ok"
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)

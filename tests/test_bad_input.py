@@ -419,3 +419,71 @@ def test_upload_with_a_malformed_curated_spec_shows_one_error(monkeypatch, tmp_p
     at.text_area[0].input(GOOD)
     assert _generate(at) == ["无法读取这份文本：upload-mine.yaml: not valid YAML (line 2)"]
     assert _uploads(at) == {}
+
+
+# ----------------------------------------------------------------- crafted sizes (issue 17)
+
+
+def _timed_cli(argv: list[str], cwd: Path) -> tuple[int, str, float, int]:
+    """Run ``atlas`` in a child process: exit code, stderr, seconds, peak RSS in MB."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # VmHWM (peak RSS of this process image): ru_maxrss would carry pytest's own peak over
+    # fork + exec on Linux
+    code = (
+        "import sys\nfrom atlas.cli import main\nrc = main(sys.argv[1:])\n"
+        "hwm = [x for x in open('/proc/self/status') if x.startswith('VmHWM')][0].split()[1]\n"
+        "sys.stderr.write(f'#RSS {hwm}\\n')\n"
+        "sys.exit(rc)\n"
+    )
+    t0 = time.perf_counter()
+    p = subprocess.run(
+        [sys.executable, "-c", code, *argv], cwd=cwd, env=env, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - t0
+    lines = p.stderr.splitlines()
+    rss = [int(x.split()[1]) for x in lines if x.startswith("#RSS ")]
+    err = "".join(x + "\n" for x in lines if not x.startswith("#RSS "))
+    return p.returncode, err, seconds, (rss[0] // 1024 if rss else 0)
+
+
+@pytest.mark.parametrize("cmd", ["extract", "build"])
+def test_a_3gb_sparse_file_is_refused_before_reading(cmd, tmp_path):
+    big = tmp_path / "big.txt"
+    with big.open("wb") as fh:
+        fh.truncate(3 * 1024**3)  # sparse: no disk used
+    argv = [cmd, str(big)] + (["--out", str(tmp_path / "out")] if cmd == "build" else [])
+    rc, err, seconds, rss = _timed_cli(argv, tmp_path)
+    assert rc == 2
+    assert "the limit is 20 MB" in _one_line_error(err)
+    assert seconds < 1.0 and rss < 300, (seconds, rss)
+    assert not (tmp_path / "out").exists()
+
+
+def test_bounded_read_refuses_a_file_that_grows_past_its_stat(tmp_path, monkeypatch):
+    from atlas.errors import PlanFormatError
+    from atlas.read import text
+
+    p = tmp_path / "grows.txt"
+    p.write_bytes(b"a" * 100)
+    monkeypatch.setattr(text, "MAX_BYTES", 50 + 100)
+    p.write_bytes("锦州市规划。\n".encode() * 20)  # 340 bytes > 150: refused by stat
+    with pytest.raises(PlanFormatError, match="limit"):
+        text.read_plan_bytes(p)
+    monkeypatch.setattr(text, "check_plan_file", lambda path: 0)  # a device reporting size 0
+    with pytest.raises(PlanFormatError, match="over the limit"):
+        text.read_plan_bytes(p)
+
+
+def test_a_million_one_character_lines_are_refused_quickly(tmp_path):
+    plan = tmp_path / "lines.txt"
+    plan.write_text("一\n" * 1_000_000, encoding="utf-8")
+    rc, err, seconds, rss = _timed_cli(["extract", str(plan)], tmp_path)
+    assert rc == 2
+    msg = _one_line_error(err)
+    assert msg == (f"plan text has 1,000,000 lines; the limit is {limits.MAX_PLAN_LINES:,} lines")
+    assert seconds < 20 and rss < 400, (seconds, rss)

@@ -25,6 +25,7 @@ import json
 import os
 import statistics
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -32,9 +33,11 @@ import pytest
 from browser_support import CHROMIUM, free_port, is_local, start_app, stop, wait_healthy
 from test_determinism import build_in_subprocess, gpkg_tables, outputs
 
+from atlas import store
 from atlas.appstate import PAGE_PATHS
 from atlas.build import build_atlas
 from atlas.manifest import default_plans
+from atlas.paths import ROOT
 
 SESSIONS = 20
 BROWSER_SESSIONS = int(os.environ.get("ATLAS_BROWSER_SESSIONS", "4"))
@@ -255,3 +258,54 @@ def test_parallel_builds_into_different_folders_agree(tmp_path):
     )
     # neither left a staging folder behind
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b1", "b2"]
+
+
+# ------------------------------------------------------------------ one --out (issue 17)
+
+SMALL_PLAN = ROOT / "tests" / "fixtures" / "plans" / "own_zhangwu.txt"
+
+
+def _build(out: Path, **env: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "atlas.cli", "build", str(SMALL_PLAN), "--out", str(out)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+@pytest.mark.slow
+def test_builds_into_one_folder_take_turns(tmp_path):
+    """Pairs of builds into one ``--out`` (it raced 1 run in 24 with "No such file")."""
+    out = tmp_path / "atlas"
+    results = []
+    for _ in range(6):
+        procs = [_build(out), _build(out)]
+        for p in procs:
+            _, err = p.communicate(timeout=300)
+            results.append((p.returncode, err))
+    for rc, err in results:
+        assert "No such file" not in err and "Traceback" not in err, err
+        assert rc == 0 or (rc == 2 and "another build is writing" in err), err
+    assert sum(rc == 0 for rc, _ in results) >= 6
+    assert store.integrity_check(out / "atlas.gpkg") == "ok"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["atlas"]  # no lock or stage left
+
+
+def test_a_build_waiting_too_long_for_the_lock_exits_2(tmp_path):
+    from atlas.lock import out_lock
+
+    out = tmp_path / "atlas"
+    with out_lock(out):
+        t0 = time.perf_counter()
+        p = _build(out, ATLAS_LOCK_SECONDS="1")
+        _, err = p.communicate(timeout=300)
+        waited = time.perf_counter() - t0
+    assert p.returncode == 2, err
+    assert err.startswith(f"atlas: error: another build is writing {out} (lock .atlas.lock")
+    assert err.count("\n") == 1
+    assert waited < 60
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

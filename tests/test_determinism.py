@@ -123,3 +123,59 @@ def test_extract_json_is_byte_identical_across_processes(plan):
         runs.append(out.stdout)
     assert runs[0] == runs[1]
     assert len(json.loads(runs[0])["layouts"]) >= 1
+
+
+# --------------------------------------------------------------------------- issue 17
+
+FIXTURE_PLANS = ROOT / "tests" / "fixtures" / "plans"
+SMALL = [FIXTURE_PLANS / f"{n}.txt" for n in ("own_zhangwu", "changtu-2021")]
+
+_MAP_PAGE_HTML = """
+import hashlib, sys
+from atlas import store
+from atlas.render.web import webmap
+frames = store.read_layers(sys.argv[1], sys.argv[2])
+m = webmap.build_map(prepared=webmap.prepare(frames), home=webmap.home_bounds(frames))
+sys.stdout.write(hashlib.sha256(m.get_root().render().encode()).hexdigest())
+"""
+
+
+@pytest.fixture(scope="module")
+def small_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("det-small") / "atlas"
+    build_atlas(list(reversed(SMALL)), out)  # command-line order: changtu, then own_zhangwu
+    return out
+
+
+def test_report_lists_plans_by_plan_id(small_build):
+    report = json.loads((small_build / "report.json").read_text(encoding="utf-8"))
+    ids = [p["plan_id"] for p in report["plans"]]
+    assert ids == sorted(ids) and len(ids) == 2
+
+
+def _run(args: list[str], seed: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.slow
+def test_webmap_html_is_byte_identical_across_runs(small_build, tmp_path):
+    pages = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"m{seed}.html"
+        cmd = [sys.executable, "-m", "atlas.cli", "webmap", "--plan", "own_zhangwu"]
+        p = _run([*cmd, "--build", str(small_build), "--out", str(out)], seed)
+        assert p.returncode == 0, p.stderr
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]
+
+
+@pytest.mark.slow
+def test_map_page_html_is_byte_identical_across_runs(small_build):
+    gpkg = str(small_build / "atlas.gpkg")
+    digests = []
+    for seed in ("1", "2"):
+        p = _run([sys.executable, "-c", _MAP_PAGE_HTML, gpkg, "own_zhangwu"], seed)
+        assert p.returncode == 0, p.stderr
+        digests.append(p.stdout)
+    assert digests[0] == digests[1] and len(digests[0]) == 64

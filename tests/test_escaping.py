@@ -365,3 +365,134 @@ def test_snapshot_and_deck_take_hostile_names(evil_build, tmp_path, capsys):
         xml = "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
     assert "<script>" not in xml and "<img src=x" not in xml
     assert "&lt;img src=x onerror=alert(7)&gt;一核两翼" in xml  # the YAML layout name
+
+
+# --------------------------------------------------------------------------- Markdown (issue 17)
+
+MD_IMAGE = "![x](http://example.com/x.png)"
+HTML_IMAGE = "<img src=http://example.com/y>"
+MD_PLAN = [
+    f"凌海市国民经济和社会发展第十四个五年规划纲要{MD_IMAGE}＜img src=http://example.com/y＞",
+    "第一章 空间布局",
+    "构建“一核两翼”的空间发展格局。",
+    "一核：以金城街道为核心，建设中心城区。",
+    "两翼：南翼为＜img src=http://example.com/y＞滨海新区，北翼为北部生态区。",
+    "第二章 产业园区",
+    "推进大有港扩能改造，建设区域性港口。",
+    "地区生产总值年均增长6%，2025年达到500亿元。",
+]
+
+
+def test_md_escapes_every_markdown_construct():
+    from pages._support import md
+
+    out = md(f"{MD_IMAGE} {HTML_IMAGE} :red[a] :material/home: $x$ **b** # h\n- l")
+    assert md("- a") == "\\- a" and md("1. a") == "1\\. a"
+    assert md("upload-linghai-test（一）") == "upload-linghai-test（一）"
+    import re
+
+    assert re.search(r"(?<!\\)[!\[\]<>:*$#`_~|]", out) is None, out  # all escaped
+    assert "\n" not in out
+    assert md("锦州港") == "锦州港"
+
+
+@pytest.fixture(scope="module")
+def md_build(tmp_path_factory) -> Path:
+    """An atlas of a plan whose title holds a Markdown image and an HTML image, and whose
+    features are named with them (one by extraction, one renamed in the GeoPackage)."""
+    d = tmp_path_factory.mktemp("md")
+    plan = d / "md-2021.txt"
+    plan.write_text("\n".join(MD_PLAN) + "\n", encoding="utf-8")
+    out = d / "out"
+    build_atlas([plan], out)
+    gpkg = out / "atlas.gpkg"
+    frames = store.read_layers(gpkg)
+    names = {n for g in frames.values() for n in g["name"]}
+    assert any(HTML_IMAGE in n for n in names)  # extraction really carries the tag
+    lay = frames["layout"].copy()
+    lay.loc[lay.index[0], "name"] = f"{MD_IMAGE}新城"
+    lay.loc[lay.index[0], "layout"] = f"一核两翼{MD_IMAGE}"
+    frames["layout"] = lay
+    plans = store.list_plans(gpkg)
+    title = plans.loc[0, "title"]
+    assert MD_IMAGE in title and "<img src=http://example.com/" in title
+    store.write_atlas(gpkg, {**frames, "indicators": store.read_indicators(gpkg), "plans": plans})
+    return d
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_plan_text_never_makes_the_browser_fetch_a_remote_resource(md_build, tmp_path):
+    """Every page (map, reader, indicators, compare, export, upload with the plan uploaded) in
+    headless Chromium: no request leaves localhost and no ``<img>`` points at example.com."""
+    import subprocess
+
+    from browser_support import CHROMIUM, FLAGS, free_port, is_local, start_app, stop, wait_healthy
+
+    pw = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("headless Chromium not installed at /usr/bin/chromium")
+    from atlas.appstate import PAGE_PATHS
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "server.log"
+    remote: list[str] = []
+    seen: dict[str, str] = {}
+    with log.open("w") as fh:
+        proc = start_app(md_build / "out" / "atlas.gpkg", port, stdout=fh, stderr=subprocess.STDOUT)
+        try:
+            assert wait_healthy(base, 90), log.read_text()
+            with pw.sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+
+                def route(r):
+                    if is_local(r.request.url):
+                        r.continue_()
+                    else:
+                        remote.append(r.request.url)
+                        r.abort()
+
+                page.route("**/*", route)
+                page.on("request", lambda q: None if is_local(q.url) else remote.append(q.url))
+                paths = {
+                    "map": "/?plan=md-2021",
+                    "reader": f"/{PAGE_PATHS['reader']}?plan=md-2021",
+                    "indicators": f"/{PAGE_PATHS['indicators']}?plan=md-2021",
+                    "compare": f"/{PAGE_PATHS['compare']}",
+                    "export": f"/{PAGE_PATHS['export']}?plan=md-2021",
+                }
+                for name, path in paths.items():
+                    page.goto(base + path, timeout=120_000)
+                    page.wait_for_selector('[data-testid="stHeading"]', timeout=120_000)
+                    page.wait_for_timeout(2500)  # map iframe, lazy images
+                    seen[name] = _imgs_and_text(page)
+                page.goto(f"{base}/{PAGE_PATHS['upload']}", timeout=120_000)
+                page.wait_for_selector('input[type="file"]', state="attached", timeout=120_000)
+                page.set_input_files('input[type="file"]', str(md_build / "md-2021.txt"))
+                page.wait_for_timeout(1500)
+                page.get_by_role("button", name="生成图集").click()
+                page.wait_for_selector('[data-testid="stMetric"]', timeout=120_000)
+                page.wait_for_timeout(2500)
+                seen["upload"] = _imgs_and_text(page)
+                browser.close()
+        finally:
+            stop(proc)
+    assert remote == []
+    for name, (imgs, _) in seen.items():
+        assert [s for s in imgs if "example.com" in s] == [], name
+    # the title is shown as text, Markdown and tag included (not rendered, not dropped)
+    assert MD_IMAGE in seen["upload"][1]
+    assert "Traceback" not in log.read_text(errors="replace")
+
+
+def _imgs_and_text(page) -> tuple[list[str], str]:
+    """``src`` of every ``<img>`` in the page and its iframes, and the page's text."""
+    imgs: list[str] = []
+    for frame in page.frames:
+        try:
+            imgs += frame.eval_on_selector_all("img", "els => els.map(e => e.src)")
+        except Exception:  # a frame that went away while navigating
+            continue
+    return imgs, page.inner_text("body")

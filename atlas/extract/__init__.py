@@ -19,6 +19,7 @@ from atlas.extract.anchors import using_places
 from atlas.extract.entities import extract_entities
 from atlas.extract.indicators import extract_indicators
 from atlas.extract.layouts import extract_layouts
+from atlas.extract.numbers import number_warnings
 from atlas.extract.projects import extract_projects
 from atlas.model import Extraction, PlaceIndex
 from atlas.read.structure import Document
@@ -64,6 +65,8 @@ def extract_document(doc: Document, places: PlaceIndex | None) -> Extraction:
             "encoding": doc.text.encoding,
             "title": doc.title,
             "text_only": places is None,
+            # numbers never read as values (1e308, 400 digits): listed in report.json
+            "warnings": number_warnings(doc),
             # the original lines, so the build quotes them without reading the file again
             "raw_lines": tuple(doc.text.raw_lines),
         },

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, replace
 
 from atlas.extract.keys import canonical_key, find_names
+from atlas.extract.numbers import NO_SCI_AFTER, NO_SCI_BEFORE, plausible
 from atlas.model import Indicator, SourceSpan
 from atlas.read.structure import Document, Sentence
 from atlas.read.tables import Table
@@ -34,7 +35,9 @@ from atlas.read.tables import Table
 #: placeholder cells meaning "no value"
 _EMPTY = {"", "—", "--", "-", "/", "——", "—-", "－", "∅", "...", "…"}
 #: a number; thousands separators (35,566) only where no clause comma can be meant
-_NUM_RE = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|-?\d+(?:\.\d+)?")
+_NUM_RE = re.compile(
+    NO_SCI_BEFORE + r"(?:-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|-?\d+(?:\.\d+)?)" + NO_SCI_AFTER
+)
 _RATIO_RE = re.compile(r"\d+(?:\.\d+)?(?::\d+(?:\.\d+)?){2,3}")
 _YEAR_RE = re.compile(r"((?:19|20)\d\d)年")
 _PERIOD_END = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
@@ -135,7 +138,10 @@ def parse_value(cell: str) -> tuple[float | None, str, str]:
     ):
         # a number inside a phrase (e.g. 达到2级标准): keep the text, not a value
         return None, qual, t
-    return float(m.group(0).replace(",", "")), qual, t
+    value = float(m.group(0).replace(",", ""))
+    if not plausible(value):
+        return None, qual, t  # absurd: kept as text, listed in report.json warnings
+    return value, qual, t
 
 
 def _clean_name(name: str) -> str:
@@ -292,7 +298,8 @@ _VALUE_RE = re.compile(
     rf"^(?P<gap>[^,;。:0-9%]{{0,10}}?)(?P<verb>{_VERBS})?"
     r"(?P<q1>不低于|不少于|不高于|不超过|高于|低于|超过|突破|约|力争)?"
     r"(?P<num>-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?=\.\d|[万亿元%人户家个吨])|-?\d+(?:\.\d+)?)"
-    rf"(?P<unit>{_UNITS})?(?P<q2>左右|以上|以内|以下|多|余)?"
+    + NO_SCI_AFTER
+    + rf"(?P<unit>{_UNITS})?(?P<q2>左右|以上|以内|以下|多|余)?"
 )
 _RATIO_VALUE_RE = re.compile(
     r"^(?P<gap>[^,;。0-9]{0,10}?)(?P<ratio>\d+(?:\.\d+)?(?:\s?:\s?\d+(?:\.\d+)?){2,3})"
@@ -462,7 +469,10 @@ def _sentence_indicators(
             subj = _subjects(text[clause_start:e])
             after = seg[seg.index("分别") + 2 :]
             vals = list(
-                re.finditer(rf"(-?\d+(?:\.\d+)?)({_UNITS})?", after.split(";")[0].split("。")[0])
+                re.finditer(
+                    NO_SCI_BEFORE + r"(-?\d+(?:\.\d+)?)" + NO_SCI_AFTER + rf"({_UNITS})?",
+                    after.split(";")[0].split("。")[0],
+                )
             )
             verb = re.match(rf"({_VERBS})?", after).group(0) or ""
             if len(vals) >= len(subj) >= 2:
@@ -498,6 +508,8 @@ def _sentence_indicators(
             continue
         if m and (m.group("unit") or m.group("verb")) and m.group("num"):
             num = float(m.group("num").replace(",", ""))
+            if not plausible(num):
+                continue  # absurd: listed in report.json warnings, never a value
             unit = m.group("unit") or ""
             if 1990 <= num <= 2060 and seg[m.end("num") : m.end("num") + 1] == "年":
                 continue

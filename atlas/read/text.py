@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from atlas.errors import PlanFormatError
-from atlas.limits import MAX_PLAN_MB, human_size
+from atlas.limits import MAX_PLAN_LINES, MAX_PLAN_MB, human_size
 from atlas.model import SourceSpan
 from atlas.read.encoding import MAX_BYTES as MAX_BYTES
 from atlas.read.encoding import SUPPORTED as SUPPORTED
@@ -417,6 +417,10 @@ def read_text(data: bytes | str, plan_id: str, path: str = "<upload>") -> PlanTe
         text, enc = decode(data)
     check_text(text)
     raw_lines = split_lines(text)
+    if len(raw_lines) > MAX_PLAN_LINES:
+        raise PlanFormatError(
+            f"plan text has {len(raw_lines):,} lines; the limit is {MAX_PLAN_LINES:,} lines"
+        )
     norm = [normalize_line(x) for x in raw_lines]
     paras = build_paragraphs(raw_lines, norm)
     if not paras:
@@ -432,13 +436,15 @@ def read_text(data: bytes | str, plan_id: str, path: str = "<upload>") -> PlanTe
     )
 
 
-def load_plan(path: Path, plan_id: str | None = None) -> PlanText:
-    """Load a plan text file (``plan_id`` defaults to the file stem).
+def check_plan_file(path: Path) -> int:
+    """The size of a plan file, refusing a missing, special or oversized file (``stat`` only).
+
+    The CLI calls it before importing the pipeline, so a refusal costs a fraction of a second.
 
     Raises
     ------
     PlanFormatError
-        If the file is missing, a directory, too large, or not readable as plan text.
+        If the file is missing, not a regular file, or larger than ``MAX_BYTES``.
     """
     path = Path(path)
     if not path.exists():
@@ -448,4 +454,37 @@ def load_plan(path: Path, plan_id: str | None = None) -> PlanText:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise PlanFormatError(f"{path.name} is {human_size(size)}; the limit is {MAX_PLAN_MB} MB")
-    return read_text(path.read_bytes(), plan_id or path.stem, str(path))
+    return size
+
+
+def read_plan_bytes(path: Path) -> bytes:
+    """The bytes of a plan file, refusing a missing, special or oversized file before reading.
+
+    The size is checked with ``stat`` first, then at most ``MAX_BYTES + 1`` bytes are read (a
+    file that grows, or a device that reports no size, is still refused without being read
+    whole).
+
+    Raises
+    ------
+    PlanFormatError
+        If the file is missing, not a regular file, or larger than ``MAX_BYTES``.
+    """
+    path = Path(path)
+    check_plan_file(path)
+    with path.open("rb") as fh:
+        data = fh.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise PlanFormatError(f"{path.name} is over the limit of {MAX_PLAN_MB} MB")
+    return data
+
+
+def load_plan(path: Path, plan_id: str | None = None) -> PlanText:
+    """Load a plan text file (``plan_id`` defaults to the file stem).
+
+    Raises
+    ------
+    PlanFormatError
+        If the file is missing, a directory, too large, or not readable as plan text.
+    """
+    path = Path(path)
+    return read_text(read_plan_bytes(path), plan_id or path.stem, str(path))

@@ -116,3 +116,56 @@ def test_xlsx_download_names_the_monitoring_sheets(monkeypatch):
     at.run()
     button = next(b for b in at.get("download_button") if b.proto.label == "下载 XLSX")
     assert button.proto.help == "含实施评估与一致性工作表"
+
+
+# --------------------------------------------------------------------------- issue 17
+
+EVIL_ID = "plan[1]:a*b?/c\\d"
+
+
+@pytest.fixture(scope="module")
+def evil_id_atlas(tmp_path_factory):
+    """The fixture atlas with one plan id made of every character Excel forbids in sheet
+    names (an atlas built before ids were slugs, or a hand-made one)."""
+    from atlas import store
+
+    src = fixture_atlas()
+    frames = {}
+    for layer, g in store.read_layers(src).items():
+        g = g.copy()
+        g["id"] = g["id"].str.replace("fixture-city", EVIL_ID, regex=False)
+        g["plan_id"] = g["plan_id"].replace("fixture-city", EVIL_ID)
+        frames[layer] = g
+    ind = store.read_indicators(src)
+    ind["id"] = ind["id"].str.replace("fixture-city", EVIL_ID, regex=False)
+    ind["plan_id"] = ind["plan_id"].replace("fixture-city", EVIL_ID)
+    plans = store.list_plans(src)
+    plans["plan_id"] = plans["plan_id"].replace("fixture-city", EVIL_ID)
+    out = tmp_path_factory.mktemp("evil-id") / "atlas.gpkg"
+    store.write_atlas(out, {**frames, "indicators": ind, "plans": plans})
+    return out
+
+
+@pytest.mark.parametrize("page", ["indicators", "export", "map", "reader"])
+def test_pages_take_plan_ids_excel_and_paths_forbid(page, evil_id_atlas, monkeypatch):
+    at = app_test(page, evil_id_atlas, monkeypatch, plan=EVIL_ID)
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error if "导出失败" in e.value] == []
+    if page in ("indicators", "export"):
+        names = [b.proto.label for b in at.get("download_button")]
+        assert names, "no download buttons"
+
+
+def test_xlsx_of_a_plan_id_excel_forbids():
+    import io
+
+    import openpyxl
+
+    from atlas import export, store
+
+    ind = store.read_indicators(fixture_atlas())
+    ind["plan_id"] = ind["plan_id"].replace("fixture-city", EVIL_ID)
+    wb = openpyxl.load_workbook(io.BytesIO(export.export_bytes("xlsx", {}, ind)))
+    assert wb.sheetnames == ["all", "fixture-county", "plan-1--a-b--c-d"]
+    assert export.file_name(EVIL_ID, "xlsx") == "plan-1-a-b-c-d-indicators.xlsx"

@@ -326,3 +326,53 @@ def test_upload_path_same_as_file():
     ex = extract_text(data, "upload-1")
     assert ex.plan.kind == "work-report" and ex.plan.adcode == "210700"
     assert _signature(ex.indicators) == _signature(indicators_of("jinzhou-2024-report"))
+
+
+# --------------------------------------------------------------------------- issue 17
+
+
+@pytest.mark.parametrize("cell", ["1e308", "2.5E+3", "1E-5", "9" * 400, "1" + "0" * 15])
+def test_scientific_and_absurd_cells_are_not_values(cell):
+    value, _, text = parse_value(cell)
+    assert value is None and text == cell
+
+
+@pytest.mark.parametrize(("cell", "value"), [("-3.5", -3.5), ("35,566", 35566.0), ("5e", 5.0)])
+def test_plain_numbers_still_parse(cell, value):
+    assert parse_value(cell)[0] == value
+
+
+SCI_PLAN = """锦州市国民经济和社会发展第十四个五年规划纲要
+第一章 发展目标
+到2025年，地区生产总值增长1e308%，常住人口达到2.5E+3万人。
+到2025年，一般公共预算收入达到99999999999999999999亿元。
+到2025年，城镇化率达到70%。
+"""
+
+
+def test_scientific_notation_is_flagged_never_misread():
+    ex = extract_text(SCI_PLAN, "sci", text_only=True)
+    values = {i.key: (i.base_value, i.target_value) for i in ex.indicators}
+    for base, target in values.values():
+        assert base not in (1.0, 308.0, 2.5, 3.0) and target not in (1.0, 308.0, 2.5, 3.0)
+    assert any(t == 70.0 for _, t in values.values())  # the plain number still reads
+    warnings = ex.extra["warnings"]
+    assert [(w["line"], w["text"]) for w in warnings] == [
+        (3, "1e308"),
+        (3, "2.5E+3"),
+        (4, "99999999999999999999"),
+    ]
+    assert all("not read as an indicator value" in w["warning"] for w in warnings)
+
+
+def test_report_json_lists_number_warnings_with_lines(tmp_path):
+    from atlas.cli import main
+
+    plan = tmp_path / "sci.txt"
+    small = FIXTURES / "own_zhangwu.txt"
+    plan.write_text(small.read_text(encoding="utf-8") + "\n到2025年，地区生产总值增长1e308%。\n")
+    n = len(plan.read_text(encoding="utf-8").splitlines())
+    assert main(["build", str(plan), "--out", str(tmp_path / "out")]) == 0
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    (entry,) = report["plans"]
+    assert [(w["line"], w["text"]) for w in entry["warnings"]] == [(n, "1e308")]

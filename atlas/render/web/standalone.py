@@ -85,10 +85,12 @@ def standalone_html(frames, *, title: str = "", home=None) -> str:
     home : tuple, optional
         (minx, miny, maxx, maxy) to open on (the jurisdiction).
     """
+    from atlas.render.web.ids import stable_ids
     from atlas.render.web.webmap import build_map
 
-    m = build_map(frames, basemap="offline", base_url=PLACEHOLDER, home=home, height="100%")
-    html = m.get_root().render()
+    with stable_ids():  # elements made while rendering are numbered too: byte-identical pages
+        m = build_map(frames, basemap="offline", base_url=PLACEHOLDER, home=home, height="100%")
+        html = m.get_root().render()
     html = inline_assets(html)
     if title:
         from html import escape

@@ -23,6 +23,7 @@ from atlas.render.style import LAYER_LABELS, ROLE_LABELS
 from atlas.render.web.assets import use_local_assets
 from atlas.render.web.basemap import OFF_LAND, minimap_layers, offline_layers
 from atlas.render.web.geojson import DECIMALS, esc
+from atlas.render.web.ids import stable_ids
 from atlas.render.web.leaflet import (
     CSS,
     CityLabels,
@@ -402,6 +403,44 @@ def build_map(
     folium.Map
         With every asset pointing at local files (no CDN request).
     """
+    with stable_ids():  # same inputs, same element ids, same HTML (see atlas/render/web/ids.py)
+        return _build_map(
+            frames,
+            basemap=basemap,
+            overlay=overlay,
+            center=center,
+            zoom=zoom,
+            visible=visible,
+            prepared=prepared,
+            home=home,
+            overlay_payload=overlay_payload,
+            base_url=base_url,
+            link_base=link_base,
+            tianditu_key=tianditu_key,
+            height=height,
+            controls=controls,
+            legend=legend,
+        )
+
+
+def _build_map(
+    frames: dict[str, gpd.GeoDataFrame] | None,
+    *,
+    basemap: str,
+    overlay: Choropleth | None,
+    center: tuple[float, float] | None,
+    zoom: int | None,
+    visible: list[str] | tuple[str, ...] | None,
+    prepared: dict[str, Group] | None,
+    home: tuple[float, float, float, float] | None,
+    overlay_payload: str | None,
+    base_url: str,
+    link_base: str,
+    tianditu_key: str | None,
+    height: int,
+    controls: bool,
+    legend: bool,
+) -> folium.Map:
     if basemap == "tianditu" and not tianditu_key:
         basemap = "offline"
     if basemap not in ("offline", *TILES):
