@@ -1,20 +1,21 @@
 """``atlas build`` end to end on the five seed plans, plus hand-reviewed extraction fixtures.
 
 The seed atlas is built once per session (about 2 s). Geometric invariants follow issue 4's
-acceptance list; golden feature tables live in tests/golden/features/ (regenerate with
-``ATLAS_UPDATE_GOLDEN=1 pytest tests/test_build.py``).
+acceptance list; golden feature tables live in tests/golden/features/ (the test only compares;
+rewrite them with ``python -m tests.regen_goldens features``, which prints the diff).
 """
 
 from __future__ import annotations
 
+import csv
 import json
-import os
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from golden_diff import check
 from shapely.geometry import Point
 
 from atlas import build, paths, store
@@ -22,7 +23,6 @@ from atlas.errors import InputError
 from atlas.manifest import default_plans
 from atlas.placement import geometry as geo
 from atlas.places import geodata
-from atlas.places.gazetteer import default_gazetteer
 from atlas.report import format_report
 from atlas.schema import COLUMNS, INDICATOR_COLUMNS
 
@@ -173,7 +173,9 @@ def test_every_resolved_feature_lies_in_its_jurisdiction(seed_layers, jurisdicti
                 continue
             d = geo.distance_m(r.geometry, region)
             if name == "port" or r.rule in MARINE_RULES:
-                assert d <= geo.SEA_BUFFER_M, (name, r.id, d)  # marine: within the sea strip
+                # marine: within the documented 20 km sea strip (docs/geometry.md; a literal,
+                # not geo.SEA_BUFFER_M, so a wider strip in the code fails here)
+                assert d <= 20_000, (name, r.id, d)
             else:
                 # a seat or station on the boundary may sit just off the simplified outline
                 assert r.geometry.geom_type == "Point" and d <= 2500, (name, r.id, d)
@@ -208,19 +210,46 @@ def test_south_zones_lie_south_of_north_zones(seed_layers):
     assert pairs >= 1
 
 
+#: the independent reference of city centres and county seats (not the gazetteer under test)
+REFERENCE = HERE / "fixtures" / "reference" / "places.csv"
+#: axis anchors outside 辽宁: not in the reference, named here so that nothing is skipped silently
+OUTSIDE_PROVINCE = {"北京市"}
+
+
+def _reference_points() -> dict[str, tuple[float, float, float]]:
+    """name → (lon, lat, tolerance_km) of every city centre and county seat in the reference."""
+    with REFERENCE.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return {
+        r["name"]: (float(r["lon"]), float(r["lat"]), float(r["tolerance_km"]))
+        for r in rows
+        if r["kind"] in ("city_centre", "county_seat")
+    }
+
+
 def test_axes_pass_near_every_city_they_name(seed_layers, fixture_frames):
-    gaz = default_gazetteer()
+    """Each axis passes within 10 km of every city it names, measured to the REFERENCE point.
+
+    The reference (tests/fixtures/reference/places.csv) comes from sources the gazetteer does not
+    use, so a fault that moves the gazetteer's city points moves the axes but not the reference.
+    The allowance is 10 km plus the reference row's own tolerance (6-8 km for city centres):
+    沈阳 is the widest today at 13.7 km (the gazetteer's 沈阳 point is 14 km S of the centre).
+    """
+    ref = _reference_points()
     axes = [seed_layers["layout"]]
     axes += [f["layout"] for f in fixture_frames.values()]
     checked = 0
     for lay in axes:
         for r in _located(lay[lay["role"] == "axis"]).itertuples():
             for name in r.anchors.split(";"):
-                p = gaz.geocode(name, scope=None)[0]
-                d = geo.distance_m(r.geometry, Point(p.lon, p.lat))
-                assert d <= 10_000, (r.id, name, d)
+                if name in OUTSIDE_PROVINCE:
+                    continue
+                assert name in ref, f"{r.id}: anchor {name} has no reference point"
+                lon, lat, tol_km = ref[name]
+                d = geo.distance_m(r.geometry, Point(lon, lat))
+                assert d <= 10_000 + tol_km * 1000, (r.id, name, round(d))
                 checked += 1
-    assert checked >= 4
+    assert checked >= 10
 
 
 def test_coastal_belts_hug_the_coastline(seed_layers, fixture_frames, coastline):
@@ -275,7 +304,8 @@ def test_own_test_plans_build_in_their_jurisdiction(tmp_path):
     located = 0
     for gdf in layers.values():
         for r in _located(gdf).itertuples():
-            assert geo.distance_m(r.geometry, juris[r.plan_id]) <= geo.SEA_BUFFER_M, r.id
+            # docs/geometry.md: marine items reach at most the 20 km sea strip (a literal)
+            assert geo.distance_m(r.geometry, juris[r.plan_id]) <= 20_000, r.id
             located += 1
     assert located > len(OWN_PLANS)
     assert all(r["layouts"] for r in report["plans"])
@@ -284,22 +314,24 @@ def test_own_test_plans_build_in_their_jurisdiction(tmp_path):
 # --- golden feature tables -------------------------------------------------------------------
 
 
+REGEN_FEATURES = "python -m tests.regen_goldens features"
+
+
 def _golden_table(lay: pd.DataFrame, plan_id: str) -> pd.DataFrame:
     t = lay.loc[lay["plan_id"] == plan_id, GOLDEN_COLUMNS].astype(str)
     return t.sort_values(GOLDEN_COLUMNS).reset_index(drop=True)
 
 
+def table_csv(table: pd.DataFrame) -> str:
+    """The golden text of a feature table (what ``to_csv`` wrote when the goldens were made)."""
+    return table.to_csv(index=False, lineterminator="\n")
+
+
 @pytest.mark.parametrize("plan_id", SEEDS)
 def test_golden_feature_tables(seed_layers, plan_id):
+    """Compare only; rewrite with ``python -m tests.regen_goldens features`` (prints the diff)."""
     table = _golden_table(seed_layers["layout"], plan_id)
-    path = GOLDEN / f"{plan_id}.csv"
-    if os.environ.get("ATLAS_UPDATE_GOLDEN") or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(path, index=False)
-        if not os.environ.get("ATLAS_UPDATE_GOLDEN"):
-            pytest.fail(f"golden table {path.name} was missing and has been written; review it")
-    golden = pd.read_csv(path, dtype=str, keep_default_na=False)
-    pd.testing.assert_frame_equal(table, golden, check_dtype=False)
+    check(GOLDEN / f"{plan_id}.csv", table_csv(table), REGEN_FEATURES, key=None)
 
 
 # what the plans define (research notes seeds_000_001.md, seed_002.md, seeds_003_004.md):
@@ -348,7 +380,8 @@ def test_extraction_alone_gets_most_layout_elements_right(seed_layers):
             total += 1
             hits += any(c == comp and part in n for c, n in pairs)
     assert total == 59
-    assert hits / total >= 0.8, f"{hits}/{total}"
+    # a ratchet at today's figure (54/59): losing one element fails; raise it when more are found
+    assert hits >= 54, f"{hits}/{total}"
 
 
 def test_cli_build_reports_bad_input_with_exit_2(tmp_path, capsys):
