@@ -111,7 +111,7 @@ def test_report_lists_layouts_precisions_and_unresolved(seed_build):
         n = sum(lay["elements"] for lay in r["layouts"])
         assert n == r["elements"] == sum(r["elements_by_precision"].values())
     t = report["totals"]
-    assert t["extracted_share"] >= 0.8
+    assert t["extracted_share"] >= 0.93  # a ratchet at today's 106 extracted of 114 elements
     assert t["layout_elements_curated"] >= 1
     text = format_report(report)
     assert "extracted" in text and "curated" in text and "一核双廊三片区" in text

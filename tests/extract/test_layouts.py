@@ -355,3 +355,23 @@ def test_no_slogans_no_layouts():
     assert extract_layouts((), plan) == ((), ())
     text = "<script>alert(1)</script>\n第一章 总则\n坚持一体化发展,培育一批龙头企业。"
     assert extract_layouts(passages_from_text(text), plan) == ((), ())
+
+
+def test_layout_anchors_are_looked_up_in_the_plans_scope():
+    """The same definition gives anchors only from the plan's own jurisdiction.
+
+    大石桥 (大石桥市 210882) and 老边 (老边区 210811) are in 营口市 (210800), not in 凌海市
+    (210781): a 营口 plan anchors its wings on them, a 凌海 plan must not. A lookup without the
+    plan's scope would anchor the 凌海 wings in another city.
+    """
+    text = (
+        "构建“一核两翼”的空间格局。一核：以站前、西市为核心。"
+        "两翼：东翼为大石桥方向，西翼为老边方向。"
+    )
+
+    def wings(adcode: str) -> dict:
+        lays, _ = extract_layouts(passages_from_text(text), PlanInfo("t", "t", "", adcode))
+        return {e.component: e.anchors for lay in lays for e in lay.elements}
+
+    assert wings("210800")["东翼"] == ("大石桥",) and wings("210800")["西翼"] == ("老边",)
+    assert wings("210781")["东翼"] == () and wings("210781")["西翼"] == ()
