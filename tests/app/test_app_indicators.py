@@ -1,6 +1,5 @@
 """AppTest of the 指标 page: table values, cross-plan comparison, downloads."""
 
-import pytest
 from app_fixture import app_test, fixture_atlas, real_atlas
 
 
@@ -32,8 +31,7 @@ def test_comparison_switches_measure(monkeypatch):
 
 def test_indicators_on_real_build(monkeypatch):
     gpkg = real_atlas()
-    if gpkg is None:
-        pytest.skip("atlas.build is not available yet")
+    assert gpkg is not None, "atlas.build did not produce the real atlas"
     at = app_test("indicators", gpkg, monkeypatch, plan="jinzhou-2021")
     at.run()
     assert not at.exception
