@@ -290,3 +290,16 @@ def test_missing_modules_and_browser_are_not_available(tmp_path, monkeypatch):
     assert has_module("playwright"), "test environment: playwright is not installed"
     with pytest.raises(NotAvailable, match="no-chromium"):
         browser.browser_rows(ctx)
+
+
+def test_every_planted_fault_still_has_its_snippet():
+    """``python -m bench.faults`` plants each fault by exact text: a refactor that moves the code
+    must update the fault (this fails first), never let it pass as "could not plant"."""
+    from bench.faults import FAULTS, ROOT
+
+    assert len(FAULTS) >= 7
+    for f in FAULTS:
+        text = (ROOT / f.file).read_text(encoding="utf-8")
+        assert text.count(f.old) == 1, (f.name, f.file)
+        for t in f.tests:
+            assert (ROOT / t).exists(), (f.name, t)
