@@ -188,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
             ok = ok and bool(caught)
             rows.append((f, caught, verdict, secs))
             print(f"{f.name}: {verdict} ({summary}, {secs:.0f} s)", flush=True)
+            for c in caught:
+                print(f"    {_short(c)}")
         print()
         print("| fault | file | tests run | caught by | verdict |")
         print("|---|---|---|---|---|")

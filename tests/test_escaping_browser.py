@@ -279,22 +279,25 @@ def _panel_html(at) -> str:
     return "\n".join(h.proto.body for h in at.get("html")) + "\n".join(m.value for m in at.markdown)
 
 
-def _load_html(html: str) -> tuple[list, list, str]:
+def _load_html(pages: list[str]) -> list[tuple[list, list, str]]:
+    """Each HTML fragment in one Chromium page after the other: (dialogs, injected, text)."""
     sync_api = _playwright()
+    out = []
     with sync_api.sync_playwright() as p:
         browser = _chromium(p)
-        page = browser.new_page()
-        fired = _watch(page)
-        page.route("**/*", lambda r: r.abort())  # nothing leaves the page
-        page.set_content(f"<!doctype html><meta charset=utf-8><body>{html}</body>")
-        for el in page.query_selector_all("[title], a")[:60]:
-            with contextlib.suppress(Exception):  # a zero-size element
-                el.hover(timeout=300, force=True)
-        page.wait_for_timeout(300)
-        injected = page.evaluate(INJECTED)
-        text = page.inner_text("body")
+        for html in pages:
+            page = browser.new_page()
+            fired = _watch(page)
+            page.route("**/*", lambda r: r.abort())  # nothing leaves the page
+            page.set_content(f"<!doctype html><meta charset=utf-8><body>{html}</body>")
+            for el in page.query_selector_all("[title], a")[:60]:
+                with contextlib.suppress(Exception):  # a zero-size element
+                    el.hover(timeout=300, force=True)
+            page.wait_for_timeout(200)
+            out.append((fired, page.evaluate(INJECTED), page.inner_text("body")))
+            page.close()
         browser.close()
-    return fired, injected, text
+    return out
 
 
 @pytest.mark.browser
@@ -302,20 +305,29 @@ def test_reader_in_chromium_runs_no_hostile_text(gpkg, monkeypatch):
     at = app_test("reader", gpkg, monkeypatch, plan=hf.PLAN_ID, line="7")
     at.run()
     assert not at.exception
-    fired, injected, text = _load_html(_panel_html(at))
+    [(fired, injected, text)] = _load_html([_panel_html(at)])
     assert fired == [] and injected == []
     assert "建设测试园<img src=x onerror=alert(13)>，打造示范基地。" in text  # line 7, as text
     assert "javascript:alert(14) 水库除险加固。" in text and "{{ 7*7 }}模板园" in text
 
 
+PANEL_LAYERS = ["park", "port", "water", "project", "transport", "ecology", "layout"]
+
+
 @pytest.mark.browser
-@pytest.mark.parametrize("layer", ["park", "port", "water", "project", "transport", "layout"])
-def test_map_side_panel_in_chromium_runs_no_hostile_name(gpkg, frames, monkeypatch, layer):
-    f = frames[layer]
-    row = f[f["name"].map(lambda n: any(p in n for p in hf.PAYLOADS))].iloc[0]
-    at = app_test("map", gpkg, monkeypatch, plan=hf.PLAN_ID, feature=row["id"])
-    at.run()
-    assert not at.exception
-    fired, injected, text = _load_html(_panel_html(at))
-    assert fired == [] and injected == []
-    assert row["name"] in text  # the panel shows the selected feature's name, as text
+def test_map_side_panel_in_chromium_runs_no_hostile_name(gpkg, frames, monkeypatch):
+    """The side panel of each kind's hostile feature (one Chromium for all of them)."""
+    names, pages = [], []
+    for layer in PANEL_LAYERS:
+        f = frames[layer]
+        row = f[f["name"].map(lambda n: any(p in n for p in hf.PAYLOADS))].iloc[0]
+        at = app_test("map", gpkg, monkeypatch, plan=hf.PLAN_ID, feature=row["id"])
+        at.run()
+        assert not at.exception, layer
+        names.append(row["name"])
+        pages.append(_panel_html(at))
+    for layer, name, (fired, injected, text) in zip(
+        PANEL_LAYERS, names, _load_html(pages), strict=True
+    ):
+        assert fired == [] and injected == [], layer
+        assert name in text, layer  # the panel shows the selected feature's name, as text
