@@ -1,20 +1,21 @@
 """``atlas build`` end to end on the five seed plans, plus hand-reviewed extraction fixtures.
 
 The seed atlas is built once per session (about 2 s). Geometric invariants follow issue 4's
-acceptance list; golden feature tables live in tests/golden/features/ (regenerate with
-``ATLAS_UPDATE_GOLDEN=1 pytest tests/test_build.py``).
+acceptance list; golden feature tables live in tests/golden/features/ (the test only compares;
+rewrite them with ``python -m tests.regen_goldens features``, which prints the diff).
 """
 
 from __future__ import annotations
 
+import csv
 import json
-import os
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from golden_diff import check
 from shapely.geometry import Point
 
 from atlas import build, paths, store
@@ -111,7 +112,7 @@ def test_report_lists_layouts_precisions_and_unresolved(seed_build):
         n = sum(lay["elements"] for lay in r["layouts"])
         assert n == r["elements"] == sum(r["elements_by_precision"].values())
     t = report["totals"]
-    assert t["extracted_share"] >= 0.8
+    assert t["extracted_share"] >= 0.93  # a ratchet at today's 106 extracted of 114 elements
     assert t["layout_elements_curated"] >= 1
     text = format_report(report)
     assert "extracted" in text and "curated" in text and "一核双廊三片区" in text
@@ -173,7 +174,9 @@ def test_every_resolved_feature_lies_in_its_jurisdiction(seed_layers, jurisdicti
                 continue
             d = geo.distance_m(r.geometry, region)
             if name == "port" or r.rule in MARINE_RULES:
-                assert d <= geo.SEA_BUFFER_M, (name, r.id, d)  # marine: within the sea strip
+                # marine: within the documented 20 km sea strip (docs/geometry.md; a literal,
+                # not geo.SEA_BUFFER_M, so a wider strip in the code fails here)
+                assert d <= 20_000, (name, r.id, d)
             else:
                 # a seat or station on the boundary may sit just off the simplified outline
                 assert r.geometry.geom_type == "Point" and d <= 2500, (name, r.id, d)
@@ -210,7 +213,6 @@ def test_south_zones_lie_south_of_north_zones(seed_layers):
 
 def _reference_centres() -> dict[str, Point]:
     """City centres and county seats of the independent reference fixture, by name."""
-    import csv
 
     path = HERE / "fixtures" / "reference" / "places.csv"
     with path.open(encoding="utf-8", newline="") as fh:
@@ -328,8 +330,8 @@ def test_curated_fix_is_applied_with_provenance(seed_layers):
     assert geo.area_km2(core.geometry) > 2500  # 凌海 2396 km² plus the three districts
 
 
-@pytest.mark.skipif(not OWN_PLANS, reason="no own test plans yet")
 def test_own_test_plans_build_in_their_jurisdiction(tmp_path):
+    assert len(OWN_PLANS) >= 5, OWN_PLANS
     report = build.build_atlas(OWN_PLANS, tmp_path / "own")
     layers = store.read_layers(tmp_path / "own" / "atlas.gpkg")
     adm = layers["admin"]
@@ -341,7 +343,8 @@ def test_own_test_plans_build_in_their_jurisdiction(tmp_path):
     located = 0
     for gdf in layers.values():
         for r in _located(gdf).itertuples():
-            assert geo.distance_m(r.geometry, juris[r.plan_id]) <= geo.SEA_BUFFER_M, r.id
+            # docs/geometry.md: marine items reach at most the 20 km sea strip (a literal)
+            assert geo.distance_m(r.geometry, juris[r.plan_id]) <= 20_000, r.id
             located += 1
     assert located > len(OWN_PLANS)
     assert all(r["layouts"] for r in report["plans"])
@@ -350,22 +353,24 @@ def test_own_test_plans_build_in_their_jurisdiction(tmp_path):
 # --- golden feature tables -------------------------------------------------------------------
 
 
+REGEN_FEATURES = "python -m tests.regen_goldens features"
+
+
 def _golden_table(lay: pd.DataFrame, plan_id: str) -> pd.DataFrame:
     t = lay.loc[lay["plan_id"] == plan_id, GOLDEN_COLUMNS].astype(str)
     return t.sort_values(GOLDEN_COLUMNS).reset_index(drop=True)
 
 
+def table_csv(table: pd.DataFrame) -> str:
+    """The golden text of a feature table (what ``to_csv`` wrote when the goldens were made)."""
+    return table.to_csv(index=False, lineterminator="\n")
+
+
 @pytest.mark.parametrize("plan_id", SEEDS)
 def test_golden_feature_tables(seed_layers, plan_id):
+    """Compare only; rewrite with ``python -m tests.regen_goldens features`` (prints the diff)."""
     table = _golden_table(seed_layers["layout"], plan_id)
-    path = GOLDEN / f"{plan_id}.csv"
-    if os.environ.get("ATLAS_UPDATE_GOLDEN") or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(path, index=False)
-        if not os.environ.get("ATLAS_UPDATE_GOLDEN"):
-            pytest.fail(f"golden table {path.name} was missing and has been written; review it")
-    golden = pd.read_csv(path, dtype=str, keep_default_na=False)
-    pd.testing.assert_frame_equal(table, golden, check_dtype=False)
+    check(GOLDEN / f"{plan_id}.csv", table_csv(table), REGEN_FEATURES, key=None)
 
 
 # what the plans define (research notes seeds_000_001.md, seed_002.md, seeds_003_004.md):
@@ -414,7 +419,8 @@ def test_extraction_alone_gets_most_layout_elements_right(seed_layers):
             total += 1
             hits += any(c == comp and part in n for c, n in pairs)
     assert total == 59
-    assert hits / total >= 0.8, f"{hits}/{total}"
+    # a ratchet at today's figure (54/59): losing one element fails; raise it when more are found
+    assert hits >= 54, f"{hits}/{total}"
 
 
 def test_cli_build_reports_bad_input_with_exit_2(tmp_path, capsys):

@@ -215,7 +215,7 @@ async def _run_sessions(base: str, n: int) -> list[dict]:
 @pytest.mark.browser
 def test_concurrent_browser_pages(server):
     if not Path(CHROMIUM).exists():
-        pytest.skip("headless Chromium not installed at /usr/bin/chromium")
+        pytest.fail("test environment: headless Chromium missing at /usr/bin/chromium", False)
     base, log = server
     t0 = time.perf_counter()
     results = asyncio.run(_run_sessions(base, BROWSER_SESSIONS))

@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from app_fixture import app_test, fixture_atlas, real_atlas
 
 
@@ -47,8 +46,7 @@ def test_reader_only_extracted_lines(monkeypatch):
 
 def test_reader_on_real_build(monkeypatch):
     gpkg = real_atlas()
-    if gpkg is None:
-        pytest.skip("atlas.build is not available yet")
+    assert gpkg is not None, "atlas.build did not produce the real atlas"
     at = app_test("reader", gpkg, monkeypatch, plan="jinzhou-2021", line="1")
     at.run()
     assert not at.exception

@@ -1,6 +1,5 @@
 """AppTest of the 上传 page: a pasted plan text becomes an atlas in the session."""
 
-import pytest
 from app_fixture import app_test, fixture_atlas
 
 TEXT = """凌海市国民经济和社会发展第十四个五年规划纲要
@@ -13,7 +12,6 @@ TEXT = """凌海市国民经济和社会发展第十四个五年规划纲要
 
 
 def test_upload_pasted_text(monkeypatch):
-    pytest.importorskip("atlas.pipeline")
     at = app_test("upload", fixture_atlas(), monkeypatch)
     at.run()
     assert at.header[0].value == "上传规划文本"
@@ -33,7 +31,6 @@ def test_upload_pasted_text(monkeypatch):
 
 
 def test_upload_rejects_binary(monkeypatch):
-    pytest.importorskip("atlas.pipeline")
     at = app_test("upload", fixture_atlas(), monkeypatch)
     at.run()
     at.text_area[0].input("")
@@ -42,7 +39,6 @@ def test_upload_rejects_binary(monkeypatch):
 
 
 def test_upload_gbk_file(monkeypatch):
-    pytest.importorskip("atlas.pipeline")
     import pages._support as sup
 
     entry = sup.run_upload(TEXT.encode("gbk"), "upload-gbk")

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 BASELINE = Path(__file__).parent / "baseline" / "map_fixture.png"
 
 if not Path(CHROMIUM).exists():  # pragma: no cover - CI installs chromium
-    pytest.skip("headless Chromium not installed at /usr/bin/chromium", allow_module_level=True)
+    pytest.fail("test environment: headless Chromium missing at /usr/bin/chromium", False)
 
 
 @pytest.fixture(scope="module")

@@ -1,20 +1,19 @@
 """Tests of entity extraction (atlas.extract.entities) and anchors (atlas.extract.anchors).
 
 Golden feature tables: tests/golden/entities/<plan_id>.json, regenerated and compared; after
-a deliberate change rewrite them with ``ATLAS_REGEN_GOLDEN=1 pytest tests/extract/test_entities.py``
-and review the diff against the plan text.
+a deliberate change rewrite them with ``python -m tests.regen_goldens entities`` and review the
+diff it prints against the plan text (the test itself never writes).
 """
 
 from __future__ import annotations
 
-import json
-import os
 import time
 from collections import Counter
 from functools import cache
 from pathlib import Path
 
 import pytest
+from golden_diff import check, json_text
 from test_layouts import OWN_PLANS, SEEDS, plan_doc
 
 from atlas.extract.anchors import find_anchors
@@ -30,7 +29,7 @@ def _bind_places(places):
 
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "entities"
-REGEN = os.environ.get("ATLAS_REGEN_GOLDEN") == "1"
+REGEN = "python -m tests.regen_goldens entities"
 
 
 @cache
@@ -180,15 +179,7 @@ def table(plan_id: str) -> dict:
 
 @pytest.mark.parametrize("plan_id", [*SEEDS, *OWN_PLANS])
 def test_golden_table(plan_id):
-    path = GOLDEN / f"{plan_id}.json"
-    got = table(plan_id)
-    if REGEN:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    assert path.exists(), (
-        f"no golden table {path.name}: run with ATLAS_REGEN_GOLDEN=1 and review it"
-    )
-    assert got == json.loads(path.read_text(encoding="utf-8"))
+    check(GOLDEN / f"{plan_id}.json", json_text(table(plan_id)), REGEN)
 
 
 def test_empty_and_markup_input():

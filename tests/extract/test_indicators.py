@@ -1,18 +1,18 @@
 """Tests for atlas.extract.indicators and atlas.extract.keys (golden files per plan).
 
 Regenerate the golden files after a reviewed change with
-``ATLAS_REGEN_GOLDEN=1 pytest tests/extract/test_indicators.py``.
+``python -m tests.regen_goldens indicators`` (prints the diff; the test itself never writes).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import random
 from functools import cache
 from pathlib import Path
 
 import pytest
+from golden_diff import check, json_text
 
 from atlas.extract.indicators import extract_indicators, normalize_unit, parse_value
 from atlas.extract.keys import canonical_key, find_names
@@ -224,11 +224,7 @@ def test_prose_targets():
 @pytest.mark.parametrize("plan_id", SEEDS + OWN)
 def test_golden(plan_id):
     got = as_json(indicators_of(plan_id))
-    path = GOLDEN / f"{plan_id}.json"
-    if os.environ.get("ATLAS_REGEN_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    assert got == json.loads(path.read_text(encoding="utf-8"))
+    check(GOLDEN / f"{plan_id}.json", json_text(got), "python -m tests.regen_goldens indicators")
 
 
 # --------------------------------------------------------------------------- robustness

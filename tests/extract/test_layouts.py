@@ -1,21 +1,21 @@
 """Tests of layout extraction (atlas.extract.slogans, .layouts, .members).
 
 Golden feature tables live in tests/golden/layouts/<plan_id>.json: the tests regenerate the
-table from the plan and compare. After a deliberate change, rewrite them with
-``ATLAS_REGEN_GOLDEN=1 pytest tests/extract/test_layouts.py`` and review the diff against the text.
+table from the plan and compare (they never write). After a deliberate change, rewrite them with
+``python -m tests.regen_goldens layouts`` and review the diff it prints against the text.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import time
 from functools import cache
 from pathlib import Path
 
 import pytest
+from golden_diff import check, json_text
 
 from atlas.extract.layouts import extract_layouts
 from atlas.extract.members import clean_name, split_items
@@ -50,7 +50,7 @@ OWN_PLANS = {
     "own_zhangwu": ("辽宁省阜新市彰武县", "210922"),
     "own_donggang": ("辽宁省丹东市东港市", "210681"),
 }
-REGEN = os.environ.get("ATLAS_REGEN_GOLDEN") == "1"
+REGEN = "python -m tests.regen_goldens layouts"
 
 
 @cache
@@ -332,7 +332,7 @@ def test_share_of_reference_elements_found():
     share = right / total
     print(f"reference layout elements found: {right}/{total} = {share:.1%}; missed {misses}")
     assert total == 80
-    assert share >= 0.8
+    assert right == 80, misses  # today's figure: every reference element is found
 
 
 def test_fast_enough():
@@ -347,14 +347,7 @@ def test_fast_enough():
 
 @pytest.mark.parametrize("plan_id", [*SEEDS, *OWN_PLANS])
 def test_golden_table(plan_id):
-    path = GOLDEN / f"{plan_id}.json"
-    got = table(plan_id)
-    if REGEN:
-        path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    assert path.exists(), (
-        f"no golden table {path.name}: run with ATLAS_REGEN_GOLDEN=1 and review it"
-    )
-    assert got == json.loads(path.read_text(encoding="utf-8"))
+    check(GOLDEN / f"{plan_id}.json", json_text(table(plan_id)), REGEN)
 
 
 def test_no_slogans_no_layouts():
@@ -362,3 +355,23 @@ def test_no_slogans_no_layouts():
     assert extract_layouts((), plan) == ((), ())
     text = "<script>alert(1)</script>\n第一章 总则\n坚持一体化发展,培育一批龙头企业。"
     assert extract_layouts(passages_from_text(text), plan) == ((), ())
+
+
+def test_layout_anchors_are_looked_up_in_the_plans_scope():
+    """The same definition gives anchors only from the plan's own jurisdiction.
+
+    大石桥 (大石桥市 210882) and 老边 (老边区 210811) are in 营口市 (210800), not in 凌海市
+    (210781): a 营口 plan anchors its wings on them, a 凌海 plan must not. A lookup without the
+    plan's scope would anchor the 凌海 wings in another city.
+    """
+    text = (
+        "构建“一核两翼”的空间格局。一核：以站前、西市为核心。"
+        "两翼：东翼为大石桥方向，西翼为老边方向。"
+    )
+
+    def wings(adcode: str) -> dict:
+        lays, _ = extract_layouts(passages_from_text(text), PlanInfo("t", "t", "", adcode))
+        return {e.component: e.anchors for lay in lays for e in lay.elements}
+
+    assert wings("210800")["东翼"] == ("大石桥",) and wings("210800")["西翼"] == ("老边",)
+    assert wings("210781")["东翼"] == () and wings("210781")["西翼"] == ()

@@ -1,17 +1,16 @@
 """Tests for atlas.extract.projects (golden files per plan with 专栏 project lists).
 
 Regenerate after a reviewed change with
-``ATLAS_REGEN_GOLDEN=1 pytest tests/extract/test_projects.py``.
+``python -m tests.regen_goldens projects`` (prints the diff; the test itself never writes).
 """
 
 from __future__ import annotations
 
-import json
-import os
 from functools import cache
 from pathlib import Path
 
 import pytest
+from golden_diff import check, json_text
 
 from atlas.extract.projects import extract_projects
 from atlas.model import PlanInfo, Project
@@ -152,11 +151,7 @@ ALL = [
 @pytest.mark.parametrize("plan_id", ALL)
 def test_golden(plan_id):
     got = as_json(projects_of(plan_id))
-    path = GOLDEN / f"{plan_id}.json"
-    if os.environ.get("ATLAS_REGEN_GOLDEN"):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    assert got == json.loads(path.read_text(encoding="utf-8"))
+    check(GOLDEN / f"{plan_id}.json", json_text(got), "python -m tests.regen_goldens projects")
 
 
 def test_project_table():

@@ -55,9 +55,11 @@ def test_belt_is_clipped_and_has_the_documented_width():
     b = geo.belt(line, SQUARE, role="belt")
     assert SQUARE.buffer(1e-9).covers(b)
     width_km = geo.area_km2(b) / (geo.distance_m(Point(121.0, 41.2), Point(121.48, 41.2)) / KM)
-    assert width_km == pytest.approx(2 * geo.WIDTHS_M["belt"] / KM, rel=0.02)
-    # every point of the belt lies within the half-width of its line
-    assert geo.distance_m(b.boundary, line) <= geo.WIDTHS_M["belt"] * 1.01
+    # docs/geometry.md: a 带 is "5 km either side (10 km band)" (the documented fact, written
+    # here as a literal: reading geo.WIDTHS_M would move the expectation with the code)
+    assert width_km == pytest.approx(10.0, rel=0.02)
+    # every point of the belt lies within the documented 5 km half-width of its line
+    assert geo.distance_m(b.boundary, line) <= 5_000 * 1.01
 
 
 def test_corridor_narrower_than_belt():
@@ -159,6 +161,9 @@ def test_clip_region_marine_adds_sea_strip():
     region = geo.clip_region(SQUARE, marine=True, sea=sea)
     assert region.covers(Point(121.2, 40.95))  # 5 km offshore
     assert not region.covers(Point(121.2, 40.7))  # 33 km offshore
+    # docs/geometry.md: the sea strip is 20 km (a literal, not geo.SEA_BUFFER_M)
+    assert region.covers(Point(121.2, 40.83))  # 19 km offshore: inside the strip
+    assert not region.covers(Point(121.2, 40.8))  # 22 km offshore: outside
     assert not region.covers(Point(120.9, 41.2))  # land outside the jurisdiction
     assert geo.clip_region(SQUARE) is SQUARE
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import warnings
 from pathlib import Path
 
@@ -25,8 +24,7 @@ BASELINE = Path(__file__).parent.parent / "baseline"
 LAYOUT = "一核一带三轴三片区"
 
 
-@pytest.fixture(scope="module")
-def base():
+def fixed_base() -> dict:
     """A fixed basemap (bundled admin boundaries and one river), independent of new geodata."""
     river = gpd.GeoDataFrame(
         {"name": ["大凌河"]},
@@ -45,8 +43,28 @@ def base():
 
 
 @pytest.fixture(scope="module")
-def features():
+def base():
+    return fixed_base()
+
+
+def fixture_features():
     return snapshot.combine(rf.frames())
+
+
+@pytest.fixture(scope="module")
+def features():
+    return fixture_features()
+
+
+BASELINES = [("snapshot_overview_a4", None, "a4"), ("snapshot_layout_169", LAYOUT, "16:9")]
+REGEN = "python -m tests.regen_goldens snapshot"
+
+
+def render_baseline(features, base, name, layout, paper, out: Path) -> Path:
+    fig, _ = _render(features, base, layout=layout, paper=paper)
+    actual = out / f"{name}.png"
+    snapshot.save_figure(fig, actual)
+    return actual
 
 
 def _render(features, base, layout=None, dpi=60, paper="a4"):
@@ -63,20 +81,14 @@ def _render(features, base, layout=None, dpi=60, paper="a4"):
     )
 
 
-@pytest.mark.parametrize(
-    ("name", "layout", "paper"),
-    [("snapshot_overview_a4", None, "a4"), ("snapshot_layout_169", LAYOUT, "16:9")],
-)
+@pytest.mark.parametrize(("name", "layout", "paper"), BASELINES)
 def test_matches_baseline(tmp_path, features, base, name, layout, paper):
-    fig, _ = _render(features, base, layout=layout, paper=paper)
-    actual = tmp_path / f"{name}.png"
-    snapshot.save_figure(fig, actual)
+    """Compare only; rewrite the PNGs with ``python -m tests.regen_goldens snapshot``."""
+    actual = render_baseline(features, base, name, layout, paper, tmp_path)
     expected = BASELINE / f"{name}.png"
-    if os.environ.get("ATLAS_UPDATE_BASELINE"):
-        expected.parent.mkdir(exist_ok=True)
-        expected.write_bytes(actual.read_bytes())
+    assert expected.exists(), f"no baseline {expected}: run `{REGEN}`"
     result = compare_images(str(expected), str(actual), tol=6)
-    assert result is None, result
+    assert result is None, f"{result}\nIf intended, run `{REGEN}` and look at the new PNG."
 
 
 def test_no_missing_glyph_warning(tmp_path, features, base, caplog):

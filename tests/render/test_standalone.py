@@ -56,8 +56,9 @@ def test_cli_webmap(tmp_path, monkeypatch):
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no chromium at /usr/bin/chromium")
 def test_offline_browser_shows_layers(page):
+    if not Path(CHROMIUM).exists():  # a test-environment error, not a skip (issue 18)
+        pytest.fail(f"test environment: headless Chromium missing at {CHROMIUM}", False)
     from playwright.sync_api import sync_playwright
 
     blocked: list[str] = []
