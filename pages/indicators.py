@@ -31,7 +31,8 @@ q = st.query_params.get("plan")
 plan = st.selectbox("规划", ids, index=ids.index(q) if q in ids else 0, format_func=labels.get)
 with st.expander("本地区规划与报告时间线", expanded=True):
     tl = sup.timeline(plan)
-    st.table(tl.set_index("编号"))
+    # st.table renders Markdown in its cells: plan titles are made literal (no remote images)
+    st.table(tl.assign(标题=tl["标题"].map(sup.md)).set_index("编号"))
     spans = tl[tl["起"] != "—"].assign(起=lambda t: t["起"].astype(int))
     spans = spans.assign(止=spans["止"].astype(int) + 1)
     if len(spans) > 1:
