@@ -146,11 +146,30 @@ def offline_layers(gcj: bool = False) -> tuple[BaseLayer, ...]:
     return tuple(layers)
 
 
+def seat_points() -> dict[str, tuple[float, float]]:
+    """adcode → (lon, lat) of the seat of government of every unit in ``china_units.csv``
+    (the urban centre a place name belongs at; interior points where no seat is known)."""
+    from atlas.places import geodata
+
+    try:
+        units = geodata.units()
+    except (AtlasError, OSError) as exc:
+        log.info("unit seats unavailable: %s", exc)
+        return {}
+    return {
+        str(a): (float(x), float(y))
+        for a, x, y in zip(units["adcode"], units["lon"], units["lat"], strict=True)
+    }
+
+
 def _labels(gdf: gpd.GeoDataFrame, transform: Callable | None) -> list[tuple[float, float, str]]:
-    """(lat, lon, name) label points of a layer's features (representative points)."""
+    """(lat, lon, name) label points of a layer's units: the seat of government from
+    ``china_units.csv`` by adcode, else a representative point of the polygon."""
+    seats = seat_points()
     labels = []
     for _, row in gdf.iterrows():
-        pt = row.geometry.representative_point()
+        seat = seats.get(str(row.get("adcode", "")))
+        pt = shapely.Point(seat) if seat else row.geometry.representative_point()
         if transform is not None:
             pt = transform(pt)
         labels.append((round(pt.y, 4), round(pt.x, 4), str(row["name"])))
