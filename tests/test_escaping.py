@@ -215,6 +215,13 @@ def served(tmp_path_factory, map_html):
 OPEN_EVERYTHING = """() => {
   const maps = Object.values(window).filter(v => v instanceof L.Map);
   let popups = 0, tips = 0, texts = [];
+  for (const m of maps) {  // every group is in the page; show them all first
+    if (m.atlas) {
+      m.atlas.layout('__all');
+      document.querySelectorAll('.atlas-layers input[type=checkbox]').forEach(
+        c => m.atlas.show(c.value, true));
+    }
+  }
   for (const m of maps) {
     m.eachLayer(l => {
       for (const ev of ['mouseover', 'click']) {

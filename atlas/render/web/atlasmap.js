@@ -14,6 +14,10 @@ if (!window.atlasMap) {
     pane.style.zIndex = 640;
     pane.style.pointerEvents = "none";
     var byKey = {}, layers = {}, labels = {}, on = {};
+    function esc(t) {
+      return String(t).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+        .replace(/"/g, "&quot;").replace(/'/g, "&#x27;");
+    }
     D.groups.forEach(function (g) { byKey[g.key] = g; on[g.key] = false; });
     var places = (D.places || []).map(function (p) {
       return mkLabel([p[0], p[1]], p[2], -100, false, "atlas-place");
@@ -51,8 +55,10 @@ if (!window.atlasMap) {
 
     function show(key, yes) {
       if (!!on[key] === !!yes || !byKey[key]) { return; }
+      if (yes && !layers[key]) {
+        try { build(key); } catch (e) { labels[key] = []; layers[key] = L.layerGroup(); }
+      }
       on[key] = !!yes;
-      if (yes && !layers[key]) { build(key); }
       if (yes) {
         layers[key].addTo(map);
         labels[key].forEach(function (l) { l.m.addTo(map); l.el = null; });
@@ -76,7 +82,7 @@ if (!window.atlasMap) {
     function declutter() {
       var items = [], taken = [], size = map.getSize();
       D.groups.forEach(function (g) {
-        if (on[g.key]) { items = items.concat(labels[g.key]); }
+        if (on[g.key]) { items = items.concat(labels[g.key] || []); }
       });
       items.forEach(function (l) {
         if (l.pt) {
@@ -219,8 +225,8 @@ if (!window.atlasMap) {
         if (lay.length) {
           h += "<div class='atlas-ly-sec'>空间布局（一次一个）</div>";
           lay.forEach(function (g) {
-            h += '<label><input type="radio" name="atlas-layout" value="' + g.key + '"' +
-              (on[g.key] && nOn === 1 ? " checked" : "") + "> " + g.label + "（" + g.n +
+            h += '<label><input type="radio" name="atlas-layout" value="' + esc(g.key) + '"' +
+              (on[g.key] && nOn === 1 ? " checked" : "") + "> " + esc(g.label) + "（" + g.n +
               "）</label>";
           });
           h += '<label><input type="radio" name="atlas-layout" value="__all"' +
@@ -231,8 +237,8 @@ if (!window.atlasMap) {
         if (rest.length) {
           h += "<div class='atlas-ly-sec'>其他图层</div>";
           rest.forEach(function (g) {
-            h += '<label><input type="checkbox" value="' + g.key + '"' +
-              (on[g.key] ? " checked" : "") + "> " + g.label + "（" + g.n + "）</label>";
+            h += '<label><input type="checkbox" value="' + esc(g.key) + '"' +
+              (on[g.key] ? " checked" : "") + "> " + esc(g.label) + "（" + g.n + "）</label>";
           });
         }
         div.innerHTML = h + "</div>";

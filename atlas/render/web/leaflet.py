@@ -212,8 +212,9 @@ class AtlasLayers(_RawScript, MacroElement):
     """Every layer group of a plan in the page, toggled in the browser (``atlasmap.js``).
 
     ``data`` is the JSON-ready dict of :func:`atlasMap` (groups with their GeoJSON text,
-    visible and default keys, legend classes, place labels); GeoJSON payloads are inserted
-    as already-encoded text (escaped for ``<script>``).
+    visible and default keys, legend classes, place labels); each group's ``data`` is a
+    placeholder ``@@<n>@@`` replaced by its already-encoded GeoJSON text (escaped for
+    ``<script>``). Group keys and labels are raw text; ``atlasmap.js`` escapes them.
     """
 
     _template = Template(

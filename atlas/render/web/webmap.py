@@ -301,16 +301,16 @@ def decorate(
     data = {
         "groups": [
             {
-                "key": esc(k),
-                "label": esc(prepared[k].label.replace("空间布局 · ", "")),
+                "key": k,
+                "label": prepared[k].label.replace("空间布局 · ", ""),
                 "kind": prepared[k].kind,
                 "n": len(prepared[k].ids),
-                "data": f"@@{k}@@",
+                "data": f"@@{i}@@",
             }
-            for k in order
+            for i, k in enumerate(order)
         ],
-        "visible": [esc(k) for k in order if k in shown],
-        "defaults": [esc(k) for k in (defaults if defaults is not None else order)],
+        "visible": [k for k in order if k in shown],
+        "defaults": [k for k in (defaults if defaults is not None else order)],
         "legend": {
             "classes": legend_classes(pairs),
             "precision": precision_legend_html(),
@@ -322,7 +322,7 @@ def decorate(
         "places": places,
         "controls": controls,
     }
-    AtlasLayers(data, {k: prepared[k].payload for k in order}).add_to(m)
+    AtlasLayers(data, {str(i): prepared[k].payload for i, k in enumerate(order)}).add_to(m)
     if controls:
         folium.plugins.Fullscreen(title="全屏", title_cancel="退出全屏", position="topleft").add_to(
             m
