@@ -26,7 +26,7 @@ from atlas.indicator_views import (  # noqa: F401 (used by pages)
     typed_indicators,
 )
 from atlas.paths import BUILD, ROOT
-from atlas.render.style import LEVEL_LABELS
+from atlas.render.style import LEVEL_LABELS, cell, clean_quote, reason_zh
 from atlas.render.web import webmap
 
 UPLOADS = "atlas_uploads"
@@ -267,16 +267,35 @@ def unresolved_table(plan_id: str) -> pd.DataFrame:
     """The unresolved features of a plan as shown in the map's side panel (Chinese columns)."""
     un = unresolved(plan_id)
     if un.empty:
-        return pd.DataFrame(columns=["名称", "布局/组成", "行", "原文"])
-    comp = un.get("layout", "").fillna("") + " " + un.get("component", "").fillna("")
+        return pd.DataFrame(columns=["名称", "布局/组成", "原因", "行", "原文"])
+
+    def col(name: str) -> pd.Series:
+        s = un[name] if name in un else pd.Series([""] * len(un), index=un.index)
+        return s.map(cell)
+
+    comp = (col("layout") + " " + col("component")).str.strip()
+    lines = un["source_line"] if "source_line" in un else pd.Series([None] * len(un))
     return pd.DataFrame(
         {
-            "名称": un["name"],
-            "布局/组成": comp.str.strip(),
-            "行": un["source_line"],
-            "原文": un["source_quote"],
+            "名称": col("name").where(col("name") != "", "（原文未界定）"),
+            "布局/组成": comp,
+            "原因": un["note"].map(reason_zh) if "note" in un else "",
+            "行": [f"第 {int(v)} 行" if cell(v) else "" for v in lines],
+            "原文": un["source_quote"].map(clean_quote) if "source_quote" in un else "",
         }
     )
+
+
+def layers_from_map(selected: object, grouped: dict) -> tuple[str, ...] | None:
+    """The groups the in-map layer control shows, from st_folium's ``selected_layers``
+    (``atlasmap.js`` writes ``{"name": key}`` entries plus a ``__set`` marker), or None when
+    the map has not reported them."""
+    if not isinstance(selected, list):
+        return None
+    names = [str((s or {}).get("name", "")) for s in selected if isinstance(s, dict)]
+    if "__set" not in names or not set(names) - {"__set"} <= set(grouped):
+        return None  # not reported yet, or the previous plan's map
+    return tuple(k for k in grouped if k in set(names))
 
 
 def export_params(state: appstate.MapState) -> dict[str, str]:
