@@ -293,3 +293,27 @@ def test_rare_characters_are_replaced_not_tofu(features, base):
         fig.canvas.draw()
     assert not [w for w in caught if "missing from" in str(w.message)]
     assert "一核·锦州〓港区" in info.labels_placed
+
+
+def test_crowded_labels_move_away_with_a_leader_line():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6, 6), dpi=72)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    reqs = [labels.LabelRequest(0.5, 0.5, f"标签{i}", priority=-i) for i in range(14)]
+    n_lines = len(ax.lines)
+    placement = labels.place_labels(ax, reqs)
+    near = [r for r, _ in placement.placed if r not in [q for q, _ in placement.leaders]]
+    assert len(near) >= 4 and placement.leaders  # the first ring fills, then leaders
+    assert len(ax.lines) - n_lines == 2 * len(placement.leaders)  # a line and a dot each
+    boxes = [b for _, b in placement.placed]
+    assert not labels.boxes_overlap(boxes)
+    for _, box in placement.leaders:  # a leader label sits further than 3 gaps away
+        cx, cy = ax.transData.transform((0.5, 0.5))
+        dx = max(box.x0 - cx, 0, cx - box.x1)
+        dy = max(box.y0 - cy, 0, cy - box.y1)
+        assert (dx * dx + dy * dy) ** 0.5 > 15

@@ -14,6 +14,7 @@ from shapely.ops import unary_union
 
 from atlas.errors import InputError
 from atlas.render import mapdata
+from atlas.render.anchors import label_point
 from atlas.render.print import labels as lab
 from atlas.render.print import symbols
 from atlas.render.print.backdrop import clip, draw_basemap, fit_extent, local_crs
@@ -44,6 +45,7 @@ class RenderInfo:
     schematic: bool = False
     labels_placed: list[str] = field(default_factory=list)
     labels_dropped: list[str] = field(default_factory=list)
+    labels_with_leaders: list[str] = field(default_factory=list)
     label_boxes: list = field(default_factory=list)
     n_features: int = 0
 
@@ -145,6 +147,7 @@ def render_map(
     placement = lab.place_labels(ax, requests, obstacles=obstacles)
     info.labels_placed = [r.text for r, _ in placement.placed]
     info.labels_dropped = [r.text for r in placement.dropped]
+    info.labels_with_leaders = [r.text for r, _ in placement.leaders]
     info.label_boxes = [b for _, b in placement.placed]
     if info.schematic:
         ax.text(
@@ -179,12 +182,12 @@ def _label_anchor(geom, pts: list[tuple[float, float]], view_poly) -> tuple[floa
         geom = inside
     if pts:
         return pts[0][0], pts[0][1], "point"
-    if geom.geom_type in ("LineString", "MultiLineString"):
-        part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.length)
-        p = part.interpolate(0.5, normalized=True)
-        return p.x, p.y, "point"
-    p = geom.representative_point()
-    return p.x, p.y, "area"
+    pt = label_point(geom)  # the same label point as the web map (atlas.render.anchors)
+    if pt is None:
+        p = geom.representative_point()
+        pt = (p.x, p.y)
+    kind = "point" if geom.geom_type in ("LineString", "MultiLineString") else "area"
+    return pt[0], pt[1], kind
 
 
 def _draw_features(ax, shown, crs, unit: float, view_poly, info: RenderInfo):
