@@ -105,7 +105,9 @@ with col_map:
     st.page_link("pages/export.py", label="导出当前选择 →", query_params=sup.export_params(state))
 out = out or {}
 picked = sup.layers_from_map(out.get("selected_layers"), grouped)
-if picked is not None and not switched:  # what the in-map layer control shows (reported with the next event)
+if (
+    picked is not None and not switched
+):  # what the in-map layer control shows (reported with the next event)
     state = state.with_(layers=None if list(picked) == defaults else picked)
 if out.get("center") and out.get("zoom") is not None:
     shown_at = sup.from_display((out["center"]["lat"], out["center"]["lng"]), gcj)

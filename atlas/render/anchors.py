@@ -13,11 +13,17 @@ diff.
 
 from __future__ import annotations
 
+import logging
+from functools import lru_cache
+
 import geopandas as gpd
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
+from atlas.errors import AtlasError
 from atlas.schema import drawable
+
+log = logging.getLogger(__name__)
 
 #: decimals of the golden anchor positions (≈ 100 m)
 GOLDEN_DECIMALS = 3
@@ -41,7 +47,7 @@ def label_point(geom: BaseGeometry | None) -> tuple[float, float] | None:
         part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
         try:
             p = polylabel(part, tolerance=max(part.length / 400, 1e-5))
-        except Exception:  # noqa: BLE001 - a degenerate ring: fall back to shapely's point
+        except Exception:
             p = part.representative_point()
         if not part.buffer(1e-9).contains(p):
             p = part.representative_point()
@@ -70,3 +76,20 @@ def label_anchors(frames: dict[str, gpd.GeoDataFrame]) -> dict[str, list[float]]
             if pt is not None:
                 out[fid] = [round(pt[0], GOLDEN_DECIMALS), round(pt[1], GOLDEN_DECIMALS)]
     return dict(sorted(out.items()))
+
+
+@lru_cache(maxsize=1)
+def seat_points() -> dict[str, tuple[float, float]]:
+    """adcode → (lon, lat) of the seat of government of every unit in ``china_units.csv``
+    (the urban centre a place name belongs at; interior points where no seat is known)."""
+    from atlas.places import geodata
+
+    try:
+        units = geodata.units()
+    except (AtlasError, OSError) as exc:
+        log.info("unit seats unavailable: %s", exc)
+        return {}
+    return {
+        str(a): (float(x), float(y))
+        for a, x, y in zip(units["adcode"], units["lon"], units["lat"], strict=True)
+    }

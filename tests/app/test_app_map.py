@@ -20,7 +20,9 @@ def test_map_page_layer_tree_and_unresolved(monkeypatch):
     # plan's 核 layout alone is shown at first
     assert not at.checkbox
     script = _map_args(at)["script"]
-    assert '"key": "layout:一核两翼一轴", "label": "一核两翼一轴", "kind": "layout", "n": 3' in script
+    assert (
+        '"key": "layout:一核两翼一轴", "label": "一核两翼一轴", "kind": "layout", "n": 3' in script
+    )
     assert '"key": "park", "label": "园区", "kind": "layer", "n": 2' in script
     assert '"visible": ["layout:一核两翼一轴"]' in script
     assert '"defaults": ["layout:一核两翼一轴"]' in script
@@ -122,8 +124,9 @@ def test_map_page_on_real_build(monkeypatch):
     assert not at.exception
     assert at.selectbox(key="map_plan").value == "jinzhou-2021"
     args = _map_args(at)
-    assert '"kind": "layout"' in args["script"] and '"visible": ["layout:一核一带三轴三片区"]' in (
-        args["script"]
+    assert (
+        '"kind": "layout"' in args["script"]
+        and '"visible": ["layout:一核一带三轴三片区"]' in (args["script"])
     )
     size = len(args["script"].encode()) + len(args["header"].encode()) + len(args["html"].encode())
     assert size < 2_000_000, f"锦州 map payload {size / 1e6:.2f} MB"  # all layers, offline basemap

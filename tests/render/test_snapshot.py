@@ -317,3 +317,43 @@ def test_crowded_labels_move_away_with_a_leader_line():
         dx = max(box.x0 - cx, 0, cx - box.x1)
         dy = max(box.y0 - cy, 0, cy - box.y1)
         assert (dx * dx + dy * dy) ** 0.5 > 15
+
+
+@pytest.mark.parametrize(
+    ("plan", "layout"), [("jinzhou-2021", "一核一带三轴三片区"), ("zhanqian-2021", "一核两翼")]
+)
+def test_real_layout_pages_look_like_their_baselines(tmp_path, plan, layout):
+    """Loose check of the two reviewed print pages (tests/baseline/print_<plan>_<layout>.png,
+    rendered at 110 dpi from the seed build): same size, not blank, close to the baseline."""
+    import numpy as np
+    from PIL import Image
+
+    gpkg = real_atlas()
+    if gpkg is None:
+        pytest.skip("atlas.build is not available yet")
+    out = tmp_path / "page.png"
+    rc = main(
+        [
+            "snapshot",
+            "--plan",
+            plan,
+            "--layout",
+            layout,
+            "--build",
+            str(gpkg.parent),
+            "--out",
+            str(out),
+            "--dpi",
+            "110",
+        ]  # fmt: skip
+    )
+    assert rc == 0
+
+    def thumb(p):
+        return np.asarray(Image.open(p).convert("L").resize((96, 64)), dtype=float)
+
+    base = BASELINE / f"print_{plan}_{layout}.png"
+    assert Image.open(out).size == Image.open(base).size
+    cur = thumb(out)
+    assert cur.std() > 10
+    assert float(np.abs(cur - thumb(base)).mean()) < 12

@@ -18,6 +18,7 @@ import geopandas as gpd
 import shapely
 
 from atlas.errors import AtlasError
+from atlas.render.anchors import seat_points
 from atlas.render.style import basemap_colors
 
 log = logging.getLogger(__name__)
@@ -144,22 +145,6 @@ def offline_layers(gcj: bool = False) -> tuple[BaseLayer, ...]:
         data = to_geojson(gdf, tolerance=tolerance, transform=tf)
         layers.append(BaseLayer(name, data, style, labels))
     return tuple(layers)
-
-
-def seat_points() -> dict[str, tuple[float, float]]:
-    """adcode → (lon, lat) of the seat of government of every unit in ``china_units.csv``
-    (the urban centre a place name belongs at; interior points where no seat is known)."""
-    from atlas.places import geodata
-
-    try:
-        units = geodata.units()
-    except (AtlasError, OSError) as exc:
-        log.info("unit seats unavailable: %s", exc)
-        return {}
-    return {
-        str(a): (float(x), float(y))
-        for a, x, y in zip(units["adcode"], units["lon"], units["lat"], strict=True)
-    }
 
 
 def _labels(gdf: gpd.GeoDataFrame, transform: Callable | None) -> list[tuple[float, float, str]]:

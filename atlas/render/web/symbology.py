@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from atlas.appstate import PAGE_PATHS
+from atlas.render.anchors import label_point
 from atlas.render.style import (
     ICON_GLYPHS,
     LAYER_LABELS,
@@ -31,7 +32,6 @@ from atlas.render.style import (
     reason_zh,
     style_for,
 )
-from atlas.render.anchors import label_point
 from atlas.render.web.geojson import DECIMALS, esc, geo_mapping
 from atlas.schema import drawable
 
@@ -379,9 +379,7 @@ def precision_legend_html() -> str:
 
 def legend_classes(pairs: list[tuple[str, str]]) -> dict[str, list]:
     """Legend class label (escaped, as in the features' ``_c``) → [entry HTML, z]."""
-    return {
-        esc(st.label): [f"{_swatch(st)}{esc(st.label)}", st.z] for st in legend_entries(pairs)
-    }
+    return {esc(st.label): [f"{_swatch(st)}{esc(st.label)}", st.z] for st in legend_entries(pairs)}
 
 
 def overlay_legend_html(choropleth: Choropleth | None) -> str:

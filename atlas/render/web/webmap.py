@@ -51,8 +51,8 @@ from atlas.render.web.symbology import (
     legend_html,
     overlay_legend_html,
     popup_html,
-    precision_legend_html,
     precision_label,
+    precision_legend_html,
     unresolved,
 )
 
