@@ -90,6 +90,14 @@ if (!window.atlasMap) {
           taken.push([p.x - 11, p.y - 11, p.x + 11, p.y + 11]);
         }
       });
+      var box0 = map.getContainer().getBoundingClientRect();  // the map's controls: obstacles
+      map.getContainer().querySelectorAll(".leaflet-control").forEach(function (c) {
+        var r = c.getBoundingClientRect();
+        if (r.width && r.height) {
+          taken.push([r.left - box0.left, r.top - box0.top, r.right - box0.left,
+            r.bottom - box0.top]);
+        }
+      });
       items = items.concat(places);
       items.sort(function (a, b) { return b.pr - a.pr; });
       items.forEach(function (l) {
@@ -135,9 +143,7 @@ if (!window.atlasMap) {
       }).join("");
       legendBody.innerHTML = (html || '<div class="atlas-lg-empty">（视野内无规划要素）</div>') +
         (D.legend.overlay || "");
-      var room = map.getSize().y - 130;
-      legendBody.style.maxHeight = Math.max(40, room) + "px";
-      legendDiv.style.maxHeight = (map.getSize().y - 20) + "px";
+      fit();
     }
 
     if (D.legend) {
@@ -165,6 +171,20 @@ if (!window.atlasMap) {
       lc.addTo(map);
     }
 
+    /* The layer panel (top right) and the legend (bottom right) share the map's height: each
+     * gets at most half of it and scrolls inside; the legend's 精度 rows never scroll away. */
+    var layersDiv = null;
+    function fit() {
+      var H = map.getSize().y, half = Math.floor(H / 2) - 24;
+      if (layersDiv) { layersDiv.style.maxHeight = Math.max(60, half) + "px"; }
+      if (legendDiv) {
+        legendDiv.style.maxHeight = Math.max(80, half) + "px";
+        var prec = legendDiv.querySelector(".atlas-lg-prec");
+        var room = half - (prec ? prec.offsetHeight : 0) - 34;
+        legendBody.style.maxHeight = Math.max(24, room) + "px";
+      }
+    }
+
     /* ---------------------------------------------------------- the layer control */
     function sync() {
       var keys = D.groups.map(function (g) { return g.key; })
@@ -185,7 +205,7 @@ if (!window.atlasMap) {
       }
     }
 
-    function refresh() { declutter(); legend(); }
+    function refresh() { declutter(); legend(); fit(); }
 
     map.atlas = {
       show: function (key, yes) { show(key, yes); refresh(); sync(); },
@@ -217,6 +237,7 @@ if (!window.atlasMap) {
       var ctl = L.control({position: "topright"});
       ctl.onAdd = function () {
         var div = L.DomUtil.create("div", "atlas-layers leaflet-bar");
+        layersDiv = div;
         var lay = D.groups.filter(function (g) { return g.kind === "layout"; });
         var rest = D.groups.filter(function (g) { return g.kind !== "layout"; });
         var nOn = lay.filter(function (g) { return on[g.key]; }).length;

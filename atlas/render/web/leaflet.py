@@ -329,11 +329,12 @@ CSS = """
 .atlas-lg-body { overflow-y: auto; flex: 1 1 auto; min-height: 0; }
 .atlas-lg-prec { border-top: 1px solid #e5e7eb; margin-top: 3px; padding-top: 2px;
   display: grid; grid-template-columns: 1fr 1fr; column-gap: 6px; flex: 0 0 auto; }
-.atlas-lg-prec h4 { grid-column: 1 / -1; }
+.atlas-lg-prec h4 { grid-column: 1 / -1; margin: 0; }
+.atlas-lg-prec div { white-space: nowrap; }
 .atlas-lg-empty { color: #6b7280; }
 .atlas-collapsed .atlas-lg-body, .atlas-collapsed .atlas-ly-body { display: none; }
 .atlas-layers { background: rgba(255,255,255,.95); padding: 5px 8px; font-size: 12px;
-  line-height: 19px; color: #1f2937; max-width: 250px; max-height: 420px; overflow-y: auto;
+  line-height: 19px; color: #1f2937; max-width: 250px; overflow-y: auto;
   font-family: "Noto Sans CJK SC", sans-serif; }
 .atlas-layers label { display: block; white-space: nowrap; cursor: pointer; }
 .atlas-ly-sec { color: #6b7280; margin-top: 3px; }
