@@ -109,7 +109,9 @@ def first_paint(browser, url: str, timeout: float = 60.0) -> tuple[dict[str, flo
 
     def gate(route) -> None:
         host = urlparse(route.request.url).hostname or ""
-        if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:", "about:")):
+        if host in LOCAL_HOSTS or route.request.url.startswith(
+            ("data:", "blob:", "about:", "file:")
+        ):
             route.continue_()
         else:
             blocked.append(host)
@@ -235,7 +237,11 @@ def interaction_rows(ctx: Context) -> list[Row]:
 
     gpkg = ctx.seed_build() / "atlas.gpkg"
     standalone = ctx.work / f"{PLAN}-standalone.html"
-    ctx.atlas("webmap", "--plan", PLAN, "--build", str(gpkg.parent), "--out", str(standalone))
+    made = ctx.atlas(
+        "webmap", "--plan", PLAN, "--build", str(gpkg.parent), "--out", str(standalone)
+    )
+    if not standalone.exists():
+        raise NotAvailable(f"atlas webmap wrote no file: {made}")
     lo = load1()
     acc: dict[str, list[float]] = {k: [] for k in ("toggle", "layout", "plan", "app", "sa")}
     with sync_playwright() as pw:
