@@ -51,6 +51,16 @@ if (!window.atlasMap) {
         }
       });
       labels[key] = lab;
+      /* streamlit-folium only listens to layers on the map when it starts: report clicks on
+       * groups shown later ourselves (its moveend handler sends the component value). */
+      layers[key].on("click", function (e) {
+        var G = window.__GLOBAL_DATA__;
+        if (!G || !e.layer || !e.layer.toGeoJSON) { return; }
+        G.last_active_drawing = e.layer.toGeoJSON();
+        G.last_object_clicked = e.latlng || null;
+        G.last_object_clicked_count = (G.last_object_clicked_count || 0) + 1;
+        map.fire("moveend");
+      });
     }
 
     function show(key, yes) {
@@ -111,7 +121,7 @@ if (!window.atlasMap) {
         for (var i = 0; i < c.length; i++) {
           var x = p.x + c[i][0], y = p.y + c[i][1];
           var b = [x - w / 2, y - h / 2, x + w / 2, y + h / 2];
-          if (b[2] < 0 || b[3] < 0 || b[0] > size.x || b[1] > size.y) { continue; }
+          if (b[0] < 0 || b[1] < 0 || b[2] > size.x || b[3] > size.y) { continue; }
           if (!overlaps(b, taken)) { hit = c[i]; taken.push(b); break; }
         }
         span.style.transform = hit ? "translate(" + (hit[0] - w / 2) + "px," +
