@@ -114,7 +114,10 @@ if (!window.atlasMap) {
         var el = l.m.getElement && l.m.getElement();
         if (!el) { return; }
         var span = el.firstChild;
-        if (!l.w) { l.w = span.offsetWidth + 2; l.h = span.offsetHeight + 1; }
+        if (!l.w) {  // the real (fractional) size plus a 1 px margin all round
+          var r = span.getBoundingClientRect();
+          l.w = Math.ceil(r.width) + 2; l.h = Math.ceil(r.height) + 2;
+        }
         var p = map.latLngToContainerPoint(l.ll), w = l.w, h = l.h, hit = null;
         var c = l.pt ? [[w / 2 + 13, 0], [-w / 2 - 13, 0], [0, -h / 2 - 12], [0, h / 2 + 12]]
           : [[0, 0], [0, -h], [0, h], [w * 0.6, 0], [-w * 0.6, 0]];
