@@ -286,6 +286,43 @@ def unresolved_table(plan_id: str) -> pd.DataFrame:
     )
 
 
+def display(df: pd.DataFrame) -> pd.DataFrame:
+    """A table as shown to a reader: missing values are empty cells (never "None"/"nan"),
+    numbers without trailing zeros. Columns with gaps or text become text."""
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if col.dtype == object or col.isna().any():
+            out[c] = col.map(_shown)
+    return out
+
+
+def feature_display(feats: pd.DataFrame) -> pd.DataFrame:
+    """A plan's features as a Chinese table: 图层, 角色, 名称, 精度, 行."""
+    from atlas.render.style import LAYER_LABELS, ROLE_LABELS
+
+    def col(name: str) -> pd.Series:
+        return feats[name] if name in feats else pd.Series([""] * len(feats), index=feats.index)
+
+    return display(
+        pd.DataFrame(
+            {
+                "图层": col("layer").map(lambda v: LAYER_LABELS.get(str(v), cell(v))),
+                "角色": col("role").map(lambda v: ROLE_LABELS.get(str(v), cell(v))),
+                "名称": col("name").map(cell),
+                "精度": col("precision").map(lambda v: webmap.precision_label(str(v))),
+                "行": [f"第 {int(v)} 行" if cell(v) else "" for v in col("source_line")],
+            }
+        )
+    )
+
+
+def _shown(v: object) -> str:
+    if isinstance(v, float) and v == v:
+        return f"{v:,.4g}" if abs(v) < 1e15 else str(v)
+    return cell(v)
+
+
 def layers_from_map(selected: object, grouped: dict) -> tuple[str, ...] | None:
     """The groups the in-map layer control shows, from st_folium's ``selected_layers``
     (``atlasmap.js`` writes ``{"name": key}`` entries plus a ``__set`` marker), or None when

@@ -138,5 +138,5 @@ with col_side:
     unres = sup.unresolved_table(plan)
     with st.expander(f"未定位要素（{len(unres)}）：文中提及但无法落图，未绘制"):
         if len(unres):
-            st.dataframe(unres, hide_index=True, height=260)
+            st.dataframe(sup.display(unres), hide_index=True, height=260)
 sup.set_map_state(state)

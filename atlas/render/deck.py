@@ -354,7 +354,7 @@ def add_indicator_slides(prs, meta, ind: pd.DataFrame) -> int:
             series.format.fill.fore_color.rgb = color
     notes = [
         f"· {r[0]}：基期 {r[2] or '—'}，目标 {r[3] or '—'}（{_line(line)}）"
-        f"{'：' + str(q) if q else ''}"
+        f"{'：' + clean_quote(q) if clean_quote(q) else ''}"
         for r, line, q in zip(
             rows,
             ind.get("source_line", pd.Series([None] * len(ind))),
