@@ -329,3 +329,30 @@ def test_popup_quote_has_no_markdown_and_reasons_are_chinese(server, browser):
     for t in texts:
         assert "**" not in t and "&gt; " not in t and "None" not in t and "nan" not in t
     assert remote == []
+
+
+def test_layer_choice_in_the_map_is_kept_in_a_shared_link(server, browser):
+    remote: list[str] = []
+    page = _page(browser, remote)
+    page.goto(f"{server}/?plan=fixture-city")
+    frame = _map_frame(page)
+    frame.locator('.atlas-layers input[value="__none"]').check()
+    frame.locator('.atlas-layers input[value="port"]').check()
+    layers = "new URLSearchParams(location.search).get('layers')"
+    page.wait_for_function(f"{layers} === 'port'")  # at once, without a rerun
+    # a rerun (here: a pan reported by the map) keeps the choice: the page reads it back
+    frame.evaluate("window.map.setView([40.95, 121.2], 10)")
+    page.wait_for_function(
+        "new URLSearchParams(location.search).get('zoom') === '10'", timeout=15000
+    )
+    page.wait_for_timeout(1000)
+    assert page.evaluate(layers) == "port"
+    shared = page.url
+    other = _page(browser, remote)
+    other.goto(shared)
+    frame2 = _map_frame(other)
+    assert frame2.evaluate("window.map.atlas.visible()") == ["port"]
+    assert frame2.evaluate("window.map.getZoom()") == 10
+    assert frame2.locator(".atlas-layers input[value='port']").is_checked()
+    assert frame2.locator(".atlas-layers input[value='__none']").is_checked()
+    assert remote == []
