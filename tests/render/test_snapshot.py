@@ -345,7 +345,7 @@ def test_real_layout_pages_look_like_their_baselines(tmp_path, plan, layout):
             str(out),
             "--dpi",
             "110",
-        ]  # fmt: skip
+        ]
     )
     assert rc == 0
 

@@ -218,7 +218,20 @@ if (!window.atlasMap) {
       }
     }
 
-    function refresh() { declutter(); legend(); fit(); }
+    function refresh() { declutter(); legend(); fit(); syncControl(); }
+
+    /* the panel's inputs follow the groups shown (also when changed through map.atlas) */
+    function syncControl() {
+      if (!layersDiv) { return; }
+      var lay = D.groups.filter(function (g) { return g.kind === "layout"; });
+      var nOn = lay.filter(function (g) { return on[g.key]; }).length;
+      layersDiv.querySelectorAll("input").forEach(function (i) {
+        if (i.type === "checkbox") { i.checked = !!on[i.value]; return; }
+        if (i.value === "__all") { i.checked = nOn > 1; }
+        else if (i.value === "__none") { i.checked = nOn === 0; }
+        else { i.checked = nOn === 1 && !!on[i.value]; }
+      });
+    }
 
     map.atlas = {
       show: function (key, yes) { show(key, yes); refresh(); sync(); },
