@@ -313,6 +313,11 @@ def test_online_basemap_offline_falls_back_with_a_notice(server, browser):
     assert frame.locator("#map_div > .leaflet-map-pane .leaflet-tile-pane img").count() == 0
     assert "atlas-offline" in frame.locator("#map_div").get_attribute("class")
     assert all("openstreetmap" in u for u in remote)  # the tiles were tried, nothing else
+    # the page's online basemap choices are greyed out (the chosen one stays selected)
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=stSidebar] label')]"
+        ".some(l => l.textContent.includes('高德') && l.getAttribute('aria-disabled') === 'true')"
+    )
 
 
 def test_popup_quote_has_no_markdown_and_reasons_are_chinese(server, browser):

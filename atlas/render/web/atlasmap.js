@@ -7,6 +7,27 @@
  *   places: [[lat, lon, text]], controls: bool, ghost: bool}
  * Plan text inside D is HTML-escaped by the Python side; this file only concatenates it.
  */
+/* Offline: grey out the page's online basemap choices (labels marked 需联网) and say why. */
+if (!window.atlasMarkOffline) {
+  window.atlasMarkOffline = function () {
+    try {
+      var doc = window.parent.document;
+      if (!doc || doc === document) { return; }
+      doc.querySelectorAll('[data-testid="stSidebar"] label').forEach(function (l) {
+        if ((l.textContent || "").indexOf("需联网") < 0 || l.dataset.atlasOffline) { return; }
+        l.dataset.atlasOffline = "1";
+        l.style.opacity = "0.45";
+        l.style.pointerEvents = "none";
+        l.setAttribute("aria-disabled", "true");
+        l.title = "当前无法联网：在线底图不可用";
+        var i = l.querySelector("input");
+        if (i && !i.checked) { i.disabled = true; }
+      });
+    } catch (e) { /* another origin or file:// - nothing to mark */ }
+  };
+  window.addEventListener("offline", window.atlasMarkOffline);
+  if (navigator.onLine === false) { setTimeout(window.atlasMarkOffline, 0); }
+}
 if (!window.atlasMap) {
   window.atlasMap = function (map, D) {
     "use strict";

@@ -265,6 +265,7 @@ class BasemapFallback(_RawScript, MacroElement):
                 };
                 n.addTo(map);
                 map.atlasOffline = true;
+                if (window.atlasMarkOffline) { window.atlasMarkOffline(); }
             }
             tiles.on("tileload", function () { loads += 1; });
             tiles.on("tileerror", function () {
