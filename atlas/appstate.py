@@ -46,7 +46,8 @@ class MapState:
     plan : str
         plan id; "" = first available plan.
     layers : tuple of str or None
-        visible layer-group keys (see ``webmap.group_key``); None = the default (all).
+        visible layer-group keys (see ``webmap.group_key``); None = the default
+        (``webmap.default_layers``: the plan's 核 layout alone, other layers off).
     overlay : str
         indicator overlay as ``<key>:<measure>`` (measure in :data:`MEASURES`), "" = none.
     basemap : str

@@ -29,7 +29,7 @@ from atlas.indicator_views import (  # noqa: F401 (used by pages)
     typed_indicators,
 )
 from atlas.paths import BUILD, ROOT
-from atlas.render.style import LEVEL_LABELS
+from atlas.render.style import LEVEL_LABELS, cell, clean_quote, reason_zh
 from atlas.render.web import webmap
 
 UPLOADS = "atlas_uploads"
@@ -297,16 +297,72 @@ def unresolved_table(plan_id: str) -> pd.DataFrame:
     """The unresolved features of a plan as shown in the map's side panel (Chinese columns)."""
     un = unresolved(plan_id)
     if un.empty:
-        return pd.DataFrame(columns=["名称", "布局/组成", "行", "原文"])
-    comp = un.get("layout", "").fillna("") + " " + un.get("component", "").fillna("")
+        return pd.DataFrame(columns=["名称", "布局/组成", "原因", "行", "原文"])
+
+    def col(name: str) -> pd.Series:
+        s = un[name] if name in un else pd.Series([""] * len(un), index=un.index)
+        return s.map(cell)
+
+    comp = (col("layout") + " " + col("component")).str.strip()
+    lines = un["source_line"] if "source_line" in un else pd.Series([None] * len(un))
     return pd.DataFrame(
         {
-            "名称": un["name"],
-            "布局/组成": comp.str.strip(),
-            "行": un["source_line"],
-            "原文": un["source_quote"],
+            "名称": col("name").where(col("name") != "", "（原文未界定）"),
+            "布局/组成": comp,
+            "原因": un["note"].map(reason_zh) if "note" in un else "",
+            "行": [f"第 {int(v)} 行" if cell(v) else "" for v in lines],
+            "原文": un["source_quote"].map(clean_quote) if "source_quote" in un else "",
         }
     )
+
+
+def display(df: pd.DataFrame) -> pd.DataFrame:
+    """A table as shown to a reader: missing values are empty cells (never "None"/"nan"),
+    numbers without trailing zeros. Columns with gaps or text become text."""
+    out = df.copy()
+    for c in out.columns:
+        col = out[c]
+        if col.dtype == object or col.isna().any():
+            out[c] = col.map(_shown)
+    return out
+
+
+def feature_display(feats: pd.DataFrame) -> pd.DataFrame:
+    """A plan's features as a Chinese table: 图层, 角色, 名称, 精度, 行."""
+    from atlas.render.style import LAYER_LABELS, ROLE_LABELS
+
+    def col(name: str) -> pd.Series:
+        return feats[name] if name in feats else pd.Series([""] * len(feats), index=feats.index)
+
+    return display(
+        pd.DataFrame(
+            {
+                "图层": col("layer").map(lambda v: LAYER_LABELS.get(str(v), cell(v))),
+                "角色": col("role").map(lambda v: ROLE_LABELS.get(str(v), cell(v))),
+                "名称": col("name").map(cell),
+                "精度": col("precision").map(lambda v: webmap.precision_label(str(v))),
+                "行": [f"第 {int(v)} 行" if cell(v) else "" for v in col("source_line")],
+            }
+        )
+    )
+
+
+def _shown(v: object) -> str:
+    if isinstance(v, float) and v == v:
+        return f"{v:,.4g}" if abs(v) < 1e15 else str(v)
+    return cell(v)
+
+
+def layers_from_map(selected: object, grouped: dict) -> tuple[str, ...] | None:
+    """The groups the in-map layer control shows, from st_folium's ``selected_layers``
+    (``atlasmap.js`` writes ``{"name": key}`` entries plus a ``__set`` marker), or None when
+    the map has not reported them."""
+    if not isinstance(selected, list):
+        return None
+    names = [str((s or {}).get("name", "")) for s in selected if isinstance(s, dict)]
+    if "__set" not in names or not set(names) - {"__set"} <= set(grouped):
+        return None  # not reported yet, or the previous plan's map
+    return tuple(k for k in grouped if k in set(names))
 
 
 def export_params(state: appstate.MapState) -> dict[str, str]:

@@ -62,7 +62,7 @@ with tab_map:
                 "要素": name,
                 "图层": webmap.LAYER_LABELS.get(r["layer"], r["layer"]),
                 "角色": webmap.ROLE_LABELS.get(r["role"], r["role"]),
-                "精度": r["precision"],
+                "精度": webmap.precision_label(r["precision"]),
                 "出现于": where,
             }
         )
@@ -70,7 +70,7 @@ with tab_map:
     diff = pd.DataFrame(rows)
     if len(diff):
         diff = diff.sort_values(["出现于", "图层"], kind="stable")
-    st.dataframe(diff, hide_index=True, width="stretch")
+    st.dataframe(sup.display(diff), hide_index=True, width="stretch")
     counts = (
         pd.DataFrame({labels[a]: sa.groupby("layer").size(), labels[b]: sb.groupby("layer").size()})
         .fillna(0)

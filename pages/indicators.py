@@ -54,7 +54,7 @@ if df.empty:
 else:
     show = sup.typed_indicators(df)[[c for c in COLS if c in df.columns]].rename(columns=COLS)
     st.subheader(f"指标表（{len(df)} 项）")
-    st.dataframe(show, hide_index=True, width="stretch")
+    st.dataframe(sup.display(show), hide_index=True, width="stretch")
     pairs = sup.base_vs_target(df)
     if len(pairs):
         st.subheader("基期值与目标值")
@@ -112,7 +112,11 @@ if not alldf.empty and "key" in alldf:
         )
         pivot = pivot.dropna(thresh=2) if pivot.shape[1] > 1 else pivot
         st.dataframe(
-            pivot.reset_index().rename(columns={"key": "规范键", "name": "指标", "unit": "单位"}),
+            sup.display(
+                pivot.reset_index().rename(
+                    columns={"key": "规范键", "name": "指标", "unit": "单位"}
+                )
+            ),
             hide_index=True,
             width="stretch",
         )

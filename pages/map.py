@@ -19,7 +19,8 @@ plan = state.plan if state.plan in ids else ids[0]
 
 with st.sidebar:
     plan = st.selectbox("规划", ids, index=ids.index(plan), format_func=labels.get, key="map_plan")
-    if plan != state.plan:
+    switched = plan != state.plan
+    if switched:
         state = state.with_(plan=plan, layers=None, feature="", center=None, zoom=None)
     bm_opts = sup.basemap_options()
     bm = state.basemap if state.basemap in bm_opts else "offline"
@@ -27,15 +28,7 @@ with st.sidebar:
         "底图", list(bm_opts), index=list(bm_opts).index(bm), format_func=bm_opts.get, key="map_bm"
     )
     grouped = sup.prepared(plan)
-    st.markdown("**图层**")
-    shown = set(grouped) if state.layers is None else set(state.layers)
-    visible = []
-    for key in grouped:
-        indent = "　" if key.startswith("layout:") else ""
-        g = grouped[key]
-        label = f"{indent}{sup.md(g.label)}（{len(g.ids)}）"  # layout names are plan text
-        if st.checkbox(label, key in shown, key=f"lyr_{key}"):
-            visible.append(key)
+    st.caption("图层与空间布局在地图右上角切换（不刷新页面）。")
     choices = sup.indicator_choices()
     cur = state.overlay.rsplit(":", 1) if state.overlay else ["", ""]
     keys = ["", *choices]
@@ -59,7 +52,9 @@ with st.sidebar:
 
 gcj = bm == "gaode"
 state = state.with_(basemap=bm, overlay=f"{ov_key}:{ov_measure}" if ov_key else "")
-state = state.with_(layers=None if set(visible) == set(grouped) else tuple(visible))
+defaults = webmap.default_layers(grouped)
+if state.layers is not None and list(state.layers) == defaults:
+    state = state.with_(layers=None)
 hits = sup.search(plan, query, scope=str(plans.set_index("plan_id").at[plan, "adcode"]))
 if hits:
     pick = st.sidebar.radio(
@@ -79,7 +74,10 @@ ch, ch_payload = sup.overlay(state.overlay, gcj=gcj)
 # current view is sent to the browser (st_folium center/zoom) only when the map was rebuilt or
 # a search result was picked; otherwise the browser owns the view and reports it back.
 view0 = st.session_state.setdefault(f"view0_{plan}_{bm}", (state.center, state.zoom))
-sig = (plan, bm, tuple(visible), state.overlay)
+# the groups shown at first are fixed per plan and basemap too: the browser toggles them
+layers0 = st.session_state.setdefault(f"layers0_{plan}_{bm}", state.layers)
+visible = defaults if layers0 is None else [k for k in grouped if k in set(layers0)]
+sig = (plan, bm, state.overlay)
 move = st.session_state.get("map_sig") != sig
 st.session_state["map_sig"] = sig
 m = webmap.build_map(
@@ -102,12 +100,17 @@ with col_map:
         use_container_width=True,
         center=sup.to_display(state.center, gcj) if move else None,
         zoom=state.zoom if move else None,
-        returned_objects=["last_active_drawing", "center", "zoom"],
+        returned_objects=["last_active_drawing", "center", "zoom", "selected_layers"],
     )
     if ch is None and state.overlay:
         st.caption("所选指标没有可用于分级的辖区数值。")
     st.page_link("pages/export.py", label="导出当前选择 →", query_params=sup.export_params(state))
 out = out or {}
+picked = sup.layers_from_map(out.get("selected_layers"), grouped)
+if (
+    picked is not None and not switched
+):  # what the in-map layer control shows (reported with the next event)
+    state = state.with_(layers=None if list(picked) == defaults else picked)
 if out.get("center") and out.get("zoom") is not None:
     shown_at = sup.from_display((out["center"]["lat"], out["center"]["lng"]), gcj)
     state = state.with_(center=shown_at, zoom=int(out["zoom"]))
@@ -121,7 +124,7 @@ if clicked and not clicked.startswith("overlay:") and clicked != st.session_stat
 
 with col_side:
     table = sup.feature_table(plan)
-    drawn = table[table["id"].isin([i for k in visible for i in grouped[k].ids])]
+    drawn = table[table["id"].isin([i for g in grouped.values() for i in g.ids])]
     ids_f = ["", *drawn["id"].tolist()]
     names = dict(zip(drawn["id"], drawn["name"], strict=True))
     if st.session_state.get("map_pick") not in ids_f:
@@ -137,5 +140,5 @@ with col_side:
     unres = sup.unresolved_table(plan)
     with st.expander(f"未定位要素（{len(unres)}）：文中提及但无法落图，未绘制"):
         if len(unres):
-            st.dataframe(unres, hide_index=True, height=260)
+            st.dataframe(sup.display(unres), hide_index=True, height=260)
 sup.set_map_state(state)

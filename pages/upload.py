@@ -50,7 +50,7 @@ for pid, entry in sup.uploads().items():
     feats = sup.feature_table(pid)
     if len(feats):
         st.dataframe(
-            feats[["layer", "role", "name", "precision", "source_line"]],
+            sup.feature_display(feats),
             hide_index=True,
             width="stretch",
         )
@@ -58,7 +58,8 @@ for pid, entry in sup.uploads().items():
         st.markdown("**未定位（文中提及但无法确定位置）**")
         for u in entry["unresolved"]:
             st.html(
-                f"<div>{webmap.esc(u.get('name'))}：{webmap.esc(u.get('reason'))}"
+                f"<div>{webmap.esc(u.get('name'))}："
+                f"{webmap.esc(sup.reason_zh(u.get('reason')))}"
                 f"（第 {webmap.esc(u.get('source_line'))} 行）</div>"
             )
     st.page_link("pages/map.py", label="在地图页查看", query_params={"plan": pid})

@@ -182,7 +182,7 @@ def resolve_anchors(
                     county,
                     precision="schematic",
                     confidence=p.confidence,
-                    note=f"{p.name} has no trustworthy point; drawn as its county {county.name}",
+                    note=f"{p.name} has no trustworthy point, drawn as its county {county.name}",
                 )
             found.append(Anchor(name, p, *_geoms(gaz, p.code, ctx)))
     return found, missing

@@ -404,7 +404,11 @@ def _place_point(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Pla
         g = geo.clip(a.polygon, region, "polygon")
         if g is None:
             return _unresolved("its county lies outside the jurisdiction", anchors)
-        note = a.place.note or f"only its county or city is known: {a.place.name}"
+        note = (
+            a.place.note
+            if "has no trustworthy point" in a.place.note
+            else f"only its county or city is known: {a.place.name}"
+        )
         return _placed(g, "schematic", [a], "county_extent", note)
     if (
         spec.layer == "park"

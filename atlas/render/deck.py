@@ -36,7 +36,7 @@ from atlas.render.print.snapshot import (
     select,
     subtitle_of,
 )
-from atlas.render.style import load_spec, style_for
+from atlas.render.style import cell, clean_quote, load_spec, reason_zh, style_for
 
 log = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ def layout_notes(rows: gpd.GeoDataFrame) -> str:
     out: list[str] = []
     seen: set[tuple[str, str]] = set()
     for _, r in rows.iterrows():
-        quote = str(r.get("source_quote") or "").strip()
+        quote = clean_quote(r.get("source_quote"))
         key = (_year(r.get("source_line")), quote)
         label = f"{r.get('component', '')}｜{r.get('name') or '（原文未界定）'}"
         if key in seen:
@@ -221,6 +221,61 @@ def add_layout_slide(prs, meta, name: str, rows: gpd.GeoDataFrame, picture: byte
             Inches(4.0),
             Inches(0.3),
             f"另有 {len(table_rows) - TABLE_ROWS} 个组成见备注",
+            9,
+            GREY,
+        )
+    s.notes_slide.notes_text_frame.text = layout_notes(rows)
+
+
+def unplaced_rows(rows: gpd.GeoDataFrame) -> list[list[str]]:
+    """Table rows of a layout none of whose components could be placed: 组成, 名称, 原因, 行."""
+    out = []
+    for _, r in rows.iterrows():
+        out.append(
+            [
+                cell(r.get("component")),
+                cell(r.get("name")) or "（原文未界定）",
+                reason_zh(r.get("note")) or "原文未界定其位置",
+                _line(r.get("source_line")),
+            ]
+        )
+    return out
+
+
+def add_unplaced_slide(prs, meta, name: str, rows: gpd.GeoDataFrame) -> None:
+    """A layout with nothing placed: a text slide (its components and why each is unresolved)
+    instead of an empty map."""
+    s = prs.slides.add_slide(prs.slide_layouts[6])
+    _title(s, f"空间布局：{name}", subtitle_of(meta))
+    _text(
+        s,
+        Inches(0.6),
+        Inches(1.4),
+        Inches(12.1),
+        Inches(0.6),
+        f"本布局的 {len(rows)} 个组成均无法在图上定位，未绘制地图；下表列出组成及原因。",
+        14,
+        GREY,
+    )
+    table = unplaced_rows(rows)
+    _table(
+        s,
+        Inches(0.6),
+        Inches(2.1),
+        Inches(12.1),
+        ["组成", "名称", "未定位原因", "原文"],
+        table[:TABLE_ROWS],
+        [1.6, 3.0, 6.0, 1.5],
+        size=10,
+    )
+    if len(table) > TABLE_ROWS:
+        _text(
+            s,
+            Inches(0.6),
+            Inches(6.9),
+            Inches(12.1),
+            Inches(0.3),
+            f"另有 {len(table) - TABLE_ROWS} 个组成见备注",
             9,
             GREY,
         )
@@ -302,7 +357,7 @@ def add_indicator_slides(prs, meta, ind: pd.DataFrame) -> int:
             series.format.fill.fore_color.rgb = color
     notes = [
         f"· {r[0]}：基期 {r[2] or '—'}，目标 {r[3] or '—'}（{_line(line)}）"
-        f"{'：' + str(q) if q else ''}"
+        f"{'：' + clean_quote(q) if clean_quote(q) else ''}"
         for r, line, q in zip(
             rows,
             ind.get("source_line", pd.Series([None] * len(ind))),
@@ -453,7 +508,11 @@ def build_deck(
     for name in names:
         rows = select(features, name)
         log.info("deck: layout %s", name)
-        pic = map_picture(drawable(rows), focus, "", "", meta, dpi)
+        placed = drawable(rows)
+        if len(placed) == 0:  # nothing to draw: say what the plan names and why it is not drawn
+            add_unplaced_slide(prs, meta, name, rows)
+            continue
+        pic = map_picture(placed, focus, "", "", meta, dpi)
         add_layout_slide(prs, meta, name, rows, pic)
     add_indicator_slides(prs, meta, indicators)
     if monitor is not None:

@@ -6,6 +6,7 @@ Renderers ask :func:`style_for` for a feature's resolved style; the legend is bu
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -115,3 +116,80 @@ LEVEL_LABELS: dict[str, str] = vocabulary()["levels"]
 ICON_GLYPHS: dict[str, str] = vocabulary()["icons"]
 #: highlight colour of each kind of span in the plan reader
 KIND_COLORS: dict[str, str] = vocabulary()["highlight"]
+
+
+# ---------------------------------------------------------------- reasons and quotes
+
+#: separator of the parts of a placement note ("…; not in the gazetteer: …")
+_NOTE_SEP = "; "
+
+
+@lru_cache(maxsize=1)
+def _reason_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(p), zh) for p, zh in vocabulary()["reasons"].items())
+
+
+def reason_part_zh(part: str) -> str | None:
+    """Chinese rendering of one part of a note, or None when no pattern matches it."""
+    part = part.strip()
+    if not part:
+        return ""
+    if not re.search(r"[A-Za-z]", part):  # already Chinese (a curated note)
+        return part
+    for pat, zh in _reason_patterns():
+        m = pat.fullmatch(part)
+        if m:
+            return zh.format(**{k: (v or "").strip() for k, v in m.groupdict().items()})
+    return None
+
+
+def reason_zh(note: object) -> str:
+    """A placement note or unresolved reason in Chinese (``vocabulary.reasons``).
+
+    Parts are split on ``"; "`` and translated one by one; a part no pattern knows is shown as
+    ``（未译说明）`` plus the original words, so nothing is hidden. None/NaN give ``""``.
+    """
+    if note is None or (isinstance(note, float) and note != note):
+        return ""
+    text = str(note).strip()
+    if text.lower() in ("", "none", "nan"):
+        return ""
+    out = []
+    for part in text.split(_NOTE_SEP):
+        zh = reason_part_zh(part)
+        out.append(zh if zh is not None else f"（未译说明）{part.strip()}")
+    return "；".join(p for p in out if p)
+
+
+_MD_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s*|>\s?|[-*+]\s+(?=\S)|\d+[.)]\s+(?=\S))+")
+_MD_INLINE = re.compile(r"(\*\*|__|~~|`+|(?<![A-Za-z0-9])\*(?=\S)|(?<=\S)\*(?![A-Za-z0-9]))")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def clean_quote(text: object) -> str:
+    """A source quote without Markdown markup (``**``, ``#``, ``>``, list bullets, links).
+
+    The words stay as the plan wrote them; only the markup the plan's Markdown source carries
+    is dropped. None/NaN give ``""``. The plan reader keeps the original text (escaped).
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    s = str(text)
+    if s.strip().lower() in ("none", "nan"):
+        return ""
+    lines = []
+    for line in s.splitlines() or [s]:
+        line = _MD_LINE.sub("", line)
+        line = _MD_LINK.sub(r"\1", line)
+        line = _MD_INLINE.sub("", line)
+        line = re.sub(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$", "", line)
+        lines.append(line.strip())
+    return "\n".join(x for x in lines if x).strip()
+
+
+def cell(value: object) -> str:
+    """A table cell as text: None/NaN/"None"/"nan" become ``""`` (never shown to a reader)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    s = str(value)
+    return "" if s.strip().lower() in ("none", "nan", "nat", "<na>") else s

@@ -109,7 +109,9 @@ def first_paint(browser, url: str, timeout: float = 60.0) -> tuple[dict[str, flo
 
     def gate(route) -> None:
         host = urlparse(route.request.url).hostname or ""
-        if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:", "about:")):
+        if host in LOCAL_HOSTS or route.request.url.startswith(
+            ("data:", "blob:", "about:", "file:")
+        ):
             route.continue_()
         else:
             blocked.append(host)
@@ -136,6 +138,168 @@ def first_paint(browser, url: str, timeout: float = 60.0) -> tuple[dict[str, flo
         return marks, sorted(set(blocked))
     finally:
         context.close()
+
+
+#: time from a click in the map's layer control to the next painted frame (two rAFs), ms
+_CLICK_TO_PAINT = """(sel) => new Promise((done) => {
+  const input = document.querySelector(sel);
+  if (!input) { done(-1); return; }
+  const t0 = performance.now();
+  input.click();
+  requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0)));
+})"""
+SWITCH_TO = "zhanqian-2021"  # the plan switched to (its layout 一核两翼 shows up in the map)
+
+
+def _map_frame(page, timeout: float = 60.0):
+    """The streamlit-folium iframe once Leaflet has drawn features."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        for frame in page.frames:
+            try:
+                if frame.query_selector(".atlas-layers") and frame.query_selector(PAINTED):
+                    return frame
+            except Exception:  # a frame navigating away while we look
+                continue
+        page.wait_for_timeout(25)
+    raise TimeoutError("no map with a layer control")
+
+
+_SHOWN = """() => (window.map && window.map.atlas &&
+  document.querySelector('.leaflet-overlay-pane path')) ? window.map.atlas.visible() : []"""
+
+
+def _shows(page, key: str) -> bool:
+    """True when a map in the page has painted and shows the layer group ``key``."""
+    for frame in page.frames:
+        try:
+            if key in frame.evaluate(_SHOWN):
+                return True
+        except Exception:  # a frame navigating away while we look
+            continue
+    return False
+
+
+def interactions(browser, base: str, standalone: Path) -> dict[str, list[float]]:
+    """One visit: layer toggles and layout switches (client-side, ms to the next painted
+    frame), a plan switch in the sidebar (s until the new plan's map is painted), and the
+    first paint of the app next to the standalone web map of the same plan."""
+    out: dict[str, list[float]] = {k: [] for k in ("toggle", "layout", "plan", "app", "sa")}
+    marks, _ = first_paint(browser, f"{base}/?plan={PLAN}")
+    out["app"].append(marks["paint"])
+    marks, _ = first_paint(browser, standalone.as_uri())
+    out["sa"].append(marks["paint"])
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.route(
+        "**/*",
+        lambda r: (
+            r.continue_()
+            if (urlparse(r.request.url).hostname or "") in LOCAL_HOSTS
+            or r.request.url.startswith(("data:", "blob:", "about:"))
+            else r.abort()
+        ),
+    )
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/?plan={PLAN}", wait_until="commit")
+        frame = _map_frame(page)
+        page.wait_for_timeout(500)
+        for key in ("park", "project", "transport"):
+            for _ in range(2):  # on, then off
+                out["toggle"].append(frame.evaluate(_CLICK_TO_PAINT, f'input[value="{key}"]'))
+        radios = frame.eval_on_selector_all(
+            'input[name="atlas-layout"]', "els => els.map(e => e.value)"
+        )
+        for value in [*radios[:4], "__all", radios[0]]:
+            out["layout"].append(
+                frame.evaluate(_CLICK_TO_PAINT, f'input[name="atlas-layout"][value="{value}"]')
+            )
+        for target, layout in ((SWITCH_TO, "一核两翼"), (PLAN, "一核一带三轴三片区")):
+            page.get_by_test_id("stSelectbox").first.click()  # open the list (not timed)
+            option = page.get_by_role("option").filter(has_text=target).first
+            option.wait_for()
+            t0 = time.perf_counter()
+            option.click()
+            while not _shows(page, f"layout:{layout}"):
+                if time.perf_counter() - t0 > 30:
+                    raise TimeoutError(f"plan switch to {target}: no map within 30 s")
+                page.wait_for_timeout(20)
+            out["plan"].append(time.perf_counter() - t0)
+    finally:
+        context.close()
+    return out
+
+
+def interaction_rows(ctx: Context) -> list[Row]:
+    """Client-side layer toggle and layout switch, plan switch, first paint vs standalone."""
+    require("playwright", "streamlit", "streamlit_folium")
+    if not CHROMIUM.exists():
+        raise NotAvailable(f"{CHROMIUM} not installed (apt-get install -y chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    gpkg = ctx.seed_build() / "atlas.gpkg"
+    standalone = ctx.work / f"{PLAN}-standalone.html"
+    made = ctx.atlas(
+        "webmap", "--plan", PLAN, "--build", str(gpkg.parent), "--out", str(standalone)
+    )
+    if not standalone.exists():
+        raise NotAvailable(f"atlas webmap wrote no file: {made}")
+    lo = load1()
+    acc: dict[str, list[float]] = {k: [] for k in ("toggle", "layout", "plan", "app", "sa")}
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            with streamlit_server(ctx, gpkg) as (base, _):
+                first_paint(browser, f"{base}/?plan={PLAN}")  # fill the server's caches
+                for i in range(ctx.repeats):
+                    ctx.say(f"item 4: browser interactions {i + 1}/{ctx.repeats}")
+                    for k, v in interactions(browser, base, standalone).items():
+                        acc[k] += v
+        except Exception as exc:  # report, keep the other items running
+            return [failed(ITEM, "map interactions (Chromium)", f"{type(exc).__name__}: {exc}")]
+        finally:
+            browser.close()
+    ratio = [a / s for a, s in zip(acc["app"], acc["sa"], strict=True) if s > 0]
+    return [
+        Row(
+            ITEM,
+            "layer toggle in the map, click to paint",
+            "ms",
+            acc["toggle"],
+            Target("<=", 150.0),
+            load=lo,
+            note="client-side, no Streamlit rerun",
+        ),
+        Row(
+            ITEM,
+            "layout switch in the map, click to paint",
+            "ms",
+            acc["layout"],
+            Target("<=", 150.0),
+            load=lo,
+            note="client-side, no Streamlit rerun",
+        ),
+        Row(
+            ITEM,
+            f"plan switch {PLAN} ⇄ {SWITCH_TO}, option click to new map painted",
+            "s",
+            acc["plan"],
+            Target("<=", 1.0),
+            load=lo,
+        ),
+        Row(
+            ITEM, f"first paint, app (warm server, fresh browser), {PLAN}", "s", acc["app"], load=lo
+        ),
+        Row(ITEM, f"first paint, standalone web map (file://), {PLAN}", "s", acc["sa"], load=lo),
+        Row(
+            ITEM,
+            "first paint ratio, app / standalone (same run)",
+            "x",
+            ratio,
+            Target("<=", 2.0),
+            load=lo,
+        ),
+    ]
 
 
 def browser_rows(ctx: Context) -> list[Row]:
@@ -171,29 +335,37 @@ def browser_rows(ctx: Context) -> list[Row]:
         finally:
             browser.close()
     note = f"blocked remote hosts: {', '.join(sorted(hosts))}" if hosts else "no remote requests"
-    return [
-        Row(ITEM, "streamlit server start until healthy", "s", starts, load=lo),
-        Row(
-            ITEM,
-            f"first map paint, first visit after start, {PLAN} (Chromium)",
-            "s",
-            first,
-            Target("<=", 3.0),
-            load=lo,
-            note=note,
-        ),
-        Row(
-            ITEM,
-            f"first map paint, warm server, fresh browser, {PLAN}",
-            "s",
-            warm,
-            Target("<=", 3.0),
-            load=lo,
-            note=note,
-        ),
-    ] + [
-        Row(ITEM, f"  {visit} visit: {name} seen", "s", values, load=lo)
-        for visit, by_name in steps.items()
-        for name, values in by_name.items()
-        if values
-    ]
+    try:
+        more = interaction_rows(ctx)
+    except NotAvailable as exc:
+        more = [failed(ITEM, "map interactions (Chromium)", str(exc))]
+    return (
+        more
+        + [
+            Row(ITEM, "streamlit server start until healthy", "s", starts, load=lo),
+            Row(
+                ITEM,
+                f"first map paint, first visit after start, {PLAN} (Chromium)",
+                "s",
+                first,
+                Target("<=", 3.0),
+                load=lo,
+                note=note,
+            ),
+            Row(
+                ITEM,
+                f"first map paint, warm server, fresh browser, {PLAN}",
+                "s",
+                warm,
+                Target("<=", 3.0),
+                load=lo,
+                note=note,
+            ),
+        ]
+        + [
+            Row(ITEM, f"  {visit} visit: {name} seen", "s", values, load=lo)
+            for visit, by_name in steps.items()
+            for name, values in by_name.items()
+            if values
+        ]
+    )

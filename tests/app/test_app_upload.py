@@ -25,7 +25,7 @@ def test_upload_pasted_text(monkeypatch):
     assert set(metrics) >= {"已落图要素", "指标", "未定位", "用时（秒）"}
     assert float(metrics["用时（秒）"]) < 30
     feats = at.dataframe[0].value
-    assert "凌海市" in set(feats["name"])  # the jurisdiction found from the text
+    assert "凌海市" in set(feats["名称"])  # the jurisdiction found from the text
     unresolved = "\n".join(h.proto.body for h in at.get("html"))
     assert "两翼" in unresolved  # named by the slogan, never defined: listed, not drawn
 

@@ -160,8 +160,6 @@ def test_real_build_deck(tmp_path):
 @pytest.fixture(scope="module")
 def monitored():
     gpkg = real_atlas()
-    if gpkg is None:
-        pytest.skip("atlas.build is not available yet")
     mon = deck.monitor_of("jinzhou-2021", gpkg.parent)
     return deck.build_deck(rf.META, rf.frames(), rf.indicators(), dpi=50, monitor=mon)
 
@@ -193,3 +191,36 @@ def test_monitor_slide_table_colours_and_quotes(monitored):
 
 def test_no_monitor_slide_without_an_atlas(tmp_path):
     assert deck.monitor_of("jinzhou-2021", tmp_path) is None
+
+
+def test_layout_with_nothing_placed_gets_a_text_slide():
+    import geopandas as gpd
+
+    frames = rf.frames()
+    lay = frames["layout"]
+    ghost = lay.iloc[:2].copy()
+    ghost["layout"] = "三区联动"
+    ghost["component"] = ["一区", "二区"]
+    ghost["name"] = [None, "北区"]
+    ghost["precision"] = "unresolved"
+    ghost["note"] = [
+        "no anchor place could be located; not in the gazetteer: 北区",
+        "named by the slogan but never defined",
+    ]
+    ghost["source_quote"] = "> **三区联动**：北区、南区协同发展"
+    ghost = ghost.set_geometry(gpd.GeoSeries([None, None], index=ghost.index, crs=lay.crs))
+    frames["layout"] = gpd.GeoDataFrame(
+        __import__("pandas").concat([lay, ghost]), geometry="geometry", crs=lay.crs
+    )
+    prs = deck.build_deck(rf.META, frames, rf.indicators(), dpi=40)
+    slides = [s for s in prs.slides if "空间布局：三区联动" in _texts(s)]
+    assert len(slides) == 1
+    s = slides[0]
+    assert not any(sh.shape_type == 13 for sh in s.shapes)  # no picture: no empty map
+    text = _texts(s)
+    assert "均无法在图上定位" in text
+    assert "找不到可定位的锚点地名；地名库中没有：北区" in text
+    assert "布局口号提及但原文未界定" in text and "（原文未界定）" in text
+    assert "None" not in text and "nan" not in text
+    notes = s.notes_slide.notes_text_frame.text
+    assert "三区联动：北区、南区协同发展" in notes and "**" not in notes and ">" not in notes

@@ -79,8 +79,10 @@ def test_layer_tree_groups_layouts_by_slogan(frames):
 
 
 def test_visible_subset_only(frames):
+    # every group is in the page (toggled in the browser); only "port" is shown at first
     html = webmap.build_map(frames, visible=["port"]).get_root().render()
-    assert "锦州港" in html and "锦州中心城区" not in html
+    assert '"visible": ["port"]' in html
+    assert "锦州港" in html and "锦州中心城区" in html
 
 
 def test_plan_text_is_escaped_everywhere(page, frames):
@@ -254,3 +256,17 @@ def test_map_opens_on_the_jurisdiction_not_on_far_axes():
     html = webmap.build_map(frames, home=webmap.home_bounds(frames)).get_root().render()
     assert re.search(r"fitBounds\(\s*\[\[40\.7, 120\.6\], \[42\.1, 122\.0\]\]", html)
     assert webmap.home_bounds({"layout": axis}) is None
+
+
+def test_place_names_sit_at_the_seat_not_the_polygon_centre():
+    from atlas.render.web.basemap import offline_layers
+
+    labels = {t: (lat, lon) for lay in offline_layers() for lat, lon, t in lay.labels}
+    lat, lon = labels["锦州市"]
+    assert abs(lat - 41.0936) < 0.001 and abs(lon - 121.1212) < 0.001  # china_units.csv seat
+    # the polygon's own interior point is tens of kilometres away
+    from atlas.places import geodata
+
+    cities = geodata.cities()
+    p = cities[cities["name"] == "锦州市"].geometry.iloc[0].representative_point()
+    assert abs(p.y - lat) + abs(p.x - lon) > 0.1

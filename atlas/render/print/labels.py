@@ -3,8 +3,9 @@
 Labels are placed in priority order. Each label tries candidate positions around its anchor
 (centre first for areas; right, left, above, below and the diagonals for points, at growing
 distances); the first candidate whose box lies inside the map and overlaps neither an already
-placed label nor an obstacle (icons) wins. A label with no free candidate is dropped and
-reported, never drawn on top of another one.
+placed label nor an obstacle (icons) wins. When only a far candidate is free, the label is
+drawn there with a leader line back to its anchor. A label with no free candidate is dropped
+and reported, never drawn on top of another one.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ class Placement:
 
     placed: list[tuple[LabelRequest, Bbox]] = field(default_factory=list)
     dropped: list[LabelRequest] = field(default_factory=list)
+    #: labels moved away from their anchor, drawn with a leader line: (request, box)
+    leaders: list[tuple[LabelRequest, Bbox]] = field(default_factory=list)
 
 
 def _overlaps(box: Bbox, taken: np.ndarray) -> bool:
@@ -98,7 +101,33 @@ def _candidates(req: LabelRequest, w: float, h: float, gap: float) -> list[tuple
     for ring in (1.0, 1.8, 2.8):
         for dx, dy in _POINT_OFFSETS:
             out.append((dx * (w / 2 + gap * ring), dy * (h / 2 + gap * ring)))
+    for ring in LEADER_RINGS:  # further away: drawn with a leader line back to the anchor
+        for dx, dy in _POINT_OFFSETS:
+            out.append((dx * (w / 2 + gap * ring), dy * (h / 2 + gap * ring)))
     return out
+
+
+#: distances (in gaps) of the far candidates, which get a leader line
+LEADER_RINGS = (5.0, 8.0)
+
+
+def _needs_leader(req: LabelRequest, box: Bbox, ax_: float, ay_: float, gap: float) -> bool:
+    """True when the label box sits so far from its anchor that a reader could not tell
+    which feature it names (further than 3 gaps from the anchor)."""
+    dx = max(box.x0 - ax_, 0.0, ax_ - box.x1)
+    dy = max(box.y0 - ay_, 0.0, ay_ - box.y1)
+    return (dx * dx + dy * dy) ** 0.5 > 3.0 * gap
+
+
+def _leader(ax: Axes, req: LabelRequest, box: Bbox, ax_: float, ay_: float, to_data) -> None:
+    """A thin line from the anchor to the nearest point of the label box, with a dot."""
+    nx = min(max(ax_, box.x0), box.x1)
+    ny = min(max(ay_, box.y0), box.y1)
+    (x0, y0), (x1, y1) = to_data((ax_, ay_)), to_data((nx, ny))
+    ax.plot(
+        [x0, x1], [y0, y1], color=req.color, lw=0.6, alpha=0.85, zorder=199, solid_capstyle="round"
+    )
+    ax.plot([x0], [y0], marker="o", ms=1.8, color=req.color, zorder=199)
 
 
 def place_labels(
@@ -159,6 +188,9 @@ def place_labels(
             result.dropped.append(req)
             continue
         taken = np.vstack([taken, [chosen.x0, chosen.y0, chosen.x1, chosen.y1]])
+        if _needs_leader(req, chosen, ax_, ay_, gap):
+            _leader(ax, req, chosen, ax_, ay_, to_data)
+            result.leaders.append((req, chosen))
         dx_, dy_ = to_data(((chosen.x0 + chosen.x1) / 2, (chosen.y0 + chosen.y1) / 2))
         ax.text(
             dx_,

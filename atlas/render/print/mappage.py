@@ -14,6 +14,7 @@ from shapely.ops import unary_union
 
 from atlas.errors import InputError
 from atlas.render import mapdata
+from atlas.render.anchors import label_point, seat_points
 from atlas.render.print import labels as lab
 from atlas.render.print import symbols
 from atlas.render.print.backdrop import clip, draw_basemap, fit_extent, local_crs
@@ -44,6 +45,7 @@ class RenderInfo:
     schematic: bool = False
     labels_placed: list[str] = field(default_factory=list)
     labels_dropped: list[str] = field(default_factory=list)
+    labels_with_leaders: list[str] = field(default_factory=list)
     label_boxes: list = field(default_factory=list)
     n_features: int = 0
 
@@ -142,12 +144,8 @@ def render_map(
     furniture = [*draw_scale_bar(ax, view), draw_north_arrow(ax, view)]
     obstacles = [data_box_to_display(ax, r) for r in furniture]
     obstacles += lab.icon_boxes(ax, icon_pts, symbols.icon_size_pt())
-    placement = lab.place_labels(ax, requests, obstacles=obstacles)
-    info.labels_placed = [r.text for r, _ in placement.placed]
-    info.labels_dropped = [r.text for r in placement.dropped]
-    info.label_boxes = [b for _, b in placement.placed]
-    if info.schematic:
-        ax.text(
+    if info.schematic:  # drawn before the labels: its box is an obstacle too
+        tag = ax.text(
             0.985,
             0.015,
             "示意图",
@@ -159,7 +157,12 @@ def render_map(
             zorder=400,
             bbox={"boxstyle": "square,pad=0.3", "fc": "white", "ec": "#991b1b", "lw": 0.8},
         )
-
+        obstacles.append(tag.get_window_extent(fig.canvas.get_renderer()).expanded(1.05, 1.2))
+    placement = lab.place_labels(ax, requests, obstacles=obstacles)
+    info.labels_placed = [r.text for r, _ in placement.placed]
+    info.labels_dropped = [r.text for r in placement.dropped]
+    info.labels_with_leaders = [r.text for r, _ in placement.leaders]
+    info.label_boxes = [b for _, b in placement.placed]
     draw_inset(fig, base, focus, view_ll, lift_box(INSET_BOX, lift))
     info.legend = _legend(fig, base, pairs, info.schematic, lift_box(LEGEND_BOX, lift, grow=True))
     _titles(fig, title, subtitle, meta)
@@ -179,12 +182,12 @@ def _label_anchor(geom, pts: list[tuple[float, float]], view_poly) -> tuple[floa
         geom = inside
     if pts:
         return pts[0][0], pts[0][1], "point"
-    if geom.geom_type in ("LineString", "MultiLineString"):
-        part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.length)
-        p = part.interpolate(0.5, normalized=True)
-        return p.x, p.y, "point"
-    p = geom.representative_point()
-    return p.x, p.y, "area"
+    pt = label_point(geom)  # the same label point as the web map (atlas.render.anchors)
+    if pt is None:
+        p = geom.representative_point()
+        pt = (p.x, p.y)
+    kind = "point" if geom.geom_type in ("LineString", "MultiLineString") else "area"
+    return pt[0], pt[1], kind
 
 
 def _draw_features(ax, shown, crs, unit: float, view_poly, info: RenderInfo):
@@ -221,9 +224,18 @@ def _county_label_requests(base, view_ll, crs, view_poly) -> list[lab.LabelReque
     counties = base.get("counties")
     if counties is None or not len(counties):
         return []
+    from shapely.geometry import Point
+
+    seats = seat_points()  # names at the seat of government (the urban centre)
     out = []
-    for _, c in clip(counties, view_ll).to_crs(crs).iterrows():
-        p = c.geometry.representative_point()
+    clipped = clip(counties, view_ll)
+    seat_ll = [seats.get(str(a)) for a in clipped.get("adcode", [None] * len(clipped))]
+    seat_m = gpd.GeoSeries(
+        [Point(s) if s else None for s in seat_ll], index=clipped.index, crs=4326
+    ).to_crs(crs)
+    for idx, c in clipped.to_crs(crs).iterrows():
+        seat = seat_m.get(idx)
+        p = seat if seat is not None and not seat.is_empty else c.geometry.representative_point()
         if view_poly.contains(p):
             out.append(
                 lab.LabelRequest(

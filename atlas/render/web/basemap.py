@@ -18,6 +18,7 @@ import geopandas as gpd
 import shapely
 
 from atlas.errors import AtlasError
+from atlas.render.anchors import seat_points
 from atlas.render.style import basemap_colors
 
 log = logging.getLogger(__name__)
@@ -147,10 +148,13 @@ def offline_layers(gcj: bool = False) -> tuple[BaseLayer, ...]:
 
 
 def _labels(gdf: gpd.GeoDataFrame, transform: Callable | None) -> list[tuple[float, float, str]]:
-    """(lat, lon, name) label points of a layer's features (representative points)."""
+    """(lat, lon, name) label points of a layer's units: the seat of government from
+    ``china_units.csv`` by adcode, else a representative point of the polygon."""
+    seats = seat_points()
     labels = []
     for _, row in gdf.iterrows():
-        pt = row.geometry.representative_point()
+        seat = seats.get(str(row.get("adcode", "")))
+        pt = shapely.Point(seat) if seat else row.geometry.representative_point()
         if transform is not None:
             pt = transform(pt)
         labels.append((round(pt.y, 4), round(pt.x, 4), str(row["name"])))

@@ -8,6 +8,8 @@ on every render (slow, and a quote containing ``{{ … }}`` would be evaluated).
 from __future__ import annotations
 
 import json
+from functools import lru_cache
+from pathlib import Path
 from typing import ClassVar
 
 from branca.element import Element, MacroElement
@@ -196,6 +198,96 @@ class ZoomClass(MacroElement):
         self._name = "ZoomClass"
 
 
+_JS = Path(__file__).with_name("atlasmap.js")
+
+
+@lru_cache(maxsize=1)
+def atlasmap_js() -> str:
+    """The browser side of the atlas map (``atlasmap.js``): client-side layer toggles, label
+    collision handling, the legend of the classes on screen, URL sync."""
+    return _JS.read_text(encoding="utf-8")
+
+
+class AtlasLayers(_RawScript, MacroElement):
+    """Every layer group of a plan in the page, toggled in the browser (``atlasmap.js``).
+
+    ``data`` is the JSON-ready dict of :func:`atlasMap` (groups with their GeoJSON text,
+    visible and default keys, legend classes, place labels); each group's ``data`` is a
+    placeholder ``@@<n>@@`` replaced by its already-encoded GeoJSON text (escaped for
+    ``<script>``). Group keys and labels are raw text; ``atlasmap.js`` escapes them.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.js }}
+        var {{ this.get_name() }} = window.atlasMap({{ this._parent.get_name() }}, {{ this.data }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict, payloads: dict[str, str]) -> None:
+        super().__init__()
+        self._name = "AtlasLayers"
+        self.js = atlasmap_js()
+        text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+        # splice each group's GeoJSON text in place of its placeholder (no re-encoding)
+        for key, payload in payloads.items():
+            text = text.replace(json.dumps(f"@@{key}@@", ensure_ascii=False), payload, 1)
+        self.data = text
+
+
+class BasemapFallback(_RawScript, MacroElement):
+    """Online tiles with a way back: when the browser is offline or the tiles fail to load,
+    remove them, draw the offline vector basemap instead and say so on the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map, tiles) {
+            var done = false, loads = 0, errors = 0;
+            var off = [
+            {% for d, s in this.layers %}
+                L.geoJSON({{ d }}, {style: {{ s }}, interactive: false}),
+            {% endfor %}
+            ];
+            function fallback() {
+                if (done) { return; }
+                done = true;
+                map.removeLayer(tiles);
+                off.forEach(function (l) { l.addTo(map); l.bringToBack(); });
+                map.getContainer().classList.add("atlas-offline");
+                var n = L.control({position: "topleft"});
+                n.onAdd = function () {
+                    var d = L.DomUtil.create("div", "atlas-notice leaflet-bar");
+                    d.innerHTML = {{ this.notice }};
+                    return d;
+                };
+                n.addTo(map);
+                map.atlasOffline = true;
+                if (window.atlasMarkOffline) { window.atlasMarkOffline(); }
+            }
+            tiles.on("tileload", function () { loads += 1; });
+            tiles.on("tileerror", function () {
+                errors += 1;
+                if (loads === 0 || errors >= 4) { fallback(); }
+            });
+            window.addEventListener("offline", fallback);
+            if (navigator.onLine === false) { fallback(); }
+        })({{ this._parent.get_name() }}, {{ this.tiles }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, tiles_name: str, layers, label: str) -> None:
+        super().__init__()
+        self._name = "BasemapFallback"
+        self.tiles = tiles_name
+        self.layers = [(lay.text, json.dumps(lay.style)) for lay in layers]
+        notice = f"在线底图“{esc(label)}”需联网，当前无法加载：已改用离线矢量底图。"
+        self.notice = json.dumps(notice, ensure_ascii=False)
+
+
 class CityLabels(_RawScript, MacroElement):
     """Plain text labels (city names) as non-interactive divIcons."""
 
@@ -230,10 +322,33 @@ CSS = """
 .atlas-label { color: #374151; font-size: 12px; font-weight: 600; text-align: center;
   text-shadow: 0 0 3px #fff, 0 0 3px #fff; white-space: nowrap;
   font-family: "Noto Sans CJK SC", sans-serif; }
-.atlas-legend { background: rgba(255,255,255,.93); padding: 6px 8px; font-size: 12px;
-  line-height: 18px; max-height: 360px; overflow-y: auto; color: #1f2937;
+.atlas-legend { background: rgba(255,255,255,.94); padding: 5px 8px; font-size: 12px;
+  line-height: 18px; color: #1f2937; max-width: 230px; overflow: hidden;
+  display: flex; flex-direction: column; font-family: "Noto Sans CJK SC", sans-serif; }
+.atlas-lg-head { display: flex; justify-content: space-between; align-items: center; gap: 8px; }
+.atlas-lg-head a { text-decoration: none; color: #374151; font-size: 13px; padding: 0 2px; }
+.atlas-lg-body { overflow-y: auto; flex: 1 1 auto; min-height: 0; }
+.atlas-lg-prec { border-top: 1px solid #e5e7eb; margin-top: 3px; padding-top: 2px;
+  display: grid; grid-template-columns: 1fr 1fr; column-gap: 6px; flex: 0 0 auto; }
+.atlas-lg-prec h4 { grid-column: 1 / -1; margin: 0; }
+.atlas-lg-prec div { white-space: nowrap; }
+.atlas-lg-empty { color: #6b7280; }
+.atlas-collapsed .atlas-lg-body, .atlas-collapsed .atlas-ly-body { display: none; }
+.atlas-layers { background: rgba(255,255,255,.95); padding: 5px 8px; font-size: 12px;
+  line-height: 19px; color: #1f2937; max-width: 250px; overflow-y: auto;
   font-family: "Noto Sans CJK SC", sans-serif; }
-.atlas-legend h4 { margin: 4px 0 2px; font-size: 12px; }
+.atlas-layers label { display: block; white-space: nowrap; cursor: pointer; }
+.atlas-ly-sec { color: #6b7280; margin-top: 3px; }
+.atlas-notice { background: #fff7ed; color: #9a3412; padding: 6px 8px; font-size: 12.5px;
+  max-width: 260px; border: 1px solid #fdba74 !important;
+  font-family: "Noto Sans CJK SC", sans-serif; }
+.atlas-lbl { background: none; border: none; width: 0 !important; height: 0 !important; }
+.atlas-lbl span { position: absolute; left: 0; top: 0; white-space: nowrap;
+  font-family: "Noto Sans CJK SC", sans-serif; }
+.atlas-lbl .atlas-flabel { background: rgba(255,255,255,.78); padding: 0 3px;
+  font-size: 11.5px; font-weight: 600; color: #111827; border-radius: 2px; }
+.atlas-lbl .atlas-place { color: #374151; font-size: 12px; font-weight: 600;
+  text-shadow: 0 0 3px #fff, 0 0 3px #fff; }
 .atlas-legend .sw { display: inline-block; width: 22px; height: 12px; margin-right: 6px;
   vertical-align: middle; }
 .atlas-pop { font-size: 12.5px; line-height: 1.5; font-family: "Noto Sans CJK SC", sans-serif; }
@@ -245,6 +360,5 @@ CSS = """
   box-shadow: none; padding: 0 3px; font-size: 11.5px; font-weight: 600; color: #111827;
   font-family: "Noto Sans CJK SC", sans-serif; }
 .leaflet-tooltip.atlas-flabel:before { display: none; }
-.atlas-zoom-low .leaflet-tooltip.atlas-flabel { display: none; }
 </style>
 """

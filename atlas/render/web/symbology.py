@@ -20,13 +20,16 @@ import pandas as pd
 import shapely
 
 from atlas.appstate import PAGE_PATHS
+from atlas.render.anchors import label_point
 from atlas.render.style import (
     ICON_GLYPHS,
     LAYER_LABELS,
     ROLE_LABELS,
     Style,
+    clean_quote,
     legend_entries,
     load_spec,
+    reason_zh,
     style_for,
 )
 from atlas.render.web.geojson import DECIMALS, esc, geo_mapping
@@ -166,13 +169,17 @@ def popup_html(row: pd.Series, link_base: str = "/") -> str:
     parts.append(f"<div>精度：{esc(precision_label(prec))}（{esc(prec)}）{esc(conf_txt)}</div>")
     if anchors:
         parts.append(f"<div>锚点：{esc(anchors)}</div>")
+    note = reason_zh(row.get("note"))
+    if note:
+        parts.append(f"<div>说明：{esc(note)}</div>")
     line = row.get("source_line")
     plan = str(row.get("plan_id", ""))
     line_txt = ""
     if line is not None and not pd.isna(line):
         line_txt = f"第 {int(line)} 行"
     parts.append(f"<div>来源：{esc(plan)} {esc(line_txt)}</div>")
-    parts.append(f'<blockquote class="atlas-quote">{esc(row.get("source_quote"))}</blockquote>')
+    quote = clean_quote(row.get("source_quote"))
+    parts.append(f'<blockquote class="atlas-quote">{esc(quote)}</blockquote>')
     if line_txt:
         q = urlencode({"plan": plan, "line": int(line), "feature": str(row.get("id", ""))})
         href = f"{link_base.rstrip('/')}/{PAGE_PATHS['reader']}?{q}"
@@ -275,8 +282,17 @@ def group_payload(
             if geom.geom_type == "MultiPoint":
                 geom = geom.geoms[0]
             props["_i"] = _icon_html(st, prec)
-        if layer == "layout":
-            props["_l"] = esc(_short(str(row.get("name", ""))))
+        name = str(row.get("name", "") or "").strip()
+        if name and name.lower() not in ("none", "nan") and layer != "admin":
+            pt = label_point(geom)
+            if pt is not None:
+                if tf is not None:
+                    pt = tuple(tf(shapely.Point(pt)).coords[0])
+                props["_l"] = esc(_short(name))
+                props["_a"] = [round(pt[1], DECIMALS), round(pt[0], DECIMALS)]
+                props["_r"] = (100 if layer == "layout" else 0) + st.z
+                props["_k"] = "p" if geom.geom_type == "Point" else "a"
+        props["_c"] = esc(st.label)
         feats.append({"type": "Feature", "geometry": geo_mapping(geom, tf), "properties": props})
         if st.symbol == "halo" and geom.geom_type.endswith("Polygon"):
             halo = {
@@ -310,7 +326,7 @@ def group_payload(
                         "type": "Feature",
                         "geometry": geo_mapping(head, tf),
                         "properties": {
-                            **{k: v for k, v in props.items() if k != "_l"},
+                            **{k: v for k, v in props.items() if k not in ("_l", "_a", "_c")},
                             "_s": s,
                             "_arrow": 1,
                         },
@@ -345,6 +361,39 @@ def _swatch(st: Style) -> str:
         f'<span class="sw" style="background:{esc(st.fill)};opacity:.85;'
         f'border:1.5px {dash} {esc(st.color)};{extra}"></span>'
     )
+
+
+def precision_legend_html() -> str:
+    """The 精度 section of the legend (always shown, whatever the layers on screen)."""
+    parts = ["<h4>精度</h4>"]
+    prec = load_spec().get("precision", {})
+    for key in ("admin", "surveyed", "derived", "schematic"):
+        entry = prec.get(key, {})
+        dash = "dashed" if entry.get("dash") else "solid"
+        parts.append(
+            f'<div><span class="sw" style="height:0;border-top:2px {dash} #374151;'
+            f'margin-bottom:3px"></span>{esc(entry.get("label", key))}</div>'
+        )
+    return "".join(parts)
+
+
+def legend_classes(pairs: list[tuple[str, str]]) -> dict[str, list]:
+    """Legend class label (escaped, as in the features' ``_c``) → [entry HTML, z]."""
+    return {esc(st.label): [f"{_swatch(st)}{esc(st.label)}", st.z] for st in legend_entries(pairs)}
+
+
+def overlay_legend_html(choropleth: Choropleth | None) -> str:
+    """The legend section of an indicator overlay ("" without one)."""
+    if choropleth is None or not choropleth.classes:
+        return ""
+    parts = [f"<h4>{esc(choropleth.title)}</h4>"]
+    for color, label in choropleth.classes:
+        parts.append(
+            f'<div><span class="sw" style="background:{esc(color)};opacity:.8"></span>'
+            f"{esc(label)}</div>"
+        )
+    parts.append(f'<div style="color:#6b7280">分级：{esc(choropleth.scheme)}</div>')
+    return "".join(parts)
 
 
 def legend_html(

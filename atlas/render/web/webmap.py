@@ -26,12 +26,11 @@ from atlas.render.web.geojson import DECIMALS, esc
 from atlas.render.web.ids import stable_ids
 from atlas.render.web.leaflet import (
     CSS,
-    CityLabels,
+    AtlasLayers,
+    BasemapFallback,
     FeatureLayer,
-    HtmlControl,
     OfflineMiniMap,
     StaticGeoJson,
-    ZoomClass,
 )
 from atlas.render.web.overlay import (
     MEASURE_COLUMNS,
@@ -49,9 +48,12 @@ from atlas.render.web.symbology import (
     group_label,
     group_payload,
     groups,
+    legend_classes,
     legend_html,
+    overlay_legend_html,
     popup_html,
     precision_label,
+    precision_legend_html,
     unresolved,
 )
 
@@ -75,6 +77,7 @@ __all__ = [
     "choropleth",
     "choropleth_payload",
     "decorate",
+    "default_layers",
     "drawable",
     "esc",
     "group_key",
@@ -91,9 +94,9 @@ __all__ = [
 
 BASEMAP_LABELS: dict[str, str] = {
     "offline": "离线矢量底图",
-    "osm": "OpenStreetMap",
-    "gaode": "高德地图（GCJ-02）",
-    "tianditu": "天地图",
+    "osm": "OpenStreetMap（需联网）",
+    "gaode": "高德地图（GCJ-02，需联网）",
+    "tianditu": "天地图（需联网）",
 }
 TILES: dict[str, dict[str, Any]] = {
     "osm": {
@@ -150,6 +153,20 @@ class Group:
     bounds: tuple[float, float, float, float]
     pairs: tuple[tuple[str, str], ...]  # distinct (layer, role) for the legend
     ids: tuple[str, ...]  # feature ids drawn
+
+    @property
+    def kind(self) -> str:
+        """``layout`` for a layout's elements, else ``layer``."""
+        return "layout" if self.key.startswith("layout") else "layer"
+
+
+def default_layers(prepared: dict[str, Group]) -> list[str]:
+    """What a map shows before anyone picks: one layout alone, the plan's overall structure
+    (the first layout, in text order, whose slogan names a 核 — 一核一带三轴三片区, 一核两翼 —
+    else the first layout); every group when the plan has no layout."""
+    layouts = [k for k, g in prepared.items() if g.kind == "layout"]
+    cores = [k for k in layouts if "核" in k.split(":", 1)[-1]]
+    return (cores or layouts)[:1] if layouts else list(prepared)
 
 
 def prepare(
@@ -208,17 +225,18 @@ def _union(boxes: list[tuple[float, float, float, float]]):
     return (arr[:, 0].min(), arr[:, 1].min(), arr[:, 2].max(), arr[:, 3].max())
 
 
-def _add_tiles(m: folium.Map, basemap: str, tianditu_key: str | None) -> None:
+def _add_tiles(m: folium.Map, basemap: str, tianditu_key: str | None) -> folium.TileLayer:
     spec = TILES[basemap]
     kw = {k: v for k, v in spec.items() if k in ("attr", "max_zoom", "subdomains")}
     url = spec["tiles"]
     if basemap == "tianditu":
         url += tianditu_key or ""
-    folium.TileLayer(url, name=BASEMAP_LABELS[basemap], **kw).add_to(m)
+    tiles = folium.TileLayer(url, name=BASEMAP_LABELS[basemap], **kw).add_to(m)
     if basemap == "tianditu" and "labels" in spec:
         folium.TileLayer(
             spec["labels"] + (tianditu_key or ""), name="天地图注记", overlay=True, **kw
         ).add_to(m)
+    return tiles
 
 
 #: smallest box the map is fitted to (degrees, ~30 km): one point alone means infinite zoom
@@ -253,8 +271,13 @@ def decorate(
     controls: bool = True,
     legend: bool = True,
     legend_open: bool = True,
+    defaults: list[str] | None = None,
 ) -> folium.Map:
-    """Add basemap, overlay, the layer groups ``keys``, legend and controls to a map.
+    """Add basemap, overlay, every layer group (``keys`` shown at first), legend and controls.
+
+    All groups of the plan go into the page; the in-map layer control (``atlasmap.js``) shows
+    and hides them in the browser, so a toggle or a layout switch needs no server round trip.
+    ``defaults`` are the groups a link without ``layers=`` shows (:func:`default_layers`).
 
     Used by :func:`build_map` and for each side of :func:`build_dual_map`.
     """
@@ -262,24 +285,45 @@ def decorate(
     if basemap == "offline":
         m.options["className"] = "atlas-offline"
     m.get_root().header.add_child(Element(CSS % {"off": OFF_LAND}), name="atlas_css")
+    places: list[tuple[float, float, str]] = []
     if basemap == "offline":
         base = offline_layers()
         for lay in base:
             StaticGeoJson(lay.text, lay.style, lay.name).add_to(m)
-        labels = [lab for lay in base for lab in lay.labels]
-        if labels:
-            CityLabels(labels).add_to(m)
+        places = [(lat, lon, esc(t)) for lay in base for lat, lon, t in lay.labels]
     else:
-        _add_tiles(m, basemap, tianditu_key)
+        tiles = _add_tiles(m, basemap, tianditu_key)
+        BasemapFallback(tiles.get_name(), offline_layers(gcj), BASEMAP_LABELS[basemap]).add_to(m)
     if overlay is not None:
         FeatureLayer(overlay_payload or choropleth_payload(overlay, gcj=gcj), "指标").add_to(m)
-    pairs: list[tuple[str, str]] = []
-    for key in sorted(keys, key=lambda k: 0 if k.startswith("layout") else 1):
-        FeatureLayer(prepared[key].payload, prepared[key].label).add_to(m)
-        pairs.extend(prepared[key].pairs)
-    ZoomClass().add_to(m)
-    if legend:
-        HtmlControl(legend_html(sorted(set(pairs)), overlay, open_=legend_open)).add_to(m)
+    order = sorted(prepared, key=lambda k: 0 if k.startswith("layout") else 1)
+    pairs = sorted({p for g in prepared.values() for p in g.pairs})
+    shown = set(keys)
+    data = {
+        "groups": [
+            {
+                "key": k,
+                "label": prepared[k].label.replace("空间布局 · ", ""),
+                "kind": prepared[k].kind,
+                "n": len(prepared[k].ids),
+                "data": f"@@{i}@@",
+            }
+            for i, k in enumerate(order)
+        ],
+        "visible": [k for k in order if k in shown],
+        "defaults": [k for k in (defaults if defaults is not None else order)],
+        "legend": {
+            "classes": legend_classes(pairs),
+            "precision": precision_legend_html(),
+            "overlay": overlay_legend_html(overlay),
+            "collapsed": not legend_open,
+        }
+        if legend
+        else None,
+        "places": places,
+        "controls": controls,
+    }
+    AtlasLayers(data, {str(i): prepared[k].payload for i, k in enumerate(order)}).add_to(m)
     if controls:
         folium.plugins.Fullscreen(title="全屏", title_cancel="退出全屏", position="topleft").add_to(
             m
@@ -376,7 +420,8 @@ def build_map(
     center, zoom : optional
         Initial view (lat, lon) and zoom; default: fit the features.
     visible : sequence of str, optional
-        Layer-group keys to draw (:func:`group_key`); None draws every group.
+        Layer-group keys shown at first (:func:`group_key`); None shows
+        :func:`default_layers` (the first layout). Every group is in the page either way.
     prepared : dict of str to Group, optional
         :func:`prepare` of ``frames`` for this datum (the app caches it per plan); computed
         here when not given.
@@ -448,7 +493,8 @@ def _build_map(
     gcj = basemap == "gaode"
     if prepared is None:
         prepared = prepare(frames or {}, gcj=gcj, link_base=link_base)
-    keys = list(prepared) if visible is None else [k for k in prepared if k in set(visible)]
+    defaults = default_layers(prepared)
+    keys = defaults if visible is None else [k for k in prepared if k in set(visible)]
     bounds = (
         home
         or _union([prepared[k].bounds for k in keys])
@@ -485,6 +531,7 @@ def _build_map(
         tianditu_key=tianditu_key,
         controls=controls,
         legend=legend,
+        defaults=defaults,
     )
     if fit and bounds is not None:
         m.fit_bounds(_fit_box(bounds, gcj), padding=(10, 10))
