@@ -50,7 +50,9 @@ log = logging.getLogger(__name__)
 #: how many paragraphs after a mention may still hold its definitions
 WINDOW = 2
 #: 是指/即/指/为 ... after a component name; ``分为`` opens a sub-division (一主两次)
-_MARKER_RE = re.compile(r"^[”\"]?\s*(?::\s*(?:是指|即|指|分为|包括)?|是指|即|指|分为|包括|是|为)")
+_MARKER_RE = re.compile(
+    r"^[”\"]?\s*(?::\s*(?:是指|即|指|分为|包括)?|,\s*(?:是指|即|指)|是指|即|指|分为|包括|是|为)"
+)
 _SUBJECT_RE = re.compile(rf"(?:{PART_PLAIN})(?:[、,]?(?:{PART_PLAIN}))*")
 _COMPASS = "东南西北中"
 _SUB_RE = re.compile(r"([一二两三四五六七八九十])([主次副])(?:分别)?(?:为|是|指)")
