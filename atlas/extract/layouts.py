@@ -49,6 +49,8 @@ log = logging.getLogger(__name__)
 
 #: how many paragraphs after a mention may still hold its definitions
 WINDOW = 2
+#: … and on to the end of the mention's section, up to this many paragraphs
+SECTION_WINDOW = 12
 #: 是指/即/指/为 ... after a component name; ``分为`` opens a sub-division (一主两次)
 _MARKER_RE = re.compile(
     r"^[”\"]?\s*(?::\s*(?:是指|即|指|分为|包括)?|,\s*(?:是指|即|指)|是指|即|指|分为|包括|是|为)"
@@ -171,11 +173,18 @@ def _items_from_subject(
 
 
 def _window(ps: Sequence[Passage], idx: int, other_keys: set) -> list[Passage]:
+    """The mention's paragraph and the ones after it that may hold its definitions: at least
+    ``WINDOW`` paragraphs, and on to the end of its section (sub-headings included), at most
+    ``SECTION_WINDOW``; another structure's mention ends it."""
     out = [ps[idx]]
-    for j in range(idx + 1, min(idx + 1 + WINDOW, len(ps))):
-        if any(s.key in other_keys for s in find_slogans(ps[j].text)):
+    depth = len(ps[idx].heading_path) if not ps[idx].heading else ps[idx].level + 1
+    for j in range(idx + 1, min(idx + 1 + SECTION_WINDOW, len(ps))):
+        q = ps[j]
+        if any(s.key in other_keys for s in find_slogans(q.text)):
             break
-        out.append(ps[j])
+        if j > idx + WINDOW and (q.heading and q.level < depth or not depth):
+            break
+        out.append(q)
     return out
 
 
