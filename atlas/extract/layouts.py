@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from atlas.extract import layout_forms as forms
 from atlas.extract.anchors import find_anchors
 from atlas.extract.members import (
     area_km2,
@@ -105,8 +106,10 @@ def _subjects(text: str, slogan: Slogan) -> list[_Subject]:
                 out.append(_Subject(m.start(), m.end() + mk.end(), slogan.parts))
     units = {p.unit for p in slogan.parts if p.count != 1}
     for unit in units:
-        pat = rf"[“\"]?([{_COMPASS}]){unit}[”\"]?([\u4e00-\u9fff]{{2,15}}?)?,?(?:即|是指|指|为)"
+        pat = rf"[“\"]?([{_COMPASS}]){unit}[”\"]?([^\W和及与、]{{2,15}}?)?,?(?:即|是指|指|为)"
         for m in re.finditer(pat, text):
+            if m.start() and text[m.start() - 1] in "以和及与、":
+                continue  # 以北翼A和南翼B为两翼: members of a list, not a definition
             named = m.group(1) + unit
             out.append(_Subject(m.start(), m.end(), (), named=named, appos=m.group(2) or ""))
     out.sort(key=lambda s: s.start)
@@ -182,14 +185,18 @@ def _window(ps: Sequence[Passage], idx: int, other_keys: set) -> list[Passage]:
         q = ps[j]
         if any(s.key in other_keys for s in find_slogans(q.text)):
             break
-        if j > idx + WINDOW and (q.heading and q.level < depth or not depth):
+        if j > idx + WINDOW and ((q.heading and q.level < depth) or not depth):
             break
         out.append(q)
     return out
 
 
 def _resolve(
-    ps: Sequence[Passage], mentions: list[tuple[Passage, Slogan]], all_keys: set, plan: PlanInfo
+    ps: Sequence[Passage],
+    mentions: list[tuple[Passage, Slogan]],
+    all_keys: set,
+    plan: PlanInfo,
+    tables: Sequence = (),
 ) -> tuple[Layout, list[Unresolved]]:
     best_p, best = min(
         mentions,
@@ -216,6 +223,7 @@ def _resolve(
 
     # 1. definitions next to any mention
     seen: set[int] = set()
+    window: list[Passage] = []
     for p, _m in mentions:
         near = _window(ps, p.index, other)
         if p.heading and not is_toc(ps, p):
@@ -224,6 +232,7 @@ def _resolve(
             if q.index in seen:
                 continue
             seen.add(q.index)
+            window.append(q)
             subs = _subjects(q.text, slogan)
             for k, subj in enumerate(subs):
                 nxt = subs[k + 1].start if k + 1 < len(subs) else None
@@ -283,7 +292,60 @@ def _resolve(
             _from_following(p, m, comp_of, todo, add)
             todo = missing()
 
+    # 5. tables, 以A和B为两翼, 形成A、B及C三区, clauses led by the members' names
+    if not slogan.da:
+        _from_forms(window, tables, slogan, comp_of, missing, add)
+
     return _assemble(slogan, best_p, comp_of, found, plan)
+
+
+def _from_forms(
+    window: list[Passage],
+    tables: Sequence,
+    slogan: Slogan,
+    comp_of: dict[tuple[int, str], str],
+    missing: Callable[[], list[Part]],
+    add: Callable[[list[_Item]], None],
+) -> None:
+    """Components still empty after the definitions, from the less explicit forms."""
+    window = sorted(window, key=lambda q: q.index)
+    steps = (
+        lambda keys: forms.from_tables(tables, [x for x in slogan.parts if x.key in keys]),
+        lambda keys: forms.from_by_role(window, slogan.parts, keys),
+        lambda keys: forms.from_counted(window, slogan.parts, keys),
+        lambda keys: forms.from_leads(window, slogan.parts, keys),
+        lambda keys: forms.from_headed_lists(window, slogan.parts, keys),
+    )
+    for step in steps:
+        keys = {x.key for x in missing()}
+        if not keys:
+            return
+        for f in step(keys):
+            comp = comp_of[f.part.key]
+            items = [
+                _Item(
+                    comp,
+                    f.part.role,
+                    name,
+                    _enrich(f.definition, name, window),
+                    f.passage,
+                    f.start,
+                    f.end,
+                )
+                for name in f.names
+            ]
+            add(items)
+
+
+def _enrich(definition: str, name: str, window: Sequence[Passage]) -> str:
+    """The definition plus every clause of the window that opens with the member's name
+    (县城以太平街道、高升街道为主体…): what places it is made of."""
+    out = [definition]
+    for q in window:
+        for clause in re.split(r"(?<=[。;])", q.text):
+            if clause.strip().startswith(name) and clause not in definition:
+                out.append(clause)
+    return "".join(out)
 
 
 def _from_headings(
@@ -514,8 +576,9 @@ def extract_layouts(doc, plan: PlanInfo) -> tuple[tuple[Layout, ...], tuple[Unre
     layouts: list[Layout] = []
     unresolved: list[Unresolved] = []
     all_keys = set(groups)
+    tables = tuple(getattr(doc, "tables", ()) or ())
     for _key, mentions in groups.items():
-        layout, unres = _resolve(ps, mentions, all_keys, plan)
+        layout, unres = _resolve(ps, mentions, all_keys, plan, tables)
         layouts.append(layout)
         unresolved.extend(unres)
     layouts.extend(label_layouts(ps, plan, {lay.name for lay in layouts}))
