@@ -58,6 +58,8 @@ _MARKER_RE = re.compile(
 )
 _SUBJECT_RE = re.compile(rf"(?:{PART_PLAIN})(?:[、,]?(?:{PART_PLAIN}))*")
 _COMPASS = "东南西北中"
+#: a first clause that is an element's name by itself (一核,即阜新中心城区,以海州区为核心…)
+_PLACE_NOUN_RE = re.compile(r"[\u4e00-\u9fff]{2,12}(?:城区|县城|新城|主城|市区|城|新区|组团)")
 _SUB_RE = re.compile(r"([一二两三四五六七八九十])([主次副])(?:分别)?(?:为|是|指)")
 
 
@@ -165,7 +167,11 @@ def _items_from_subject(
         k += len(take)
         for member in take:
             first = member.split(",")[0]
-            single = part.count == 1 and first != member and unit_end(first, part.unit)
+            single = (
+                part.count == 1
+                and first != member
+                and (unit_end(first, part.unit) or bool(_PLACE_NOUN_RE.fullmatch(first)))
+            )
             name = clean_name(first if single else member)
             if name:
                 items.append(_Item(comp_of[part.key], part.role, name, member, p, subj.start, end))
@@ -175,12 +181,14 @@ def _items_from_subject(
 # --------------------------------------------------------------------------- resolution
 
 
-def _window(ps: Sequence[Passage], idx: int, other_keys: set) -> list[Passage]:
+def _window(ps: Sequence[Passage], idx: int, other_keys: set, up: int = 0) -> list[Passage]:
     """The mention's paragraph and the ones after it that may hold its definitions: at least
     ``WINDOW`` paragraphs, and on to the end of its section (sub-headings included), at most
-    ``SECTION_WINDOW``; another structure's mention ends it."""
+    ``SECTION_WINDOW``; another structure's mention ends it. ``up`` widens the section by that
+    many heading levels (第一节 总体布局 → its chapter, whose 第二节 做强双核 follows)."""
     out = [ps[idx]]
     depth = len(ps[idx].heading_path) if not ps[idx].heading else ps[idx].level + 1
+    depth = max(min(depth, 1), depth - up)
     for j in range(idx + 1, min(idx + 1 + SECTION_WINDOW, len(ps))):
         q = ps[j]
         if any(s.key in other_keys for s in find_slogans(q.text)):
@@ -294,7 +302,9 @@ def _resolve(
 
     # 5. tables, 以A和B为两翼, 形成A、B及C三区, clauses led by the members' names
     if not slogan.da:
-        _from_forms(window, tables, slogan, comp_of, missing, add)
+        wide = {q.index: q for p, _m in mentions for q in _window(ps, p.index, other, up=1)}
+        wide.update({q.index: q for q in window})
+        _from_forms(list(wide.values()), tables, slogan, comp_of, missing, add)
 
     return _assemble(slogan, best_p, comp_of, found, plan)
 
