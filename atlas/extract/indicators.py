@@ -190,7 +190,7 @@ def _column_roles(columns: tuple[str, ...]) -> list[_Col]:
             side = ""
             if re.search(r"目标|规划", c):
                 side = "target"
-            elif re.search(r"预计|完成|实际|现状|基期|基数|基年", c):
+            elif re.search(r"预计|完成|实际|实现|现状|基期|基数|基年", c):
                 side = "base"
             growth = bool(re.search(r"增长|增速|增幅", c.split("/")[-1]))
             roles.append(_Col("value", y, side, growth))
@@ -216,65 +216,112 @@ def _is_indicator_table(tbl: Table, roles: list[_Col]) -> bool:
     return has_name and has_value and ("指标" in tbl.caption or "指标" in "".join(tbl.columns))
 
 
+def _row_fields(roles: list[_Col], cells: tuple[str, ...]) -> tuple[dict, dict]:
+    """The text fields (name, unit …) and the value cells ``{(side, year, growth): cell}``."""
+    text = {"name": "", "unit": "", "attribute": "", "status": "", "category": ""}
+    values: dict[tuple[str, int | None, bool], str] = {}
+    for col, cell in zip(roles, cells, strict=False):
+        if col.role == "name":
+            text["name"] = _clean_name(cell)
+        elif col.role in ("unit", "category", "status"):
+            text[col.role] = cell
+        elif col.role == "attribute":
+            text["attribute"] = cell if cell in ("预期性", "约束性") else ""
+        elif col.role == "value":
+            values[(col.side, col.year, col.growth)] = cell
+    return text, values
+
+
+def _value_fields(values: dict, review_years: set, skip_review: bool) -> dict:
+    """base/target/growth fields of one row from its value cells (review years left out)."""
+    f: dict = {}
+    for (side, year, growth), cell in values.items():
+        if skip_review and side == "target" and year in review_years:
+            continue
+        value, qual, text = parse_value(cell)
+        if side == "base":
+            if growth:
+                f["base_growth"] = value
+            else:
+                f.update(base_year=year, base_value=value, base_text=text)
+        elif growth:
+            f.update(growth=value, growth_text=text)
+        else:
+            f.update(target_year=year, target_value=value, target_text=text, qualifier=qual)
+    return f
+
+
+def _review_fields(values: dict, year: int, later: bool) -> dict:
+    """A 十三五 review row: the goal for ``year`` as the target, the achieved as actual (and
+    the planned and achieved growth rates, when the table has them)."""
+
+    def cell(side: str, growth: bool) -> str:
+        for (sd, y, g), c in values.items():
+            if sd == side and g == growth and (y == year or (y is None and not later)):
+                return c
+        return ""
+
+    target, qual, target_text = parse_value(cell("target", False))
+    actual, _q, actual_text = parse_value(cell("base", False))
+    growth, _q, growth_text = parse_value(cell("target", True))
+    return dict(
+        target_year=year,
+        target_value=target,
+        target_text=target_text,
+        qualifier=qual,
+        growth=growth,
+        growth_text=growth_text,
+        base_growth=parse_value(cell("base", True))[0],
+        actual_year=year,
+        actual_value=actual,
+        base_text=actual_text,
+    )
+
+
 def table_indicators(doc: Document, tbl: Table) -> list[Indicator]:
-    """One :class:`Indicator` per data row of an indicator table ([] for other tables)."""
+    """One :class:`Indicator` per data row of an indicator table ([] for other tables).
+
+    A review table (a 2020 goal column next to the 2020 achieved column) gives ``kind=review``
+    rows: the goal in ``target_*``, the achieved figure in ``actual_*``. A table that also has
+    later targets (十三五 完成情况及十四五 目标) gives both a review row and a target row whose
+    base is the achieved figure.
+    """
     roles = _column_roles(tbl.columns)
     if not _is_indicator_table(tbl, roles):
         return []
-    base_years = [r.year for r in roles if r.role == "value" and r.side == "base" and r.year]
-    target_years = [r.year for r in roles if r.role == "value" and r.side == "target" and r.year]
-    review = bool(base_years and target_years and max(target_years) <= max(base_years))
+    values_ = [r for r in roles if r.role == "value" and r.year]
+    base_years = [r.year for r in values_ if r.side == "base"]
+    target_years = [r.year for r in values_ if r.side == "target"]
+    review_years = {y for y in target_years if y in base_years}
+    later = [y for y in target_years if y not in review_years]
     caption = re.sub(r"^专栏\s*[:：]?\s*", "", tbl.caption)
     out: list[Indicator] = []
     for row in tbl.rows:
-        f: dict = {}
-        name = unit = attribute = status = category = ""
-        for col, cell in zip(roles, row.cells, strict=False):
-            if col.role == "name":
-                name = _clean_name(cell)
-            elif col.role == "unit":
-                unit = cell
-            elif col.role == "category":
-                category = cell
-            elif col.role == "attribute":
-                attribute = cell if cell in ("预期性", "约束性") else ""
-            elif col.role == "status":
-                status = cell
-            elif col.role == "value":
-                value, qual, text = parse_value(cell)
-                if col.side == "base":
-                    if col.growth:
-                        f["base_growth"] = value
-                    else:
-                        f.update(base_year=col.year, base_value=value, base_text=text)
-                else:
-                    if col.growth:
-                        f.update(growth=value, growth_text=text)
-                    else:
-                        f.update(target_year=col.year, target_value=value, target_text=text)
-                        f["qualifier"] = qual
+        text, values = _row_fields(roles, row.cells)
+        name = text["name"]
         if not name:
             continue
-        if "target_year" not in f and target_years:
-            f["target_year"] = max(target_years)
+        common = dict(
+            plan_id=doc.plan.plan_id,
+            name=name,
+            key=canonical_key(name),
+            unit=normalize_unit(text["unit"], name),
+            source=row.source,
+            status=text["status"],
+            category=_clean_group(text["category"] or row.group),
+            table=caption,
+        )
+        if review_years:
+            fields = _review_fields(values, max(review_years), bool(later))
+            out.append(Indicator(**common, kind="review", **fields))
+        if review_years and not later:
+            continue
+        f = _value_fields(values, review_years, skip_review=True)
+        if "target_year" not in f and later:
+            f["target_year"] = max(later)
         if "base_year" not in f and base_years:
             f["base_year"] = max(base_years)
-        key = canonical_key(name)
-        out.append(
-            Indicator(
-                plan_id=doc.plan.plan_id,
-                name=name,
-                key=key,
-                unit=normalize_unit(unit, name),
-                source=row.source,
-                attribute=attribute,
-                status=status,
-                kind="actual" if review else "target",
-                category=_clean_group(category or row.group),
-                table=caption,
-                **f,
-            )
-        )
+        out.append(Indicator(**common, attribute=text["attribute"], kind="target", **f))
     return out
 
 
@@ -564,6 +611,8 @@ def _same(a: Indicator, b: Indicator) -> bool:
     if a.key != b.key or not a.key:
         return False
     if a.kind == "actual":  # an observed value: b's base (a table's 2020 column) or actual
+        if b.kind == "review":
+            return a.base_year == b.actual_year and a.base_value == b.actual_value
         return a.base_year == b.base_year and a.base_value == b.base_value
     return (
         b.kind == "target"

@@ -202,7 +202,9 @@ def read_cell_table(
     data = cells[len(header) :]
     if len(header) < 3 or not data:
         return None, start, -1
-    value_cols = [j for j, h in enumerate(header) if re.search(r"\d{4}年|目标|现状|基期", h)]
+    value_cols = [
+        j for j, h in enumerate(header) if re.search(r"\d{4}年|目标|现状|基期|增长|增速", h)
+    ]
     has_status = bool(re.search(r"属性|完成情况|类型", header[-1]))
     has_no = any(h == "序号" for h in header)
     # split the data cells into rows

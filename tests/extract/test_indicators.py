@@ -137,10 +137,11 @@ def test_jinzhou_spot_values():
     assert (fai.target_value, fai.qualifier, fai.growth) == (2440.0, "累计", 10.0)
     assert find(t14, "unemployment_rate").qualifier == "以内"
     assert find(t14, "pm25").unit == "微克/立方米"
-    # the review table: kind actual, plan target kept in target_*
-    f13 = find(t13, "forest_cover", kind="actual")
-    assert (f13.base_value, f13.base_growth, f13.target_value, f13.growth) == (21.0, 0.4, 21.0, 0.4)
-    assert find(t13, "energy_intensity", kind="actual").base_text == "待省反馈"
+    # the review table: kind review, plan target in target_*, the achieved figure in actual_*
+    f13 = find(t13, "forest_cover", kind="review")
+    assert (f13.actual_year, f13.actual_value, f13.base_value) == (2020, 21.0, None)
+    assert (f13.base_growth, f13.target_value, f13.growth) == (0.4, 21.0, 0.4)
+    assert find(t13, "energy_intensity", kind="review").base_text == "待省反馈"
     assert not any(i.attribute for i in inds)  # no 预期性/约束性 column in this plan
 
 
@@ -178,7 +179,7 @@ def test_zhanqian_tables():
     assert [i.attribute for i in t21].count("约束性") == 6
     tech = find(t21, "tech_transfer")
     assert (tech.base_value, tech.target_value, tech.qualifier) == (4.0, 20.0, "累计")
-    assert find(t11, "green_space_per_capita", kind="actual").unit == "平方米"
+    assert find(t11, "green_space_per_capita", kind="review").unit == "平方米"
     # a park's own targets stay recognisable by their section (not the district's)
     park = find(inds, "industrial_output", target_value=100.0)
     assert (park.category, park.source.line) == ("建设“南翼”营口市科技创新产业园", 569)
