@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, replace
 
 from atlas.extract.keys import canonical_key, find_names
+from atlas.extract.prose_targets import clause_targets
 from atlas.model import Indicator, SourceSpan
 from atlas.read.structure import Document, Sentence
 from atlas.read.tables import Table
@@ -139,7 +140,8 @@ def parse_value(cell: str) -> tuple[float | None, str, str]:
 
 
 def _clean_name(name: str) -> str:
-    return re.sub(r"^\s*\d{1,3}[.、]\s*", "", name).strip()
+    name = re.sub(r"^\s*\d{1,3}[.、]\s*", "", name)
+    return re.sub(r"^其中\s*[:：]\s*", "", name).strip()  # 其中:旅游业增加值
 
 
 def _clean_group(group: str) -> str:
@@ -161,7 +163,9 @@ def _column_roles(columns: tuple[str, ...]) -> list[_Col]:
     roles: list[_Col] = []
     years: list[int] = []
     for c in columns:
-        if re.search(r"指标|名称|项目", c) and not re.search(r"\d{4}|目标|完成", c):
+        if re.search(r"属性", c):
+            roles.append(_Col("attribute"))  # 指标属性 is the attribute, not the name
+        elif re.search(r"指标|名称|项目", c) and not re.search(r"\d{4}|目标|完成", c):
             roles.append(_Col("name"))
         elif c == "单位":
             roles.append(_Col("unit"))
@@ -478,7 +482,8 @@ def prose_indicators(doc: Document) -> list[Indicator]:
     out: list[Indicator] = []
     for sent in doc.sentences(kinds=("text",)):
         n0 = len(out)
-        _sentence_indicators(doc, sent, base, target, report, out)
+        covered = _clause_indicators(doc, sent, base, target, report, out)
+        _sentence_indicators(doc, sent, base, target, report, out, covered)
         if len(out) > n0 and sent.heading_path:
             # the innermost heading groups prose indicators as a table's category would
             label = _SECTION_NUMBER_RE.sub("", sent.heading_path[-1]).strip()
@@ -486,10 +491,53 @@ def prose_indicators(doc: Document) -> list[Indicator]:
     return out
 
 
-def _sentence_indicators(
+def _clause_indicators(
     doc: Document, sent: Sentence, base: int, target: int, report: bool, out: list[Indicator]
+) -> list[tuple[int, int]]:
+    """Targets read clause by clause (:mod:`atlas.extract.prose_targets`), appended to ``out``;
+    returns the clause spans read, which the name-by-name reading then leaves alone."""
+    if sent.box >= 0:
+        return []
+    default_year = _context_year(sent, base, target, report)
+    covered: list[tuple[int, int]] = []
+    for c in clause_targets(sent.text):
+        year = _year_before(sent.text, c.start, default_year, base, target)
+        if year <= base:
+            continue  # achieved figures stay with the name-by-name reading
+        covered.append((c.start, c.end))
+        out.append(
+            Indicator(
+                plan_id=doc.plan.plan_id,
+                name=c.name,
+                key=c.key,
+                unit="%" if c.growth_only else normalize_unit(c.unit, c.name),
+                source=sent.span(c.start, c.end),
+                base_year=base if c.base_value is not None else None,
+                base_value=c.base_value,
+                target_year=year,
+                target_value=c.target_value,
+                target_text=sent.text[c.start : c.end],
+                qualifier=c.qualifier,
+                growth=c.growth,
+                attribute=c.attribute,
+                kind="target",
+                table="prose",
+            )
+        )
+    return covered
+
+
+def _sentence_indicators(
+    doc: Document,
+    sent: Sentence,
+    base: int,
+    target: int,
+    report: bool,
+    out: list[Indicator],
+    covered: list[tuple[int, int]] = (),
 ) -> None:
-    """Append the indicators one sentence states to ``out``."""
+    """Append the indicators one sentence states to ``out`` (names inside ``covered``
+    clauses were read already)."""
     if sent.box >= 0:
         return  # 专栏 project lists: investments, not indicators
     text = sent.text
@@ -500,6 +548,8 @@ def _sentence_indicators(
         return
     default_year = _context_year(sent, base, target, report)
     for i, (s, e, key) in enumerate(names):
+        if any(a <= s < b for a, b in covered):
+            continue
         stop = names[i + 1][0] if i + 1 < len(names) else len(text)
         seg = text[e:stop]
         name = text[s:e]

@@ -1,0 +1,185 @@
+"""Prose targets read clause by clause: ``主语 + 动词 + 数值 (+ 属性)``.
+
+A plan's target sentence lists its goals as clauses (``到2025年,地区生产总值年均增长6%(预期性);
+一般公共预算收入由9.3亿元增加到12亿元;单位地区生产总值能耗降低完成省下达任务(约束性)``). Each
+clause is read as its subject, as written, and one of these statements:
+
+- ``年均增长6%`` — a growth rate only: ``growth`` = 6, no target level;
+- ``由A增加到B`` / ``从A提高到B`` — base A, target B;
+- ``…下降10%`` / ``…累计下降14%`` / ``…降低率`` — a reduction target; the verb is part of the
+  name (万元地区生产总值用水量下降), the value is the target;
+- ``完成…下达任务`` — a target without a number;
+- ``达到 / 控制在 / 稳定在 / 保持在 / 不低于 / 提高到 … N`` — a target level;
+- ``改造城镇老旧小区320个`` — a subject followed directly by a number and a unit.
+
+``(预期性)``/``(约束性)`` right after a clause is that clause's attribute (and only its). A clause
+that is only a growth rate (``,年均增长6%左右``) adds the growth to the clause before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from atlas.extract.keys import canonical_key
+
+_NUM = r"-?\d+(?:\.\d+)?"
+_UNIT = (
+    r"%|‰|个百分点|平方公里|平方米|微克/立方米|立方米|公里|公顷|"
+    r"[万亿千]?(?:美元|元|人次|人|户|家|个|吨|斤|亩|标箱|千瓦|张|所|项|件|套|床|辆|座|处|条|公里)|"
+    r"岁|天|亿|万"
+)
+_Q2 = r"左右|以上|以内|以下"
+_ATTR_RE = re.compile(r"^\s*\((预期性|约束性)\)")
+_LEAD_RE = re.compile(
+    r"^(?:(?:到|至|在)?(?:19|20)\d\d年(?:底|末)?|“?十四五”?(?:时期|期间|期末|末)?|"
+    r"全(?:市|县|区)|我(?:市|县|区)|其中|力争|确保|同时|并且?|实现|使|推动|推进|促进|带动|"
+    r"[^,;:。]{0,16}主要目标是|\s)+"
+)
+_FROM_TO_RE = re.compile(
+    rf"^(?P<subj>.+?)(?:由|从)(?P<a>{_NUM})(?P<ua>{_UNIT})?(?:左右)?"
+    r"(?P<verb>提高|增加|增长|提升|上升|扩大|降低|下降|减少|降|升)(?:到|至)"
+    rf"(?P<b>{_NUM})(?P<ub>{_UNIT})?(?P<q2>{_Q2})?"
+)
+_GROWTH_RE = re.compile(
+    rf"^(?P<subj>.*?)(?:年均|年平均|每年)?(?:增长|增速|增幅|递增)(?:率)?(?:为|达到|保持在)?"
+    rf"(?P<q1>约)?(?P<num>{_NUM})%(?P<q2>{_Q2})?"
+)
+_DROP_RE = re.compile(
+    rf"^(?P<subj>.+?(?:累计)?(?:下降|降低|减少)(?:率)?)(?:达到|为)?(?P<num>{_NUM})"
+    rf"(?P<unit>%|个百分点)(?P<q2>{_Q2})?"
+)
+_TASK_RE = re.compile(
+    r"^(?P<subj>.+?)(?:完成|达到|实现|不低于|不高于|低于|控制在)[^,;。]{0,12}?下达(?:的)?"
+    r"(?:目标)?(?:任务|指标|要求)"
+)
+_LEVEL_RE = re.compile(
+    r"^(?P<subj>.+?)(?P<verb>达到|控制在|稳定在|保持在|提高到|提高至|提升到|提升至|增加到|增加至|"
+    r"突破|超过|不低于|不少于|不高于|不超过|低于|高于|达)"
+    rf"(?P<q1>约)?(?P<num>{_NUM})(?P<unit>{_UNIT})?(?P<q2>{_Q2})?"
+)
+_BARE_RE = re.compile(rf"^(?P<subj>[^\d]{{2,20}}?)(?P<num>{_NUM})(?P<unit>{_UNIT})(?P<q2>{_Q2})?")
+_BAD_SUBJ = re.compile(
+    r"分别|、|和|(?<!普)及|与|[0-9]|^(?:建设|加快|加强|完善|打造|坚持|实施|发展|提升|提高|"
+    r"保持|经济|全面|基本|各项|重点)|(?:任务|工作|目标|水平)$"
+)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One target read from a clause; offsets are relative to the sentence."""
+
+    name: str
+    start: int
+    end: int
+    base_value: float | None = None
+    target_value: float | None = None
+    growth: float | None = None
+    unit: str = ""
+    qualifier: str = ""
+    attribute: str = ""
+    text: str = ""
+    growth_only: bool = False
+
+    @property
+    def key(self) -> str:
+        key = canonical_key(self.name)
+        if self.growth_only and key and not key.endswith("_growth"):
+            return f"{key}_growth"
+        return key
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """Clause spans split at , ; : and 。 outside brackets."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）" and depth:
+            depth -= 1
+        elif depth == 0 and ch in ",;:。":
+            out.append((start, i))
+            start = i + 1
+    out.append((start, len(text)))
+    return [(s, e) for s, e in out if e > s]
+
+
+def _subject(raw: str) -> str:
+    subj = _LEAD_RE.sub("", raw).strip()
+    subj = re.sub(r"(?:年均|年平均|每年)$", "", subj)
+    if not 2 <= len(subj) <= 24 or _BAD_SUBJ.search(re.sub(r"\([^)]*\)", "", subj)):
+        return ""
+    return subj
+
+
+def _qual(q1: str | None, q2: str | None) -> str:
+    return q2 or ("左右" if q1 == "约" else "")
+
+
+def _read(clause: str) -> dict | None:
+    """The statement one clause makes (without offsets), or None."""
+    m = _FROM_TO_RE.match(clause)
+    if m:
+        return dict(
+            raw=m.group("subj"), end=m.end(), base_value=float(m.group("a")),
+            target_value=float(m.group("b")), unit=m.group("ub") or m.group("ua") or "",
+            qualifier=m.group("q2") or "",
+        )  # fmt: skip
+    m = _DROP_RE.match(clause)
+    if m:
+        return dict(
+            raw=m.group("subj"), end=m.end(), target_value=float(m.group("num")),
+            unit=m.group("unit"), qualifier=m.group("q2") or "",
+        )  # fmt: skip
+    m = _GROWTH_RE.match(clause)
+    if m:
+        return dict(
+            raw=m.group("subj"), end=m.end(), growth=float(m.group("num")), unit="%",
+            qualifier=_qual(m.group("q1"), m.group("q2")), growth_only=True,
+        )  # fmt: skip
+    m = _TASK_RE.match(clause)
+    if m:
+        return dict(raw=m.group("subj"), end=m.end(), qualifier="完成下达任务")
+    m = _LEVEL_RE.match(clause) or _BARE_RE.match(clause)
+    if m:
+        verb = m.groupdict().get("verb") or ""
+        qual = _qual(m.groupdict().get("q1"), m.group("q2"))
+        if not qual and verb in ("不低于", "不少于", "突破", "超过", "高于"):
+            qual = "不低于" if verb in ("不低于", "不少于") else "高于"
+        elif not qual and verb in ("不高于", "不超过", "低于"):
+            qual = "不超过" if verb != "低于" else "低于"
+        return dict(
+            raw=m.group("subj"), end=m.end(), target_value=float(m.group("num")),
+            unit=m.group("unit") or "", qualifier=qual,
+        )  # fmt: skip
+    return None
+
+
+def clause_targets(text: str) -> list[Clause]:
+    """The targets a target sentence states, clause by clause (see the module docstring)."""
+    out: list[Clause] = []
+    for s, e in _clauses(text):
+        clause = text[s:e]
+        lead = len(clause) - len(clause.lstrip())
+        got = _read(clause.strip())
+        if got is None:
+            continue
+        end = s + lead + got["end"]
+        attr = _ATTR_RE.match(text[end : end + 8])
+        attribute = attr.group(1) if attr else ""
+        if attr:
+            end += attr.end()
+        raw = got.pop("raw")
+        got.pop("end")
+        subj = _subject(raw)
+        if not subj:
+            if got.get("growth_only") and not raw.strip() and out and out[-1].growth is None:
+                prev = out[-1]
+                out[-1] = replace(
+                    prev, growth=got["growth"], end=end, attribute=prev.attribute or attribute
+                )  # ,年均增长6%左右(预期性): the growth of the level before it
+            continue
+        out.append(
+            Clause(name=subj, start=s + lead, end=end, attribute=attribute, text=clause, **got)
+        )
+    return out
