@@ -500,10 +500,13 @@ def _clause_indicators(
         return []
     default_year = _context_year(sent, base, target, report)
     covered: list[tuple[int, int]] = []
+    names = find_names(sent.text)
     for c in clause_targets(sent.text):
         year = _year_before(sent.text, c.start, default_year, base, target)
         if year <= base:
             continue  # achieved figures stay with the name-by-name reading
+        if not c.plausible(any(c.start <= s < c.end for s, _e, _k in names)):
+            continue
         covered.append((c.start, c.end))
         out.append(
             Indicator(

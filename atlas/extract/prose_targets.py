@@ -65,6 +65,18 @@ _BAD_SUBJ = re.compile(
 )
 
 
+#: words that make a subject a piece of running text, not an indicator's name
+_VERBISH = re.compile(
+    r"^(?:占|对|比|较|按|与|在|以|每年|要|争取)|实现|发展到|引进|推介|完成|争取|规划|计划|按照|巩固|"
+    r"形成|积极|引导|通过|力争|累计(?!下降)|均$"
+)
+#: the shapes of an indicator's name (for names outside the key vocabulary)
+_INDICATOR_NAME = re.compile(
+    r"(?:率|比例|比重|收入|人次|浓度|销售额|总额|总量|增加值|总值|吞吐量|生产能力|下降|降低)$"
+)
+_COUNT_UNITS = frozenset({"个", "座", "所", "处", "家", "户", "套", "栋", "条"})
+
+
 @dataclass(frozen=True)
 class Clause:
     """One target read from a clause; offsets are relative to the sentence."""
@@ -80,6 +92,28 @@ class Clause:
     attribute: str = ""
     text: str = ""
     growth_only: bool = False
+    form: str = ""  # from_to, drop, growth, task, level, bare
+
+    def plausible(self, known_name_inside: bool) -> bool:
+        """Whether the clause is an indicator statement worth its own row: a growth rate,
+        a from-to change, a reduction or a task always (their subject reads as a name); a
+        level only with an attribute or, when no known indicator name is in the clause,
+        with a name shaped like an indicator (…率, …比例, …收入, …人次 …); a bare count only
+        after 改造/新建/新增 (改造城镇老旧小区320个)."""
+        if _VERBISH.search(self.name):
+            return False
+        if self.form in ("from_to", "drop", "growth", "task"):
+            return bool(self.key or _INDICATOR_NAME.search(self.name) or self.attribute)
+        if self.form == "level":
+            if self.attribute:
+                return True
+            return not known_name_inside and bool(_INDICATOR_NAME.search(self.name))
+        return (
+            not known_name_inside
+            and len(self.name) >= 5
+            and bool(re.match(r"改造|新建|新增", self.name))
+            and self.unit in _COUNT_UNITS
+        )
 
     @property
     def key(self) -> str:
@@ -123,24 +157,28 @@ def _read(clause: str) -> dict | None:
         return dict(
             raw=m.group("subj"), end=m.end(), base_value=float(m.group("a")),
             target_value=float(m.group("b")), unit=m.group("ub") or m.group("ua") or "",
-            qualifier=m.group("q2") or "",
+            qualifier=m.group("q2") or "", form="from_to",
         )  # fmt: skip
     m = _DROP_RE.match(clause)
     if m:
         return dict(
             raw=m.group("subj"), end=m.end(), target_value=float(m.group("num")),
-            unit=m.group("unit"), qualifier=m.group("q2") or "",
+            unit=m.group("unit"), qualifier=m.group("q2") or "", form="drop",
         )  # fmt: skip
     m = _GROWTH_RE.match(clause)
     if m:
         return dict(
             raw=m.group("subj"), end=m.end(), growth=float(m.group("num")), unit="%",
-            qualifier=_qual(m.group("q1"), m.group("q2")), growth_only=True,
+            qualifier=_qual(m.group("q1"), m.group("q2")), growth_only=True, form="growth",
         )  # fmt: skip
     m = _TASK_RE.match(clause)
     if m:
-        return dict(raw=m.group("subj"), end=m.end(), qualifier="完成下达任务")
-    m = _LEVEL_RE.match(clause) or _BARE_RE.match(clause)
+        return dict(raw=m.group("subj"), end=m.end(), qualifier="完成下达任务", form="task")
+    m = _LEVEL_RE.match(clause)
+    form = "level"
+    if m is None:
+        m = _BARE_RE.match(clause)
+        form = "bare"
     if m:
         verb = m.groupdict().get("verb") or ""
         qual = _qual(m.groupdict().get("q1"), m.group("q2"))
@@ -150,7 +188,7 @@ def _read(clause: str) -> dict | None:
             qual = "不超过" if verb != "低于" else "低于"
         return dict(
             raw=m.group("subj"), end=m.end(), target_value=float(m.group("num")),
-            unit=m.group("unit") or "", qualifier=qual,
+            unit=m.group("unit") or "", qualifier=qual, form=form,
         )  # fmt: skip
     return None
 

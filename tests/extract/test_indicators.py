@@ -150,14 +150,18 @@ def test_report_actual_vs_target():
     actual = find(inds, "gdp_growth", kind="actual")
     assert (actual.base_year, actual.base_value, actual.source.line) == (2023, 5.4, 17)
     target = find(inds, "gdp_growth", kind="target")
-    assert (target.target_year, target.target_value, target.source.line) == (2024, 6.5, 93)
+    # a growth rate only: growth 6.5, no target level (issue 14)
+    assert (target.target_year, target.target_value, target.growth) == (2024, None, 6.5)
+    assert target.source.line == 93
     assert find(inds, "new_jobs", kind="actual").base_value == 1.7
     assert find(inds, "new_jobs").target_value == 1.6
     assert find(inds, "urban_income_growth", kind="actual").base_value == 5.1  # 分别…和
     assert find(inds, "rural_income_growth", kind="actual").base_value == 8.0
     assert find(inds, "cpi").qualifier == "不高于"
     assert find(inds, "income_growth").qualifier == "同步"
-    assert find(inds, "energy_intensity_growth").target_value == -3.0
+    # 下降3%以上: a reduction target, the verb part of the name (as in the tables' 下降率 rows)
+    drop = find(inds, "energy_intensity")
+    assert (drop.name, drop.target_value, drop.growth) == ("单位地区生产总值能耗下降", 3.0, None)
 
 
 def test_zhanqian_tables():
