@@ -505,7 +505,8 @@ def _clause_indicators(
         year = _year_before(sent.text, c.start, default_year, base, target)
         if year <= base:
             continue  # achieved figures stay with the name-by-name reading
-        if not c.plausible(any(c.start <= s < c.end for s, _e, _k in names)):
+        known = tuple(sent.text[s:e] for s, e, _k in names if c.start <= s < c.end)
+        if not c.plausible(known):
             continue
         covered.append((c.start, c.end))
         out.append(

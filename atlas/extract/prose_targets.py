@@ -94,7 +94,7 @@ class Clause:
     growth_only: bool = False
     form: str = ""  # from_to, drop, growth, task, level, bare
 
-    def plausible(self, known_name_inside: bool) -> bool:
+    def plausible(self, known: tuple[str, ...] = ()) -> bool:
         """Whether the clause is an indicator statement worth its own row: a growth rate,
         a from-to change, a reduction or a task always (their subject reads as a name); a
         level only with an attribute or, when no known indicator name is in the clause,
@@ -107,9 +107,11 @@ class Clause:
         if self.form == "level":
             if self.attribute:
                 return True
-            return not known_name_inside and bool(_INDICATOR_NAME.search(self.name))
+            if known:  # 农村卫生厕所普及率: a known name with its qualifier, as written
+                return len(known) == 1 and self.name.endswith(known[0]) and self.name != known[0]
+            return bool(_INDICATOR_NAME.search(self.name))
         return (
-            not known_name_inside
+            not known
             and len(self.name) >= 5
             and bool(re.match(r"改造|新建|新增", self.name))
             and self.unit in _COUNT_UNITS
