@@ -33,16 +33,24 @@ HEADS: dict[str, tuple[str, str]] = {
     "开发区": ("park", "dev_zone"),
     "高新区": ("park", "dev_zone"),
     "新区": ("park", "new_area"),
+    "经济区": ("park", "dev_zone"),
     "产业园区": ("park", "park"),
     "工业园区": ("park", "park"),
-    "物流园区": ("park", "park"),
+    "物流园区": ("park", "logistics"),
     "产业园": ("park", "park"),
     "工业园": ("park", "park"),
-    "物流园": ("park", "park"),
+    "物流园": ("park", "logistics"),
     "园区": ("park", "park"),
     "产业基地": ("park", "base"),
-    "物流基地": ("park", "base"),
+    "物流基地": ("park", "logistics"),
+    "实训基地": ("park", "education"),
     "基地": ("park", "base"),
+    "旅游度假区": ("park", "resort"),
+    "度假区": ("park", "resort"),
+    "旅游区": ("park", "resort"),
+    "服装城": ("park", "market"),
+    "箱包城": ("park", "market"),
+    "商贸城": ("park", "market"),
     "集聚区": ("park", "cluster"),
     "港区": ("port", "port_area"),
     "码头": ("port", "wharf"),
@@ -114,7 +122,7 @@ _AREA_FACTOR = {
 #: stems too generic to be a named entity (该园区, 各类园区, 重点项目 …)
 _GENERIC_STEM = re.compile(
     r"^(?:[一二两三四五六七八九十百千多几若干]+[个大类批座条项家处]?|[本该各此这全每有]|"
-    r"重点|特色|现代|新型|相关|配套|示范|省级|国家级|市级|区级|县级|一批|产业|工业|物流|综合|"
+    r"重点|特色|现代|新型|相关|配套|示范|省级|国家级|国家|优质|市级|区级|县级|一批|产业|工业|物流|综合|"
     r"专业|现有|周边|沿线|骨干|主要|大型|小型|中型|农村|城市|城乡|乡村|交通|基础设施|民生|"
     r"重大|公共|公益|生态|环保|水利|能源|信息|在建|续建|新开工|储备|招商|建设|开发|旅游|文化|"
     r"高速|高铁|客运|货运|铁路|公路|港口|国际|国内|智慧|数字|绿色|安全|便捷|高效|时期|普通|快速|"
@@ -126,9 +134,13 @@ _SKIP_SUFFIX = re.compile(
 )
 _MIN_STEM = 2
 #: heads whose two-character stems are mostly verbs or functions (探索园区, 直播基地)
-_GENERIC_HEADS = frozenset({"园区", "产业园", "工业园", "物流园", "基地", "集聚区", "湿地", "站"})
+_GENERIC_HEADS = frozenset(
+    {"园区", "产业园", "工业园", "物流园", "基地", "集聚区", "湿地", "站", "度假区", "旅游区"}
+)
 #: regional qualifiers that make a base a named designation (中国北方能源基地)
 _REGIONAL = re.compile(r"^(?:中国|国家|北方|东北|辽西|辽东|辽宁|京津冀|环渤海)")
+#: an education base without a place in its name still names one when a school runs it
+_SCHOOL = re.compile(r"职业|学院|学校|技工|技师|教育中心|职教")
 _WORKS = ("工程", "项目")
 #: a list marker ((2), 3.) and 投资 20 亿元 / 3.72 亿元的 … in front of a project item
 _LEAD_NUM = re.compile(
@@ -341,6 +353,8 @@ def _generic(
         return True  # a project counts only where it names a place
     if role in ("base", "cluster") and not stem_places and not _REGIONAL.match(stem):
         return True  # 农产品基地, 实践创新基地: a function, not a named place
+    if role == "education" and not stem_places and not _SCHOOL.search(stem):
+        return True  # 全国性人才实训基地: a kind of base; 县职业教育实训基地 is a school's
     if _HEAD_RE.search(stem[-3:]) and stem[-1] in "园区":
         return True  # 柳城经济开发区园区: the head repeated
     if (
