@@ -52,6 +52,7 @@ HEADS: dict[str, tuple[str, str]] = {
     "箱包城": ("park", "market"),
     "商贸城": ("park", "market"),
     "集聚区": ("park", "cluster"),
+    "物流港": ("park", "logistics"),
     "港区": ("port", "port_area"),
     "码头": ("port", "wharf"),
     "泊位": ("port", "berth"),
@@ -103,7 +104,9 @@ _STOP_RE = re.compile(
     r"沿(?=\d)|以|在|和|与|及|的|为|是|将|把|向|从|于|等|、|其中|包括|含|其|本|该|这|各|全市|全县|全区"
 )
 #: a water work: what a 工程/项目 works on
-_WATER_WORK = re.compile(r"防洪|治理|整治|除险加固|堤防|河道|水生态|生态修复|清淤|护岸|灌区|水系")
+_WATER_WORK = re.compile(
+    r"防洪|治理|整治|除险加固|堤防|河道|水生态|生态修复|清淤|护岸|灌区|水系|河湖"
+)
 _TRANSPORT_WORK = re.compile(
     r"铁路|公路|高速|国道|省道|绕城|\d+线|大桥|桥梁|道路|立交|客运站|枢纽站|航道|机场"
 )
@@ -232,14 +235,30 @@ def _counted_members(before: str) -> list[str]:
 
 def _classify(name: str, head: str) -> tuple[str, str] | None:
     layer, role = HEADS[head]
+    if layer == "park" and role in ("base", "park") and "物流" in name[-8:]:
+        return "park", "logistics"  # 东北汽运物流产业基地: the kind is in the name
     if layer != "project":
         return layer, role
     if _WATER_WORK.search(name):
         return "water", "reach" if "段" in name else "flood_work"
     if _TRANSPORT_WORK.search(name):
-        road = re.search(r"公路|道路|大桥|立交|高速|国道|省道|绕城|\d+线", name)
-        return "transport", "road" if road else "rail"
+        return "transport", _transport_role(name)
+    if _SEGMENT_RE.search(name) and re.search(r"(?:建设|改造|新建|改建|扩建)工程$", name):
+        return "transport", "road"  # 义县水泉至大榆树堡段建设工程: a route segment
     return "project", "project"
+
+
+def _transport_role(name: str) -> str:
+    """The kind of a transport work from the words of its name."""
+    if re.search(r"航道|港池|防波堤", name):
+        return "waterway"
+    if re.search(r"公路|道路|大桥|立交|高速|国道|省道|绕城|\d+线", name):
+        return "road"
+    if "机场" in name:
+        return "airport"
+    if re.search(r"客运站|枢纽站|汽车站|客运枢纽", name):
+        return "station"
+    return "rail"
 
 
 def _attrs(name: str, sentence: str, pos: int, scope: str | None) -> dict[str, str]:
@@ -299,19 +318,23 @@ def _scan_sentence(p: Passage, span: tuple[int, int], scope: str | None, hits: l
             if sent[max(0, m.start() - len(prev)) : m.start()] == prev:
                 continue  # 锦州港401#矿石泊位工程: the work on an entity already found
         stem = name[: len(name) - len(head)]
-        if not _plausible_name(name, head, stem, scope):
+        at = _located_at(sent[:start]) if HEADS[head][0] == "park" else ""
+        if not _plausible_name(name, head, stem, scope, located=bool(at)):
             continue
         kind = _classify(name, head)
         if kind is None:
             continue
         layer, role = kind
         stem_places = find_anchors(stem, scope) if stem else ()
-        if _generic(head, stem, layer, role, stem_places, name):
+        if _generic(head, stem, layer, role, stem_places, name, located=bool(at)):
             continue
         if m.start() < taken_end and layer == "project":
             continue
         taken_end = max(taken_end, m.end())
-        hits.append(_Hit(name, layer, role, p, span, _attrs(name, sent, m.end(), scope)))
+        attrs = _attrs(name, sent, m.end(), scope)
+        if at and not stem_places:
+            attrs["at"] = at  # 在红旗镇建设农产品加工园区: the park's place
+        hits.append(_Hit(name, layer, role, p, span, attrs))
         twin = _twin(sent, start, head, stem, layer)
         if twin:
             hits.append(_Hit(twin, layer, role, p, span, {}))
@@ -331,11 +354,14 @@ def _head_name(sent: str, m: re.Match[str]) -> tuple[str, int, str] | None:
     return head, start, name
 
 
-def _plausible_name(name: str, head: str, stem: str, scope: str | None) -> bool:
-    """Whether ``name`` reads as a proper name (length, brackets, a named station)."""
+def _plausible_name(
+    name: str, head: str, stem: str, scope: str | None, located: bool = False
+) -> bool:
+    """Whether ``name`` reads as a proper name (length, brackets, a named station); a park
+    the text puts at a place (``located``) may have a generic stem (港口物流园)."""
     if head == "站" and not re.search(r"[东南西北]$", stem) and not find_anchors(stem, scope):
         return False  # 首末站, 中途站: no named station
-    if head != "河长制" and (len(stem) < _MIN_STEM or _GENERIC_STEM.match(stem)):
+    if head != "河长制" and (len(stem) < _MIN_STEM or (_GENERIC_STEM.match(stem) and not located)):
         return False
     bracket = re.search(r"\(([^)]*)\)", name)
     if bracket and len(bracket.group(1)) > 10 and not re.search(r"段|至|—", bracket.group(1)):
@@ -345,10 +371,47 @@ def _plausible_name(name: str, head: str, stem: str, scope: str | None) -> bool:
     )
 
 
+#: words that describe what a park or work does; a stem made only of them names no place
+_FUNCTION_WORDS = re.compile(
+    r"农产品|农副产品|加工|深加工|电子商务|电商|高标准|标准化|示范性|示范|职业教育|教育|出口|物流|"
+    r"冷链|仓储|现代|农业|工业|产业|科技|高新|技术|创新|创业|孵化|文化|旅游|生态|特色|智慧|数字|"
+    r"绿色|集中式|饮用水|国考|病险|水库|除险加固|国家级|省级|市级|县级|综合|商贸|通用|四好|农村|"
+    r"城乡|重点|新型|中小|企业|[一二两三四五六七八九十\d]+[个座条项家处]|等|的"
+)
+#: a transport word inside a park's stem: 省道宝锦线滨海新区… names a road, not the 新区
+_ROUTE_IN_STEM = re.compile(r"省道|国道|高速公路|公路|[\u4e00-\u9fff]{2}线")
+
+
+_LOCATED_RE = re.compile(
+    r"(?:在|支持|依托|推动|鼓励)([\u4e00-\u9fff]{1,10}?(?:镇|乡|街道|新城|新区|开发区|港区))"
+    r"(?:内)?(?:规划)?(?:建设|打造|布局|新建|发展)$"
+)
+
+
+def _located_at(before: str) -> str:
+    """The place of ``在X镇建设<name>``: X镇, else ``""``."""
+    m = _LOCATED_RE.search(before[-24:])
+    return m.group(1) if m else ""
+
+
 def _generic(
-    head: str, stem: str, layer: str, role: str, stem_places: tuple[str, ...], name: str
+    head: str,
+    stem: str,
+    layer: str,
+    role: str,
+    stem_places: tuple[str, ...],
+    name: str,
+    located: bool = False,
 ) -> bool:
-    """Whether a classified name is a function or a kind rather than a named place."""
+    """Whether a classified name is a function or a kind rather than a named place
+    (``located``: the text puts it at a place, 在红旗镇建设农产品加工园区, so it is one)."""
+    bare = not _FUNCTION_WORDS.sub("", stem.replace("(", "").replace(")", ""))
+    if head != "河长制" and bare and not located:
+        return True  # 农产品加工园区, 国家级出口基地, 国考断面, 病险水库除险加固工程
+    if layer == "park" and _ROUTE_IN_STEM.search(stem):
+        return True
+    if layer == "project" and re.search(r"\d+个(?:项目|工程)$|重点(?:项目|工程)$", name):
+        return True  # 石化资源替代转型升级2个项目, 锦州港重点项目: a count or a category
     if head in ("工程", "项目") and not stem_places and not _SEGMENT_RE.search(name):
         return True  # a project counts only where it names a place
     if role in ("base", "cluster") and not stem_places and not _REGIONAL.match(stem):
@@ -364,7 +427,7 @@ def _generic(
     ):
         return True  # 新县城公路, 四好农村公路: no named route
     # 探索园区, 直播基地: a bare two-character stem is rarely a name
-    return len(stem) == 2 and not stem_places and head in _GENERIC_HEADS
+    return len(stem) == 2 and not stem_places and head in _GENERIC_HEADS and not located
 
 
 def _twin(sent: str, start: int, head: str, stem: str, layer: str) -> str:
@@ -384,7 +447,7 @@ def _twin(sent: str, start: int, head: str, stem: str, layer: str) -> str:
 def _anchors(name: str, attrs: dict[str, str], scope: str | None) -> tuple[str, ...]:
     """Places in the name, then a segment's river and end points (in reading order)."""
     found = list(find_anchors(name, scope))
-    for key in ("river", "from", "to"):
+    for key in ("river", "from", "to", "at"):
         value = attrs.get(key, "")
         if value and not any(value in a or a in value for a in found):
             found.append(value)
