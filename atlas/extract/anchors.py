@@ -306,3 +306,21 @@ def find_anchors(text: str, scope: str | None = None) -> tuple[str, ...]:
         last_end = e
     found.sort(key=lambda x: x[0])
     return tuple(dict.fromkeys(n for _, n in found))
+
+
+def outside_prefix(name: str) -> str:
+    """The place outside 辽宁 a name starts with (天津滨海新区 → 天津, 苏州工业园区 → 苏州), or
+    ``""``: a province or city the gazetteer knows only outside 辽宁 (a name that is also a
+    辽宁 place, 朝阳, does not count). Text-only mode (no gazetteer) never finds one."""
+    gaz = _PLACES.get()
+    if gaz is None:
+        return ""
+    for size in (3, 2):
+        stem = name[:size]
+        if len(stem) < size:
+            continue
+        found = gaz.geocode(stem, levels=("province", "city"))
+        inside = [p for p in found if not p.code[:6].isdigit() or p.code.startswith("21")]
+        if found and not inside and found[0].name.startswith(stem):
+            return stem
+    return ""

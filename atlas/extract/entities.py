@@ -17,7 +17,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from atlas.extract.anchors import find_anchors
+from atlas.extract.anchors import find_anchors, outside_prefix
 from atlas.extract.passages import Passage, passages
 from atlas.extract.slogans import NUMERALS
 from atlas.model import Entity, PlanInfo
@@ -98,6 +98,7 @@ _STOP_RE = re.compile(
     r"开展|启动|谋划|规划|新建|改建|扩建|续建|改造|全力|着力|争创|创建|申报|落实|形成|构建|修建|依法|清理|推行|继续|不忘|共建|进|设立|依据|按照|根据|时期|加大|对(?!口)|从严|严格|[一二两三四五六七八九十]+个|"
     r"提高|整合|保护|承接|做好|做强|做大|发展|服务|促进|实现|完成|建成|开工|引进|组织|"
     r"以下简称|简称|即|指|位于|邻|侧|逐步|由|探索|允许|改善|增强|进一步|努力|力争|不断|持续|深入|"
+    r"学习|借鉴|对标|参照|复制|"
     r"全面|主动|加速|优化|强化|规范|鼓励|引导|带动|拓展|深化|融入|对接|聚焦|突出|坚持|推广|打通|"
     r"协调|配合|争取|确保|参与|谋求|实行|健全|配备|设立|成立|获批|获评|晋升|列入|纳入|"
     r"落户|一批|壮大|辐射|建立|封闭|投资|到\d{4}年|\d{4}年|[\d.\-]+(?:亿|万)?元的?|[\d\-]+[个座条家处项]|"
@@ -504,6 +505,14 @@ def extract_entities(doc, plan: PlanInfo) -> tuple[Entity, ...]:
     for hit in seen.values():
         attrs = dict(hit.attrs)
         attrs["mentions"] = str(hit.mentions)
+        anchors = _anchors(hit.name, attrs, scope)
+        if hit.layer in ("park", "port"):
+            outside = outside_prefix(hit.name)
+            rest = find_anchors(hit.name[len(outside) :], scope) if outside else ()
+            if outside and not [a for a in rest if not hit.name.startswith(outside + a)]:
+                continue  # 天津滨海新区, 秦皇岛港: a place outside 辽宁, not the plan's park
+            if outside:  # 北京朝阳·北票产业合作园区: the partner's district is no anchor
+                anchors = tuple(a for a in anchors if not hit.name.startswith(outside + a))
         s, e = hit.sent
         out.append(
             Entity(
@@ -512,7 +521,7 @@ def extract_entities(doc, plan: PlanInfo) -> tuple[Entity, ...]:
                 role=hit.role,
                 name=hit.name,
                 source=hit.passage.span(s, e),
-                anchors=_anchors(hit.name, attrs, scope),
+                anchors=anchors,
                 attrs=tuple(sorted(attrs.items())),
             )
         )
