@@ -301,7 +301,7 @@ def find_anchors(text: str, scope: str | None = None) -> tuple[str, ...]:
         if name in _GENERIC or len(name) < 2 or numbered:
             last_end = e
             continue
-        if not _GENERIC_TOWNS.match(name):
+        if not _GENERIC_TOWNS.match(name) and not name.endswith("农村"):  # 四好农村: no village
             found.append((s, name))
         last_end = e
     found.sort(key=lambda x: x[0])

@@ -217,6 +217,26 @@ _COUNTED_RE = re.compile(
 _COUNTED_WINDOW = 160
 
 
+_LISTED_RE = re.compile(r"((?:[\u4e00-\u9fff]{2,8}、)+[\u4e00-\u9fff]{2,8})等$")
+_RANK_RE = re.compile(r"^(?:国家级|省级|市级|县级)")
+
+
+def _listed_members(before: str, name: str) -> tuple[list[str], str]:
+    """``依托双台镇、暖泉、九寨等省级飞地园区``: the members and the head they share
+    (飞地园区), or ``([], "")``. Only for a name that is a rank plus a kind (省级飞地园区)."""
+    m = _LISTED_RE.search(before[-_COUNTED_WINDOW:])
+    if not m or not _RANK_RE.match(name):
+        return [], ""
+    items = m.group(1).split("、")
+    cut = 0
+    for sm in _STOP_RE.finditer(items[0]):
+        cut = sm.end()
+    items[0] = items[0][cut:]
+    if len(items) < 2 or any(len(x) < 2 for x in items):
+        return [], ""
+    return items, _RANK_RE.sub("", name)
+
+
 def _counted_members(before: str) -> list[str]:
     """The members of ``A、B、C三个`` right before a name, when the count matches."""
     if not before.endswith("个"):
@@ -309,10 +329,14 @@ def _scan_sentence(p: Passage, span: tuple[int, int], scope: str | None, hits: l
             continue
         head, start, name = cand
         members = _counted_members(sent[:start])
+        shared = name
+        if not members:
+            members, shared = _listed_members(sent[:start], name)
         if members and HEADS[head][0] in ("park", "water", "port", "ecology"):
-            # 黑山庞河、北镇沟帮子、凌海大有、义县七里河四个农产品加工集聚区 → 4 entities
+            # 黑山庞河、北镇沟帮子、凌海大有、义县七里河四个农产品加工集聚区 → 4 entities;
+            # 依托双台镇、暖泉、九寨等省级飞地园区 → 双台镇飞地园区, 暖泉飞地园区, 九寨飞地园区
             layer, role = HEADS[head]
-            hits.extend(_Hit(member + name, layer, role, p, span, {}) for member in members)
+            hits.extend(_Hit(member + shared, layer, role, p, span, {}) for member in members)
             continue
         if head in ("工程", "项目") and hits and hits[-1].sent == span:
             prev = hits[-1].name
