@@ -217,6 +217,20 @@ _COUNTED_RE = re.compile(
 _COUNTED_WINDOW = 160
 
 
+#: what follows a company's name (等10家企业, 公司); a name once a company is one everywhere
+_COMPANY_AFTER = re.compile(r"^(?:等?[\d一二三四五六七八九十]+家(?:企业|公司)|公司|集团|有限|股份)")
+
+
+def _numbered_twins(sent: str, start: int, name: str) -> tuple[int, str]:
+    """锦州港401、402通用散货泊位: a numbered name after 、 takes the numbers and the prefix
+    before it (the first number's name)."""
+    m = re.search(r"([\u4e00-\u9fff]{2,12}?)((?:\d{2,4}#?、)+)$", sent[:start])
+    if not m or not name[:1].isdigit():
+        return start, name
+    prefix_start = _name_start(sent, m.start(2), 0)
+    return prefix_start, sent[prefix_start:start] + name
+
+
 _LISTED_RE = re.compile(r"((?:[\u4e00-\u9fff]{2,8}、)+[\u4e00-\u9fff]{2,8})等$")
 _RANK_RE = re.compile(r"^(?:国家级|省级|市级|县级)")
 
@@ -311,15 +325,22 @@ def _attrs(name: str, sentence: str, pos: int, scope: str | None) -> dict[str, s
     return out
 
 
-def _scan(p: Passage, scope: str | None) -> list[_Hit]:
+def _scan(p: Passage, scope: str | None, companies: set[str] | None = None) -> list[_Hit]:
     hits: list[_Hit] = []
     for span in sentence_bounds(p.text) or [(0, len(p.text))]:
-        _scan_sentence(p, span, scope, hits)
+        _scan_sentence(p, span, scope, hits, companies if companies is not None else set())
     return hits
 
 
-def _scan_sentence(p: Passage, span: tuple[int, int], scope: str | None, hits: list[_Hit]) -> None:
-    """Append the entities of one sentence of ``p`` (``span``) to ``hits``."""
+def _scan_sentence(
+    p: Passage,
+    span: tuple[int, int],
+    scope: str | None,
+    hits: list[_Hit],
+    companies: set[str],
+) -> None:
+    """Append the entities of one sentence of ``p`` (``span``) to ``hits``; names found to be
+    companies are added to ``companies`` and skipped wherever they recur."""
     s, e = span
     sent = p.text[s:e]
     taken_end = -1
@@ -342,6 +363,12 @@ def _scan_sentence(p: Passage, span: tuple[int, int], scope: str | None, hits: l
             prev = hits[-1].name
             if sent[max(0, m.start() - len(prev)) : m.start()] == prev:
                 continue  # 锦州港401#矿石泊位工程: the work on an entity already found
+        if _COMPANY_AFTER.match(sent[m.end() :]):
+            companies.add(_head_name(sent, m)[2] if _head_name(sent, m) else "")
+            continue  # 捷通铁路等10家企业, 捷通铁路“中国标准动车组…”: a company
+        if any(c and sent[max(0, m.end() - len(c)) : m.end()] == c for c in companies):
+            continue
+        start, name = _numbered_twins(sent, start, name)
         stem = name[: len(name) - len(head)]
         at = _located_at(sent[:start]) if HEADS[head][0] == "park" else ""
         if not _plausible_name(name, head, stem, scope, located=bool(at)):
@@ -513,10 +540,11 @@ def extract_entities(doc, plan: PlanInfo) -> tuple[Entity, ...]:
     scope = plan.adcode or None
     own = _own_prefixes(plan)
     seen: dict[str, _Hit] = {}
+    companies: set[str] = set()
     for p in passages(doc):
         if p.heading:
             continue
-        for hit in _scan(p, scope):
+        for hit in _scan(p, scope, companies):
             key = _dedup_key(hit.name, own)
             if key in seen:
                 first = seen[key]
