@@ -53,6 +53,7 @@ HEADS: dict[str, tuple[str, str]] = {
     "商贸城": ("park", "market"),
     "集聚区": ("park", "cluster"),
     "物流港": ("park", "logistics"),
+    "公路港": ("park", "logistics"),
     "港区": ("port", "port_area"),
     "码头": ("port", "wharf"),
     "泊位": ("port", "berth"),
@@ -109,7 +110,8 @@ _WATER_WORK = re.compile(
     r"防洪|治理|整治|除险加固|堤防|河道|水生态|生态修复|清淤|护岸|灌区|水系|河湖"
 )
 _TRANSPORT_WORK = re.compile(
-    r"铁路|公路|高速|国道|省道|绕城|\d+线|大桥|桥梁|道路|立交|客运站|枢纽站|航道|机场"
+    r"铁路|公路|高速|国道|省道|绕城|\d+线|大桥|桥梁|道路|立交|客运站|枢纽站|航道|机场|客专|"
+    r"大通道|旅游路|[^\W\d]路工程|桥(?:翻建|改造|新建|维修|加固)"
 )
 _SEGMENT_RE = re.compile(
     r"([\u4e00-\u9fff0-9A-Za-z]{1,14}?)(?:至|—|–|~)([\u4e00-\u9fff0-9A-Za-z]{1,14}?)段"
@@ -287,7 +289,7 @@ def _transport_role(name: str) -> str:
     """The kind of a transport work from the words of its name."""
     if re.search(r"航道|港池|防波堤", name):
         return "waterway"
-    if re.search(r"公路|道路|大桥|立交|高速|国道|省道|绕城|\d+线", name):
+    if re.search(r"公路|道路|大桥|立交|高速|国道|省道|绕城|\d+线|大通道|路工程|桥", name):
         return "road"
     if "机场" in name:
         return "airport"
@@ -397,6 +399,8 @@ def _head_name(sent: str, m: re.Match[str]) -> tuple[str, int, str] | None:
     head = m.group(0)
     if sent[m.end() : m.end() + 1] == "域":
         return None  # 临空港区域: a region, not a port area
+    if head in ("铁路", "高铁") and re.match(r"联络线|专用线|支线", sent[m.end() :]):
+        return None  # …东站铁路联络线工程: the work's name goes on
     if head in _NEED_BOUNDARY and not _SHORT_OK.match(sent[m.end() :]):
         return None
     start = m.start() if head == "河长制" else _name_start(sent, m.start(), 0)
@@ -428,7 +432,10 @@ _FUNCTION_WORDS = re.compile(
     r"农产品|农副产品|加工|深加工|电子商务|电商|高标准|标准化|示范性|示范|职业教育|教育|出口|物流|"
     r"冷链|仓储|现代|农业|工业|产业|科技|高新|技术|创新|创业|孵化|文化|旅游|生态|特色|智慧|数字|"
     r"绿色|集中式|饮用水|国考|病险|水库|除险加固|国家级|省级|市级|县级|综合|商贸|通用|四好|农村|"
-    r"城乡|重点|新型|中小|企业|[一二两三四五六七八九十\d]+[个座条项家处]|等|的"
+    r"城乡|重点|新型|中小|企业|小型|微型|海洋|集装箱|散货|饲料|海产品|水产品|食品|医药|生物|装备|"
+    r"制造|机械|汽车|电子|信息|经济|跨境|对口合作|合作|精细化工|化工|石化|新材料|材料|新能源|"
+    r"能源|光伏|风电|纺织|服装|建材|冶金|有色金属|金属|包装|印刷|"
+    r"[一二两三四五六七八九十\d]+[个座条项家处]|等|的"
 )
 #: a transport word inside a park's stem: 省道宝锦线滨海新区… names a road, not the 新区
 _ROUTE_IN_STEM = re.compile(r"省道|国道|高速公路|公路|[\u4e00-\u9fff]{2}线")
