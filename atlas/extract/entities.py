@@ -203,9 +203,23 @@ def _name_start(text: str, head_start: int, floor: int) -> int:
         if len(m.group(0)) == 1 and re.match(r"[区县市镇乡]", left[m.end() :]):
             continue  # 太和区, 和平区: the character belongs to a place name
         verb_of_work = len(m.group(0)) > 1 and text[head_start:].startswith(_WORKS)
+        if m.group(0) == "及" and _joins_name(left, cut, m):
+            continue  # 东北商用车及二手车贸易物流产业基地: one name
         if not inside and not (m.end() == len(left) and verb_of_work):
             cut = m.end()
     return i + cut
+
+
+def _joins_name(left: str, cut: int, m: re.Match[str]) -> bool:
+    """Whether 及 at ``m`` joins two halves of one name: the part before it (from the last
+    stop) names nothing by itself (no head word) and is a short noun phrase."""
+    before = left[cut : m.start()]
+    return (
+        2 <= len(before) <= 10
+        and not _HEAD_RE.search(before)
+        and "、" not in before
+        and not re.search(r"(?:平台|中心|体系|网络|系统|设施)$", before)
+    )
 
 
 _COUNTED_RE = re.compile(
@@ -415,6 +429,8 @@ def _plausible_name(
 ) -> bool:
     """Whether ``name`` reads as a proper name (length, brackets, a named station); a park
     the text puts at a place (``located``) may have a generic stem (港口物流园)."""
+    if "通往" in stem:
+        return False  # 县域通往建昌县高速公路: a description, not a name
     if head == "站" and not re.search(r"[东南西北]$", stem) and not find_anchors(stem, scope):
         return False  # 首末站, 中途站: no named station
     if head != "河长制" and (len(stem) < _MIN_STEM or (_GENERIC_STEM.match(stem) and not located)):
