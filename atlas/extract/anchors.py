@@ -56,7 +56,8 @@ _STOP = (
     "指|即|为|是|等|包括|包含|重点|主动|联动|发展|一体化|推动|提升|完善|开展|加强|整合|发挥|"
     "利用|毗邻|结合|支持|培育|壮大|做强|全力|积极|大力|东部|西部|南部|北部|中部|西北部|东北部|"
     "东南部|西南部|境内|全市|全县|全区|我市|我县|我区|本市|本县|实现|强化|保障|确定|构筑|城区|市区|"
-    "加大|提高|促进|带动|承接|依靠|通过|串联|连接|贯通|途经|经过|自(?!然|治)"
+    "加大|提高|促进|带动|承接|依靠|通过|串联|连接|贯通|途经|经过|自(?!然|治)|布局|覆盖|涵盖|"
+    "[东南西北]起"
 )
 _CAND_RE = re.compile(
     rf"[\u4e00-\u9fff]{{1,8}}?(?:{_SUFFIX_ALT})(?![\u4e00-\u9fff]*?(?:{_SUFFIX_ALT}))"
@@ -208,6 +209,9 @@ def _pattern_hits(text: str) -> list[tuple[int, int]]:
         pieces: list[tuple[int, int]] = []
         pos = 0
         for m in _STOP_RE.finditer(word):
+            opens = pos == 0 or word[:pos].endswith(("包括", "即", "指", "含", "为"))
+            if m.group(0) in ("和", "与", "及") and m.start() == pos and opens:
+                continue  # 包括和平街道: a conjunction cannot open a list, 和 is the name's
             if m.start() > pos:
                 pieces.append((pos, m.start()))
             pos = m.end()

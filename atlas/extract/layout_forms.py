@@ -105,6 +105,8 @@ def from_tables(tables: Iterable[Any], parts: Sequence[Part]) -> list[Found]:
 # --------------------------------------------------------------------------- 以…为两翼
 
 
+#: a clause about another component: where a 以X为… definition stops
+_NEXT_CLAUSE_RE = re.compile(r"[,;](?:以|沿|依托|形成|构建|打造|布局)")
 _BY_ROLE_RE = re.compile(r"以([^,;。:为]{2,80}?)为([\u4e00-\u9fff]{2,4})")
 #: what 以X为… says of a core part when the slogan's label is not repeated
 _CORE_WORDS = ("核心", "中心")
@@ -136,7 +138,11 @@ def from_by_role(ps: Sequence[Passage], parts: Sequence[Part], missing: set) -> 
             if not names or (part.count and len(names) != part.count):
                 continue
             taken.add(part.key)
-            out.append(Found(part, names, p, m.start(), m.end(), m.group(0)))
+            # 以海城主城区为核心,包括海州街道…: the rest of the sentence says what it holds
+            stop = next((e for s, e in sentence_bounds(p.text) if s <= m.start() < e), m.end())
+            nxt = _NEXT_CLAUSE_RE.search(p.text, m.end(), stop)
+            stop = nxt.start() if nxt else stop  # ,以A和B为两翼: the next member's clause
+            out.append(Found(part, names, p, m.start(), m.end(), p.text[m.start() : stop]))
     return out
 
 

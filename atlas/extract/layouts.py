@@ -332,12 +332,15 @@ def _from_forms(
             return
         for f in step(keys):
             comp = comp_of[f.part.key]
+            # a member of a list is defined by itself (and what the window says of it), not
+            # by its neighbours: 以张强镇、二牛所口镇、两家子乡等特色镇为多节点
+            own = len(f.names) > 1
             items = [
                 _Item(
                     comp,
                     f.part.role,
                     name,
-                    _enrich(f.definition, name, window),
+                    _enrich(name if own else f.definition, name, window),
                     f.passage,
                     f.start,
                     f.end,
@@ -348,12 +351,17 @@ def _from_forms(
 
 
 def _enrich(definition: str, name: str, window: Sequence[Passage]) -> str:
-    """The definition plus every clause of the window that opens with the member's name
-    (县城以太平街道、高升街道为主体…): what places it is made of."""
+    """The definition plus every clause of the window that opens with the member's name, or
+    with the named member it starts with (北翼生态农牧区: 北翼包括…): what places it is made of
+    (县城以太平街道、高升街道为主体…)."""
     out = [definition]
+    heads = [name]
+    m = re.match(rf"[{_COMPASS}][翼核心城带轴片环廊]", name)
+    if m and len(name) > 2:
+        heads.append(m.group(0))  # 北翼生态农牧区 → 北翼包括…
     for q in window:
         for clause in re.split(r"(?<=[。;])", q.text):
-            if clause.strip().startswith(name) and clause not in definition:
+            if clause.strip().startswith(tuple(heads)) and clause not in "".join(out):
                 out.append(clause)
     return "".join(out)
 
@@ -462,6 +470,16 @@ def _from_following(
                     break
 
 
+#: words for the county seat / the city's core: placement resolves them to the seat township
+#: (the gazetteer's county place names it) or to the 街道 the definition lists
+_SEAT_RE = re.compile(r"(?<!新)县城|主城区|中心城区")
+
+
+def _seat_words(name: str) -> tuple[str, ...]:
+    m = _SEAT_RE.search(name)
+    return (m.group(0),) if m else ()
+
+
 def _assemble(
     slogan: Slogan,
     p: Passage,
@@ -509,7 +527,9 @@ def _assemble(
                     role=UNIT_ROLES.get(part.unit, part.role) if not slogan.da else part.role,
                     name=it.name,
                     source=span,
-                    anchors=find_anchors(it.definition, scope),
+                    anchors=tuple(
+                        dict.fromkeys(find_anchors(it.definition, scope) + _seat_words(it.name))
+                    ),
                     definition=it.definition,
                     resolved=True,
                     area_km2=it.area_km2,
