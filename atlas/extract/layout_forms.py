@@ -208,9 +208,17 @@ def _lead_names(p: Passage, part: Part) -> list[tuple[str, int, int, int]]:
     unit = _unit_alt(part)
     lead = re.compile(rf"\s*([\u4e00-\u9fff]{{1,14}}?{unit}){_FOLLOW}")
     verb = re.compile(rf"{_VERB_NAME}([\u4e00-\u9fff]{{2,14}}?{unit})(?=[,;。]|$)")
+    named = re.compile(rf"[^,;。为]{{1,8}}为([\u4e00-\u9fff]{{2,14}}?{unit})(?=[,;。]|$)")
     out: list[tuple[str, int, int, int]] = []
     for s, e in _clauses(p.text):
         clause = p.text[s:e]
+        # 东部山区为生态涵养区,中部平原为现代农业区: names after 为, one per comma clause
+        subs = [(s + a.start(), s + a.end()) for a in re.finditer(r"[^,]+", clause)]
+        hits = [(named.match(p.text, a, b), a, b) for a, b in subs]
+        hits = [(m, a, b) for m, a, b in hits if m and not _NOT_NAME.match(m.group(1))]
+        if hits:
+            out.extend((m.group(1), m.start(1), a, b) for m, a, b in hits)
+            continue
         m = lead.match(clause)
         if m and len(m.group(1)) >= 3 and not _NOT_NAME.match(m.group(1)):
             out.append((m.group(1), s + m.start(1), s, e))

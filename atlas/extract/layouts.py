@@ -54,7 +54,8 @@ WINDOW = 2
 SECTION_WINDOW = 12
 #: 是指/即/指/为 ... after a component name; ``分为`` opens a sub-division (一主两次)
 _MARKER_RE = re.compile(
-    r"^[”\"]?\s*(?::\s*(?:是指|即|指|分为|包括)?|,\s*(?:是指|即|指)|是指|即|指|分为|包括|是|为)"
+    r"^[”\"]?\s*(?::\s*(?:是指|即|指|分为|包括)?|,\s*(?:是指|即|指)|是指|即|指|分别为|分别是|分为|"
+    r"包括|是|为)"
 )
 _SUBJECT_RE = re.compile(rf"(?:{PART_PLAIN})(?:[、,]?(?:{PART_PLAIN}))*")
 _COMPASS = "东南西北中"

@@ -62,6 +62,26 @@ def test_clauses_led_by_names_in_sub_sections():
     ]
 
 
+def test_fenbie_wei_and_names_after_wei():
+    text = (
+        "第三章 布局\n构建“一核三带”格局。“一核”是指甲市主城区。"
+        "“三带”分别为沿甲河生态带、沿乙路产业带和丙山旅游带。\n"
+        "构建“两带三区”格局。\n沿甲河布局甲河生态经济带，沿乙河布局乙河生态经济带。\n"
+        "东部山区为生态涵养区，中部平原为现代农业区，西部为工业发展区。\n"
+    )
+    assert [n for _c, _r, n in elements(text, "一核三带")] == [
+        "甲市主城区",
+        "沿甲河生态带",
+        "沿乙路产业带",
+        "丙山旅游带",
+    ]
+    assert [n for _c, _r, n in elements(text, "两带三区")][2:] == [
+        "生态涵养区",
+        "现代农业区",
+        "工业发展区",
+    ]
+
+
 def test_layout_table_with_continuation_rows():
     text = (
         "第三章 空间结构\n全县形成“一城一带两区”的空间结构。\n表2 空间结构\n"
