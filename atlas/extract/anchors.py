@@ -328,3 +328,13 @@ def outside_prefix(name: str) -> str:
         if found and not inside and found[0].name.startswith(stem):
             return stem
     return ""
+
+
+def is_city(name: str) -> bool:
+    """Whether ``name`` is a prefecture-level city or a province (沈阳, 大连, 辽宁): a region
+    such as 沈阳经济区 is named after it, not a park. Text-only mode: never."""
+    gaz = _PLACES.get()
+    if gaz is None or len(name) < 2:
+        return False
+    found = gaz.geocode(name, levels=("province", "city"))
+    return bool(found) and found[0].name.rstrip("市省") == name.rstrip("市省")

@@ -17,7 +17,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from atlas.extract.anchors import find_anchors, outside_prefix
+from atlas.extract.anchors import find_anchors, is_city, outside_prefix
 from atlas.extract.passages import Passage, passages
 from atlas.extract.slogans import NUMERALS
 from atlas.model import Entity, PlanInfo
@@ -485,6 +485,8 @@ def _generic(
         return True  # 农产品加工园区, 国家级出口基地, 国考断面, 病险水库除险加固工程
     if layer == "park" and _ROUTE_IN_STEM.search(stem):
         return True
+    if head in ("经济区", "新区") and is_city(stem):
+        return True  # 融入沈阳经济区: a region named after a city, not a park
     if layer == "project" and re.search(r"\d+个(?:项目|工程)$|重点(?:项目|工程)$", name):
         return True  # 石化资源替代转型升级2个项目, 锦州港重点项目: a count or a category
     if head in ("工程", "项目") and not stem_places and not _SEGMENT_RE.search(name):
