@@ -30,7 +30,7 @@ from atlas.extract.keys import canonical_key, find_names
 from atlas.extract.prose_targets import clause_targets
 from atlas.model import Indicator, SourceSpan
 from atlas.read.structure import Document, Sentence
-from atlas.read.tables import Table
+from atlas.read.tables import UNIT_RE, Table
 
 #: placeholder cells meaning "no value"
 _EMPTY = {"", "—", "--", "-", "/", "——", "—-", "－", "∅", "...", "…"}
@@ -305,11 +305,15 @@ def table_indicators(doc: Document, tbl: Table) -> list[Indicator]:
         name = text["name"]
         if not name:
             continue
+        unit = text["unit"]
+        m = re.fullmatch(r"(.+?)[(（]([^()（）]{1,8})[)）]", name)
+        if not unit and m and (UNIT_RE.match(m.group(2)) or m.group(2) in _UNIT_MAP):
+            name, unit = m.group(1), m.group(2)  # 地区生产总值（亿元）: the unit in the name
         common = dict(
             plan_id=doc.plan.plan_id,
             name=name,
             key=canonical_key(name),
-            unit=normalize_unit(text["unit"], name),
+            unit=normalize_unit(unit, name),
             source=row.source,
             status=text["status"],
             category=_clean_group(text["category"] or row.group),

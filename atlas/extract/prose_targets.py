@@ -55,6 +55,7 @@ _TASK_RE = re.compile(
 )
 _LEVEL_RE = re.compile(
     r"^(?P<subj>.+?)(?P<verb>达到|控制在|稳定在|保持在|提高到|提高至|提升到|提升至|增加到|增加至|"
+    r"下降到|下降至|降低到|降低至|减少到|减少至|降至|"
     r"突破|超过|不低于|不少于|不高于|不超过|低于|高于|达)"
     rf"(?P<q1>约)?(?P<num>{_NUM})(?P<unit>{_UNIT})?(?P<q2>{_Q2})?"
 )
@@ -108,7 +109,9 @@ class Clause:
             if self.attribute:
                 return True
             if known:  # 农村卫生厕所普及率: a known name with its qualifier, as written
-                return len(known) == 1 and self.name.endswith(known[0]) and self.name != known[0]
+                if len(known) == 1 and self.name.endswith(known[0]):
+                    return self.name != known[0]
+                return _INDICATOR_NAME.search(self.name) is not None and "浓度" in self.name
             return bool(_INDICATOR_NAME.search(self.name))
         return (
             not known
@@ -143,7 +146,8 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 def _subject(raw: str) -> str:
     subj = _LEAD_RE.sub("", raw).strip()
     subj = re.sub(r"(?:年均|年平均|每年)$", "", subj)
-    if not 2 <= len(subj) <= 24 or _BAD_SUBJ.search(re.sub(r"\([^)]*\)", "", subj)):
+    bare = re.sub(r"\([^)]*\)|PM2\.5|PM10|5G|[345]A", "", subj)  # digits of a name's own
+    if not 2 <= len(subj) <= 24 or _BAD_SUBJ.search(bare):
         return ""
     return subj
 

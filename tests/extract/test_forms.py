@@ -123,6 +123,22 @@ def test_clause_targets(clause, expected):
     assert (c.name, c.base_value, c.target_value, c.growth, c.attribute) == expected
 
 
+def test_unit_in_the_name_and_concentration_names():
+    table = (
+        "第二章 目标\n表1 主要指标\n| 指标（单位） | 2020年 | 2025年 | 属性 |\n|---|---|---|---|\n"
+        "| 地区生产总值（亿元） | 100 | 140 | 预期性 |\n"
+    )
+    (ind,) = extract_text(table, "t", text_only=True).indicators
+    assert (ind.name, ind.unit, ind.base_value, ind.target_value) == (
+        "地区生产总值",
+        "亿元",
+        100,
+        140,
+    )
+    (c,) = clause_targets("细颗粒物(PM2.5)年均浓度下降到30微克/立方米(约束性)。")
+    assert (c.name, c.target_value, c.attribute) == ("细颗粒物(PM2.5)年均浓度", 30.0, "约束性")
+
+
 def test_growth_clause_joins_the_level_before_it():
     (c,) = clause_targets("到2025年,地区生产总值达到250亿元左右,年均增长6%左右(预期性)。")
     assert (c.name, c.target_value, c.growth, c.attribute) == ("地区生产总值", 250.0, 6.0, "预期性")
