@@ -145,6 +145,10 @@ def _items_from_subject(
         part = next(
             x for x in slogan.parts if x.unit == subj.named[-1:] or x.unit == subj.named[1:]
         )
+        if re.match(r"以|在|依托|沿|围绕", subj.appos):
+            # 东翼以丙镇为中心: no name of its own but the label; the phrase defines it
+            return [_Item(subj.named, part.role, subj.named, text[subj.start : end], p,
+                          subj.start, end)]  # fmt: skip
         name = clean_name(subj.appos) if subj.appos else clean_name(body.split(",")[0])
         return [_Item(subj.named, part.role, name, body, p, subj.start, end)]
     subs = list(_SUB_RE.finditer(body))
