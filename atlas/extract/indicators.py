@@ -400,6 +400,8 @@ def _year_before(text: str, pos: int, default: int, base: int, target: int) -> i
     best = None
     for m in _YEAR_RE.finditer(text, 0, pos):
         y = int(m.group(1))
+        if text[max(0, m.start() - 1) : m.start()] in ("比", "较"):
+            continue  # 比2020年提高5个百分点: the year compared with, not the statement's
         if 1990 <= y <= 2060:
             best = y
     if best is not None:

@@ -199,6 +199,26 @@ def _read(clause: str) -> dict | None:
     return None
 
 
+def _join_previous(out: list[Clause], got: dict, end: int, attribute: str) -> None:
+    """A clause without a subject completes the one before it: ``,年均增长6%左右(预期性)``
+    adds the growth, ``,到2025年达到200亿元`` the target level."""
+    prev = out[-1]
+    if got.get("growth_only") and prev.growth is None:
+        out[-1] = replace(
+            prev, growth=got["growth"], end=end, attribute=prev.attribute or attribute
+        )
+    elif got.get("form") == "level" and prev.target_value is None and prev.base_value is None:
+        out[-1] = replace(
+            prev,
+            target_value=got["target_value"],
+            unit=got["unit"] or prev.unit,
+            qualifier=got["qualifier"],
+            growth_only=False,
+            end=end,
+            attribute=prev.attribute or attribute,
+        )
+
+
 def clause_targets(text: str) -> list[Clause]:
     """The targets a target sentence states, clause by clause (see the module docstring)."""
     out: list[Clause] = []
@@ -217,11 +237,8 @@ def clause_targets(text: str) -> list[Clause]:
         got.pop("end")
         subj = _subject(raw)
         if not subj:
-            if got.get("growth_only") and not raw.strip() and out and out[-1].growth is None:
-                prev = out[-1]
-                out[-1] = replace(
-                    prev, growth=got["growth"], end=end, attribute=prev.attribute or attribute
-                )  # ,年均增长6%左右(预期性): the growth of the level before it
+            if out and not _LEAD_RE.sub("", raw).strip():
+                _join_previous(out, got, end, attribute)
             continue
         out.append(
             Clause(name=subj, start=s + lead, end=end, attribute=attribute, text=clause, **got)

@@ -144,6 +144,14 @@ def test_growth_clause_joins_the_level_before_it():
     assert (c.name, c.target_value, c.growth, c.attribute) == ("地区生产总值", 250.0, 6.0, "预期性")
 
 
+def test_level_clause_completes_the_growth_before_it_and_comparison_years():
+    (c,) = clause_targets("地区生产总值年均增长6%左右,到2025年达到200亿元。")
+    assert (c.name, c.target_value, c.growth, c.unit) == ("地区生产总值", 200.0, 6.0, "亿元")
+    text = "第二章 目标\n到2025年，城镇化率达到60%，比2020年提高5个百分点；万元GDP能耗降低15%。\n"
+    got = {i.name: (i.kind, i.key, i.target_value) for i in extract_text(text, "t").indicators}
+    assert got["万元GDP能耗降低"] == ("target", "energy_intensity", 15.0)
+
+
 def test_review_table_gives_review_rows():
     text = (
         "第一章 发展基础\n表1 “十三五”规划主要指标完成情况\n"
