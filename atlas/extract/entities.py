@@ -234,16 +234,19 @@ _COUNTED_WINDOW = 160
 
 
 #: what follows a company's name (等10家企业, 公司); a name once a company is one everywhere
-_COMPANY_AFTER = re.compile(r"^(?:等?[\d一二三四五六七八九十]+家(?:企业|公司)|公司|集团|有限|股份)")
+_COMPANY_AFTER = re.compile(r"(?:等?[\d一二三四五六七八九十]+家(?:企业|公司)|公司|集团|有限|股份)")
 
 
 def _numbered_twins(sent: str, start: int, name: str) -> tuple[int, str]:
     """锦州港401、402通用散货泊位: a numbered name after 、 takes the numbers and the prefix
     before it (the first number's name)."""
-    m = re.search(r"([\u4e00-\u9fff]{2,12}?)((?:\d{2,4}#?、)+)$", sent[:start])
-    if not m or not name[:1].isdigit():
+    if not name[:1].isdigit() or sent[start - 1 : start] != "、":
         return start, name
-    prefix_start = _name_start(sent, m.start(2), 0)
+    lo = max(0, start - 40)  # the numbers sit right before the name: a bounded look-back
+    m = re.search(r"[\u4e00-\u9fff]((?:\d{2,4}#?、)+)$", sent[lo:start])
+    if not m:
+        return start, name
+    prefix_start = _name_start(sent, lo + m.start(1), 0)
     return prefix_start, sent[prefix_start:start] + name
 
 
@@ -365,10 +368,11 @@ def _scan_sentence(
         if cand is None:
             continue
         head, start, name = cand
-        members = _counted_members(sent[:start])
+        before = sent[max(0, start - _COUNTED_WINDOW) : start]
+        members = _counted_members(before)
         shared = name
         if not members:
-            members, shared = _listed_members(sent[:start], name)
+            members, shared = _listed_members(before, name)
         if members and HEADS[head][0] in ("park", "water", "port", "ecology"):
             # 黑山庞河、北镇沟帮子、凌海大有、义县七里河四个农产品加工集聚区 → 4 entities;
             # 依托双台镇、暖泉、九寨等省级飞地园区 → 双台镇飞地园区, 暖泉飞地园区, 九寨飞地园区
@@ -379,14 +383,14 @@ def _scan_sentence(
             prev = hits[-1].name
             if sent[max(0, m.start() - len(prev)) : m.start()] == prev:
                 continue  # 锦州港401#矿石泊位工程: the work on an entity already found
-        if _COMPANY_AFTER.match(sent[m.end() :]):
+        if _COMPANY_AFTER.match(sent, m.end()):
             companies.add(_head_name(sent, m)[2] if _head_name(sent, m) else "")
             continue  # 捷通铁路等10家企业, 捷通铁路“中国标准动车组…”: a company
         if any(c and sent[max(0, m.end() - len(c)) : m.end()] == c for c in companies):
             continue
         start, name = _numbered_twins(sent, start, name)
         stem = name[: len(name) - len(head)]
-        at = _located_at(sent[:start]) if HEADS[head][0] == "park" else ""
+        at = _located_at(sent[max(0, start - 24) : start]) if HEADS[head][0] == "park" else ""
         if not _plausible_name(name, head, stem, scope, located=bool(at)):
             continue
         kind = _classify(name, head)
