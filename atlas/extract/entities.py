@@ -233,6 +233,8 @@ _COUNTED_RE = re.compile(
 _COUNTED_WINDOW = 160
 
 
+#: what follows the first of two level crossings (…机场和桃园平交道口)
+_CROSSING_AFTER = re.compile(r"(?:[和与、][\u4e00-\u9fff]{1,8})?(?:平交)?道口")
 #: what follows a company's name (等10家企业, 公司); a name once a company is one everywhere
 _COMPANY_AFTER = re.compile(r"(?:等?[\d一二三四五六七八九十]+家(?:企业|公司)|公司|集团|有限|股份)")
 
@@ -425,6 +427,8 @@ def _head_name(sent: str, m: re.Match[str]) -> tuple[str, int, str] | None:
     name = _LEAD_NUM.sub("", sent[start : m.end()]).strip("()-— ")
     if "至" in name and HEADS[head][1] in _POINT_ROLES:
         name = name.rsplit("至", 1)[1]  # 龙栖湾至滨海新区: the place is the end point
+    if HEADS[head][1] in ("airport", "station") and _CROSSING_AFTER.match(sent, m.end()):
+        return None  # 封闭沈山铁路小岭子机场和桃园平交道口: a level crossing's name
     return head, start, name
 
 
