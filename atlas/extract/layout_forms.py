@@ -107,7 +107,8 @@ def from_tables(tables: Iterable[Any], parts: Sequence[Part]) -> list[Found]:
 
 #: a clause about another component: where a 以X为… definition stops
 _NEXT_CLAUSE_RE = re.compile(r"[,;](?:以|沿|依托|形成|构建|打造|布局)")
-_BY_ROLE_RE = re.compile(r"以([^,;。:为]{2,80}?)为([\u4e00-\u9fff]{2,4})")
+#: 以A和B为两翼, and the same at a clause start without 以 (乙镇和丙镇为两翼)
+_BY_ROLE_RE = re.compile(r"(?:以|(?<=[,;:。])|^)([^,;。:为以]{2,80}?)为([\u4e00-\u9fff]{2,4})")
 #: what 以X为… says of a core part when the slogan's label is not repeated
 _CORE_WORDS = ("核心", "中心")
 
@@ -220,7 +221,12 @@ def _lead_names(p: Passage, part: Part) -> list[tuple[str, int, int, int]]:
             out.extend((m.group(1), m.start(1), a, b) for m, a, b in hits)
             continue
         m = lead.match(clause)
-        if m and len(m.group(1)) >= 3 and not _NOT_NAME.match(m.group(1)):
+        if (
+            m
+            and len(m.group(1)) >= 3
+            and not _NOT_NAME.match(m.group(1))
+            and "为" not in m.group(1)
+        ):
             out.append((m.group(1), s + m.start(1), s, e))
             continue
         for vm in verb.finditer(clause):

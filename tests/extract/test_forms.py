@@ -50,6 +50,21 @@ def test_by_role_and_counted_list():
     ]
 
 
+def test_members_before_wei_label_without_yi():
+    text = (
+        "第三章 布局\n构建“一核两翼多点”格局。甲县城为一核，乙镇和丙镇为两翼，"
+        "子镇、丑镇、寅镇等重点镇为多点。\n"
+    )
+    assert [n for _c, _r, n in elements(text, "一核两翼多点")] == [
+        "甲县城",
+        "乙镇",
+        "丙镇",
+        "子镇",
+        "丑镇",
+        "寅镇",
+    ]
+
+
 def test_clauses_led_by_names_in_sub_sections():
     text = (
         "第三章 空间格局\n第一节 总体布局\n坚持“一核两带”格局，以县城为核心。\n"
