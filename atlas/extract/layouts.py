@@ -475,6 +475,19 @@ def _from_following(
                     break
 
 
+def _merge_same_name(items: list[_Item]) -> list[_Item]:
+    """两翼：北翼和南翼。北翼以灯塔市为主体…: one element per name, its definitions joined."""
+    out: dict[str, _Item] = {}
+    for it in items:
+        first = out.get(it.name)
+        if first is None:
+            out[it.name] = it
+        elif it.definition not in first.definition:
+            first.definition = first.definition + ";" + it.definition
+            first.area_km2 = first.area_km2 if first.area_km2 is not None else it.area_km2
+    return list(out.values())
+
+
 #: words for the county seat / the city's core: placement resolves them to the seat township
 #: (the gazetteer's county place names it) or to the 街道 the definition lists
 _SEAT_RE = re.compile(r"(?<!新)县城|主城区|中心城区")
@@ -506,7 +519,7 @@ def _assemble(
         comps = [comp] if comp in found else []
         if part.count != 1:
             comps += [c for c in found if c not in comp_of.values() and c[-1] == part.unit[-1]]
-        items = [it for c in comps for it in found[c]]
+        items = _merge_same_name([it for c in comps for it in found[c]])
         if not items:
             elements.append(
                 LayoutElement(comp, part.role, comp, src, resolved=False, definition="")
@@ -526,16 +539,23 @@ def _assemble(
             continue
         for it in items:
             span: SourceSpan = it.passage.span(it.start, it.end)
+            # 东翼为彰武县城: the element fills the slogan's part (两翼); the member's own
+            # label stays at the head of its definition (compass placement reads it there)
+            label = (
+                ""
+                if it.component == comp or it.definition.startswith(it.component)
+                else (f"{it.component}:")
+            )
             elements.append(
                 LayoutElement(
-                    component=it.component,
+                    component=comp,
                     role=UNIT_ROLES.get(part.unit, part.role) if not slogan.da else part.role,
                     name=it.name,
                     source=span,
                     anchors=tuple(
                         dict.fromkeys(find_anchors(it.definition, scope) + _seat_words(it.name))
                     ),
-                    definition=it.definition,
+                    definition=label + it.definition,
                     resolved=True,
                     area_km2=it.area_km2,
                 )
