@@ -158,7 +158,7 @@ class Project:
 class LayoutElement:
     """One part of a structure slogan, e.g. 一核 → 营口市中心商务区."""
 
-    component: str  # the slogan part it fills: 一核, 南翼, 三轴
+    component: str  # the slogan part it fills: 一核, 两翼 (南翼 …), 三轴
     role: str  # core, wing, belt, axis, corridor, zone, cluster, node, ring, ...
     name: str  # the element's own name, e.g. 京沈城镇发展轴
     source: SourceSpan
