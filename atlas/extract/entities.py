@@ -499,7 +499,12 @@ def _generic(
         return True  # 石化资源替代转型升级2个项目, 锦州港重点项目: a count or a category
     if head in ("工程", "项目") and not stem_places and not _SEGMENT_RE.search(name):
         return True  # a project counts only where it names a place
-    if role in ("base", "cluster") and not stem_places and not _REGIONAL.match(stem):
+    if (
+        role in ("base", "cluster")
+        and not stem_places
+        and not _REGIONAL.match(stem)
+        and not located
+    ):
         return True  # 农产品基地, 实践创新基地: a function, not a named place
     if role == "education" and not stem_places and not _SCHOOL.search(stem):
         return True  # 全国性人才实训基地: a kind of base; 县职业教育实训基地 is a school's
