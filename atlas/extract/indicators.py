@@ -3,8 +3,10 @@
 Tables (:attr:`atlas.read.structure.Document.tables`) are read by their column headers: a column's
 year comes from ``20XX年`` (or ``“十三五”`` → 2020, ``“十四五”`` → 2025), its side from
 目标/规划 (target) vs 预计/完成/实际/现状 (base/actual), else by year order; 增长/增速
-columns hold growth rates. A review table (target year = base year, e.g. 十三五 完成情况)
-yields ``kind="actual"`` rows.
+columns hold growth rates. A review table (a goal and an achieved column for the same year,
+e.g. 十三五 完成情况) yields ``kind="review"`` rows: the goal in ``target_*``, the achieved
+figure in ``actual_year``/``actual_value``; a table that also has later targets yields a
+``target`` row too, based on the achieved figure.
 
 Prose: every sentence outside tables and 专栏 project lists is searched for known indicator
 names (:mod:`atlas.extract.keys`) followed by a value (``地区生产总值增长5.4%``,
@@ -13,11 +15,16 @@ names (:mod:`atlas.extract.keys`) followed by a value (``地区生产总值增�
 is the nearest year named before the value, else the section's (``2023年工作回顾``), else the
 plan period's; values in years up to the base year are ``actual``, later ones ``target``.
 ``分别`` constructions pair subjects and values (``城镇和农村…收入分别增长5.1%和8%``).
+Target sentences are first read clause by clause (:mod:`atlas.extract.prose_targets`): the
+subject as written, 年均增长N% (growth only, no target level), 由A增加到B (base, target),
+…下降N% (a reduction target, the verb in the name), 完成…下达任务 (no number), and the
+(预期性)/(约束性) that follows the clause.
 
 Conventions (DESIGN §4 plus): ``kind="actual"`` keeps the observed value in ``base_value``
 (``base_year`` its year, ``base_growth`` its growth); a target is in ``target_value``
 (``growth`` = targeted annual growth). A statement that gives only a rate of growth gets the
-``_growth`` key (``gdp_growth``, unit %), its value in base/target value *and* growth.
+``_growth`` key (``gdp_growth``, unit %): an achieved rate in ``base_value`` and
+``base_growth``, a targeted rate in ``growth`` only (``target_value`` stays empty).
 Qualitative cells keep their text (``target_text``/``base_text``) with ``qualifier``.
 """
 

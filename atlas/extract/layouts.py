@@ -8,7 +8,13 @@ this order of trust:
 2. a list of exactly N items in front of an ``N大…`` name (沿海、县域、城区“三大经济板块”);
 3. the headed sections under a heading that carries the slogan
    ((二)建设“南翼”营口市科技创新产业园; run-in 实施“双凌协同”工程。);
-4. the sentences right after the mention (构建二十家子镇、大庙镇…四个重点镇商业物流中心).
+4. the sentences right after the mention (构建二十家子镇、大庙镇…四个重点镇商业物流中心);
+5. the less explicit forms of :mod:`atlas.extract.layout_forms` over the mention's chapter:
+   layout tables with continuation rows, 以A和B为两翼 / A为一核, 形成A、B及C三区, clauses
+   led by a member's name (绕阳河生态带串联…), 沿X布局Y带, 东部山区为生态涵养区.
+
+A named member (东翼为彰武县城, “北翼”X,指…) fills the slogan's part: its component is 两翼,
+its own label heads its definition.
 
 Components that stay empty are kept as unresolved elements and reported (never invented);
 element counts are checked against the numerals (三轴 → 3, 多 = open-ended). Sections laid out
