@@ -459,8 +459,8 @@ def _make(
             fields["base_growth"] = num
     else:
         fields.update(target_year=year, target_value=num, target_text=text, qualifier=qual)
-        if growth:
-            fields.update(growth=num, growth_text=text)
+        if growth:  # a targeted rate: growth only, no target level
+            fields.update(target_value=None, growth=num, growth_text=text)
     if kind == "actual":
         fields["qualifier"] = qual
     return Indicator(
