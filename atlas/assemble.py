@@ -197,6 +197,8 @@ def indicator_rows(ex: Extraction) -> list[dict[str, Any]]:
                 "base_growth": getattr(ind, "base_growth", None),
                 "growth_text": getattr(ind, "growth_text", ""),
                 "status": getattr(ind, "status", ""),
+                "actual_year": ind.actual_year,
+                "actual_value": ind.actual_value,
                 "source_line": ind.source.line,
                 "source_quote": ind.source.quote,
             }

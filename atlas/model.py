@@ -126,7 +126,7 @@ class Indicator:
     qualifier: str = ""  # 左右, 以内, 不低于, 以上, 累计, 高于平均, ...
     growth: float | None = None  # annual % where given
     attribute: str = ""  # 预期性 / 约束性 where given
-    kind: Literal["target", "actual"] = "target"
+    kind: Literal["target", "actual", "review"] = "target"
     category: str = ""  # table section, e.g. 经济发展, 绿色生态
     table: str = ""  # table caption, or "prose"
     # added by the plan reader (optional; kind=actual rows keep the observed value in base_*)
@@ -134,6 +134,9 @@ class Indicator:
     base_growth: float | None = None  # growth % reported with the base/actual value
     growth_text: str = ""  # verbatim growth cell/phrase, e.g. 6.5左右
     status: str = ""  # completion status of review tables: 完成 / 未完成 / 无统计
+    # kind=review (a 十三五 review row): the plan's goal is target_*, the achieved figure here
+    actual_year: int | None = None
+    actual_value: float | None = None
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,7 @@ class Project:
 class LayoutElement:
     """One part of a structure slogan, e.g. 一核 → 营口市中心商务区."""
 
-    component: str  # the slogan part it fills: 一核, 南翼, 三轴
+    component: str  # the slogan part it fills: 一核, 两翼 (南翼 …), 三轴
     role: str  # core, wing, belt, axis, corridor, zone, cluster, node, ring, ...
     name: str  # the element's own name, e.g. 京沈城镇发展轴
     source: SourceSpan

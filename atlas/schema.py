@@ -65,6 +65,8 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
     "base_growth",
     "growth_text",
     "status",  # 完成 / 未完成 / 无统计 of review tables
+    "actual_year",  # kind=review: the achieved figure's year and value (target_* = the goal)
+    "actual_value",
     "source_line",
     "source_quote",
 )
@@ -166,8 +168,14 @@ def validate(gdf: gpd.GeoDataFrame) -> None:
         raise SchemaError(f"{bad}: every feature needs a 1-based source line")
 
 
-_INT_INDICATOR_COLUMNS = ("base_year", "target_year", "source_line")
-_FLOAT_INDICATOR_COLUMNS = ("base_value", "target_value", "growth", "base_growth")
+_INT_INDICATOR_COLUMNS = ("base_year", "target_year", "actual_year", "source_line")
+_FLOAT_INDICATOR_COLUMNS = (
+    "base_value",
+    "target_value",
+    "growth",
+    "base_growth",
+    "actual_value",
+)
 
 
 def indicator_table(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:

@@ -259,6 +259,15 @@ def score_plan(gold: dict, doc: dict | None, feats, polys, towns, err: str) -> S
 
     # layout components
     elements = _elements(doc)
+
+    def same_part(mine_comp: object, gold_comp: str) -> bool:
+        """The same slogan part, or a named member of it (北翼 is a member of 两翼)."""
+        a, b = norm(mine_comp), norm(gold_comp)
+        if a == b:
+            return True
+        counted = b[:1] in "一二两三四五六七八九十多双"
+        return counted and len(a) >= 2 and a[-1] == b[-1] and a[:1] in "东西南北中上下前后左右"
+
     used: set[int] = set()
     for lay, comp in comps:
         hit = None
@@ -266,7 +275,7 @@ def score_plan(gold: dict, doc: dict | None, feats, polys, towns, err: str) -> S
             if i in used or norm(lname) != norm(lay["slogan"]):
                 continue
             if (
-                norm(el.get("component")) != norm(comp["component"])
+                not same_part(el.get("component"), comp["component"])
                 or el.get("role") != comp["role"]
             ):
                 continue
@@ -296,7 +305,7 @@ def score_plan(gold: dict, doc: dict | None, feats, polys, towns, err: str) -> S
         mask = (
             (mine["layer"] == "layout")
             & (mine["layout"].fillna("").map(norm) == norm(lay["slogan"]))
-            & (mine["component"].fillna("").map(norm) == norm(comp["component"]))
+            & mine["component"].fillna("").map(lambda c, g=comp: same_part(c, g["component"]))
             & mine["name"].fillna("").map(lambda n, e=el: norm(n) == norm(e.get("name")))
         )
         point = _feature_point(mine, mask)

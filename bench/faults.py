@@ -66,8 +66,8 @@ FAULTS: tuple[Fault, ...] = (
         "anchors-without-scope",
         "layout anchors looked up without the plan's scope",
         "atlas/extract/layouts.py",
-        "anchors=find_anchors(it.definition, scope),",
-        "anchors=find_anchors(it.definition, None),",
+        "find_anchors(it.definition, scope)",
+        "find_anchors(it.definition, None)",
         ("tests/extract/test_layouts.py", "tests/test_geometry_golden.py"),
     ),
     Fault(
@@ -82,8 +82,8 @@ FAULTS: tuple[Fault, ...] = (
         "indicator-base-target-swap",
         "the indicator table reader swaps base and target columns",
         "atlas/extract/indicators.py",
-        '                if col.side == "base":\n',
-        '                if col.side != "base":\n',
+        '        value, qual, text = parse_value(cell)\n        if side == "base":\n',
+        '        value, qual, text = parse_value(cell)\n        if side != "base":\n',
         ("tests/extract/test_indicators.py",),
     ),
     Fault(

@@ -306,7 +306,7 @@ def test_zhanqian_north_wing_north_of_core(seed_layers, fixture_frames):
     for lay in (seed_layers["layout"], fixture_frames["zhanqian-2021"]["layout"]):
         zq = _located(lay[(lay["plan_id"] == "zhanqian-2021") & (lay["layout"] == "一核两翼")])
         core = zq[zq["component"] == "一核"].geometry.iloc[0]
-        north = zq[zq["component"] == "北翼"].geometry.iloc[0]
+        north = zq[zq["name"] == "辽河沿岸经济带"].geometry.iloc[0]  # the 北翼 of 两翼
         assert north.centroid.y > core.centroid.y
 
 

@@ -56,7 +56,8 @@ _STOP = (
     "指|即|为|是|等|包括|包含|重点|主动|联动|发展|一体化|推动|提升|完善|开展|加强|整合|发挥|"
     "利用|毗邻|结合|支持|培育|壮大|做强|全力|积极|大力|东部|西部|南部|北部|中部|西北部|东北部|"
     "东南部|西南部|境内|全市|全县|全区|我市|我县|我区|本市|本县|实现|强化|保障|确定|构筑|城区|市区|"
-    "加大|提高|促进|带动|承接|依靠|通过|串联|连接|贯通|途经|经过|自(?!然|治)"
+    "加大|提高|促进|带动|承接|依靠|通过|串联|连接|贯通|途经|经过|自(?!然|治)|布局|覆盖|涵盖|"
+    "[东南西北]起"
 )
 _CAND_RE = re.compile(
     rf"[\u4e00-\u9fff]{{1,8}}?(?:{_SUFFIX_ALT})(?![\u4e00-\u9fff]*?(?:{_SUFFIX_ALT}))"
@@ -208,6 +209,9 @@ def _pattern_hits(text: str) -> list[tuple[int, int]]:
         pieces: list[tuple[int, int]] = []
         pos = 0
         for m in _STOP_RE.finditer(word):
+            opens = pos == 0 or word[:pos].endswith(("包括", "即", "指", "含", "为"))
+            if m.group(0) in ("和", "与", "及") and m.start() == pos and opens:
+                continue  # 包括和平街道: a conjunction cannot open a list, 和 is the name's
             if m.start() > pos:
                 pieces.append((pos, m.start()))
             pos = m.end()
@@ -301,8 +305,36 @@ def find_anchors(text: str, scope: str | None = None) -> tuple[str, ...]:
         if name in _GENERIC or len(name) < 2 or numbered:
             last_end = e
             continue
-        if not _GENERIC_TOWNS.match(name):
+        if not _GENERIC_TOWNS.match(name) and not name.endswith("农村"):  # 四好农村: no village
             found.append((s, name))
         last_end = e
     found.sort(key=lambda x: x[0])
     return tuple(dict.fromkeys(n for _, n in found))
+
+
+def outside_prefix(name: str) -> str:
+    """The place outside 辽宁 a name starts with (天津滨海新区 → 天津, 苏州工业园区 → 苏州), or
+    ``""``: a province or city the gazetteer knows only outside 辽宁 (a name that is also a
+    辽宁 place, 朝阳, does not count). Text-only mode (no gazetteer) never finds one."""
+    gaz = _PLACES.get()
+    if gaz is None:
+        return ""
+    for size in (3, 2):
+        stem = name[:size]
+        if len(stem) < size:
+            continue
+        found = gaz.geocode(stem, levels=("province", "city"))
+        inside = [p for p in found if not p.code[:6].isdigit() or p.code.startswith("21")]
+        if found and not inside and found[0].name.startswith(stem):
+            return stem
+    return ""
+
+
+def is_city(name: str) -> bool:
+    """Whether ``name`` is a prefecture-level city or a province (沈阳, 大连, 辽宁): a region
+    such as 沈阳经济区 is named after it, not a park. Text-only mode: never."""
+    gaz = _PLACES.get()
+    if gaz is None or len(name) < 2:
+        return False
+    found = gaz.geocode(name, levels=("province", "city"))
+    return bool(found) and found[0].name.rstrip("市省") == name.rstrip("市省")

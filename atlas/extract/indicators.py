@@ -3,8 +3,10 @@
 Tables (:attr:`atlas.read.structure.Document.tables`) are read by their column headers: a column's
 year comes from ``20XX年`` (or ``“十三五”`` → 2020, ``“十四五”`` → 2025), its side from
 目标/规划 (target) vs 预计/完成/实际/现状 (base/actual), else by year order; 增长/增速
-columns hold growth rates. A review table (target year = base year, e.g. 十三五 完成情况)
-yields ``kind="actual"`` rows.
+columns hold growth rates. A review table (a goal and an achieved column for the same year,
+e.g. 十三五 完成情况) yields ``kind="review"`` rows: the goal in ``target_*``, the achieved
+figure in ``actual_year``/``actual_value``; a table that also has later targets yields a
+``target`` row too, based on the achieved figure.
 
 Prose: every sentence outside tables and 专栏 project lists is searched for known indicator
 names (:mod:`atlas.extract.keys`) followed by a value (``地区生产总值增长5.4%``,
@@ -13,11 +15,16 @@ names (:mod:`atlas.extract.keys`) followed by a value (``地区生产总值增�
 is the nearest year named before the value, else the section's (``2023年工作回顾``), else the
 plan period's; values in years up to the base year are ``actual``, later ones ``target``.
 ``分别`` constructions pair subjects and values (``城镇和农村…收入分别增长5.1%和8%``).
+Target sentences are first read clause by clause (:mod:`atlas.extract.prose_targets`): the
+subject as written, 年均增长N% (growth only, no target level), 由A增加到B (base, target),
+…下降N% (a reduction target, the verb in the name), 完成…下达任务 (no number), and the
+(预期性)/(约束性) that follows the clause.
 
 Conventions (DESIGN §4 plus): ``kind="actual"`` keeps the observed value in ``base_value``
 (``base_year`` its year, ``base_growth`` its growth); a target is in ``target_value``
 (``growth`` = targeted annual growth). A statement that gives only a rate of growth gets the
-``_growth`` key (``gdp_growth``, unit %), its value in base/target value *and* growth.
+``_growth`` key (``gdp_growth``, unit %): an achieved rate in ``base_value`` and
+``base_growth``, a targeted rate in ``growth`` only (``target_value`` stays empty).
 Qualitative cells keep their text (``target_text``/``base_text``) with ``qualifier``.
 """
 
@@ -28,9 +35,10 @@ from dataclasses import dataclass, replace
 
 from atlas.extract.keys import canonical_key, find_names
 from atlas.extract.numbers import NO_SCI_AFTER, NO_SCI_BEFORE, plausible
+from atlas.extract.prose_targets import clause_targets
 from atlas.model import Indicator, SourceSpan
 from atlas.read.structure import Document, Sentence
-from atlas.read.tables import Table
+from atlas.read.tables import UNIT_RE, Table
 
 #: placeholder cells meaning "no value"
 _EMPTY = {"", "—", "--", "-", "/", "——", "—-", "－", "∅", "...", "…"}
@@ -145,7 +153,8 @@ def parse_value(cell: str) -> tuple[float | None, str, str]:
 
 
 def _clean_name(name: str) -> str:
-    return re.sub(r"^\s*\d{1,3}[.、]\s*", "", name).strip()
+    name = re.sub(r"^\s*\d{1,3}[.、]\s*", "", name)
+    return re.sub(r"^其中\s*[:：]\s*", "", name).strip()  # 其中:旅游业增加值
 
 
 def _clean_group(group: str) -> str:
@@ -167,7 +176,9 @@ def _column_roles(columns: tuple[str, ...]) -> list[_Col]:
     roles: list[_Col] = []
     years: list[int] = []
     for c in columns:
-        if re.search(r"指标|名称|项目", c) and not re.search(r"\d{4}|目标|完成", c):
+        if re.search(r"属性", c):
+            roles.append(_Col("attribute"))  # 指标属性 is the attribute, not the name
+        elif re.search(r"指标|名称|项目", c) and not re.search(r"\d{4}|目标|完成", c):
             roles.append(_Col("name"))
         elif c == "单位":
             roles.append(_Col("unit"))
@@ -196,7 +207,7 @@ def _column_roles(columns: tuple[str, ...]) -> list[_Col]:
             side = ""
             if re.search(r"目标|规划", c):
                 side = "target"
-            elif re.search(r"预计|完成|实际|现状|基期|基数|基年", c):
+            elif re.search(r"预计|完成|实际|实现|现状|基期|基数|基年", c):
                 side = "base"
             growth = bool(re.search(r"增长|增速|增幅", c.split("/")[-1]))
             roles.append(_Col("value", y, side, growth))
@@ -222,65 +233,116 @@ def _is_indicator_table(tbl: Table, roles: list[_Col]) -> bool:
     return has_name and has_value and ("指标" in tbl.caption or "指标" in "".join(tbl.columns))
 
 
+def _row_fields(roles: list[_Col], cells: tuple[str, ...]) -> tuple[dict, dict]:
+    """The text fields (name, unit …) and the value cells ``{(side, year, growth): cell}``."""
+    text = {"name": "", "unit": "", "attribute": "", "status": "", "category": ""}
+    values: dict[tuple[str, int | None, bool], str] = {}
+    for col, cell in zip(roles, cells, strict=False):
+        if col.role == "name":
+            text["name"] = _clean_name(cell)
+        elif col.role in ("unit", "category", "status"):
+            text[col.role] = cell
+        elif col.role == "attribute":
+            text["attribute"] = cell if cell in ("预期性", "约束性") else ""
+        elif col.role == "value":
+            values[(col.side, col.year, col.growth)] = cell
+    return text, values
+
+
+def _value_fields(values: dict, review_years: set, skip_review: bool) -> dict:
+    """base/target/growth fields of one row from its value cells (review years left out)."""
+    f: dict = {}
+    for (side, year, growth), cell in values.items():
+        if skip_review and side == "target" and year in review_years:
+            continue
+        value, qual, text = parse_value(cell)
+        if side == "base":
+            if growth:
+                f["base_growth"] = value
+            else:
+                f.update(base_year=year, base_value=value, base_text=text)
+        elif growth:
+            f.update(growth=value, growth_text=text)
+        else:
+            f.update(target_year=year, target_value=value, target_text=text, qualifier=qual)
+    return f
+
+
+def _review_fields(values: dict, year: int, later: bool) -> dict:
+    """A 十三五 review row: the goal for ``year`` as the target, the achieved as actual (and
+    the planned and achieved growth rates, when the table has them)."""
+
+    def cell(side: str, growth: bool) -> str:
+        for (sd, y, g), c in values.items():
+            if sd == side and g == growth and (y == year or (y is None and not later)):
+                return c
+        return ""
+
+    target, qual, target_text = parse_value(cell("target", False))
+    actual, _q, actual_text = parse_value(cell("base", False))
+    growth, _q, growth_text = parse_value(cell("target", True))
+    return dict(
+        target_year=year,
+        target_value=target,
+        target_text=target_text,
+        qualifier=qual,
+        growth=growth,
+        growth_text=growth_text,
+        base_growth=parse_value(cell("base", True))[0],
+        actual_year=year,
+        actual_value=actual,
+        base_text=actual_text,
+    )
+
+
 def table_indicators(doc: Document, tbl: Table) -> list[Indicator]:
-    """One :class:`Indicator` per data row of an indicator table ([] for other tables)."""
+    """One :class:`Indicator` per data row of an indicator table ([] for other tables).
+
+    A review table (a 2020 goal column next to the 2020 achieved column) gives ``kind=review``
+    rows: the goal in ``target_*``, the achieved figure in ``actual_*``. A table that also has
+    later targets (十三五 完成情况及十四五 目标) gives both a review row and a target row whose
+    base is the achieved figure.
+    """
     roles = _column_roles(tbl.columns)
     if not _is_indicator_table(tbl, roles):
         return []
-    base_years = [r.year for r in roles if r.role == "value" and r.side == "base" and r.year]
-    target_years = [r.year for r in roles if r.role == "value" and r.side == "target" and r.year]
-    review = bool(base_years and target_years and max(target_years) <= max(base_years))
+    values_ = [r for r in roles if r.role == "value" and r.year]
+    base_years = [r.year for r in values_ if r.side == "base"]
+    target_years = [r.year for r in values_ if r.side == "target"]
+    review_years = {y for y in target_years if y in base_years}
+    later = [y for y in target_years if y not in review_years]
     caption = re.sub(r"^专栏\s*[:：]?\s*", "", tbl.caption)
     out: list[Indicator] = []
     for row in tbl.rows:
-        f: dict = {}
-        name = unit = attribute = status = category = ""
-        for col, cell in zip(roles, row.cells, strict=False):
-            if col.role == "name":
-                name = _clean_name(cell)
-            elif col.role == "unit":
-                unit = cell
-            elif col.role == "category":
-                category = cell
-            elif col.role == "attribute":
-                attribute = cell if cell in ("预期性", "约束性") else ""
-            elif col.role == "status":
-                status = cell
-            elif col.role == "value":
-                value, qual, text = parse_value(cell)
-                if col.side == "base":
-                    if col.growth:
-                        f["base_growth"] = value
-                    else:
-                        f.update(base_year=col.year, base_value=value, base_text=text)
-                else:
-                    if col.growth:
-                        f.update(growth=value, growth_text=text)
-                    else:
-                        f.update(target_year=col.year, target_value=value, target_text=text)
-                        f["qualifier"] = qual
+        text, values = _row_fields(roles, row.cells)
+        name = text["name"]
         if not name:
             continue
-        if "target_year" not in f and target_years:
-            f["target_year"] = max(target_years)
+        unit = text["unit"]
+        m = re.fullmatch(r"(.+?)[(（]([^()（）]{1,8})[)）]", name)
+        if not unit and m and (UNIT_RE.match(m.group(2)) or m.group(2) in _UNIT_MAP):
+            name, unit = m.group(1), m.group(2)  # 地区生产总值（亿元）: the unit in the name
+        common = dict(
+            plan_id=doc.plan.plan_id,
+            name=name,
+            key=canonical_key(name),
+            unit=normalize_unit(unit, name),
+            source=row.source,
+            status=text["status"],
+            category=_clean_group(text["category"] or row.group),
+            table=caption,
+        )
+        if review_years:
+            fields = _review_fields(values, max(review_years), bool(later))
+            out.append(Indicator(**common, kind="review", **fields))
+        if review_years and not later:
+            continue
+        f = _value_fields(values, review_years, skip_review=True)
+        if "target_year" not in f and later:
+            f["target_year"] = max(later)
         if "base_year" not in f and base_years:
             f["base_year"] = max(base_years)
-        key = canonical_key(name)
-        out.append(
-            Indicator(
-                plan_id=doc.plan.plan_id,
-                name=name,
-                key=key,
-                unit=normalize_unit(unit, name),
-                source=row.source,
-                attribute=attribute,
-                status=status,
-                kind="actual" if review else "target",
-                category=_clean_group(category or row.group),
-                table=caption,
-                **f,
-            )
-        )
+        out.append(Indicator(**common, attribute=text["attribute"], kind="target", **f))
     return out
 
 
@@ -352,6 +414,8 @@ def _year_before(text: str, pos: int, default: int, base: int, target: int) -> i
     best = None
     for m in _YEAR_RE.finditer(text, 0, pos):
         y = int(m.group(1))
+        if text[max(0, m.start() - 1) : m.start()] in ("比", "较"):
+            continue  # 比2020年提高5个百分点: the year compared with, not the statement's
         if 1990 <= y <= 2060:
             best = y
     if best is not None:
@@ -402,8 +466,8 @@ def _make(
             fields["base_growth"] = num
     else:
         fields.update(target_year=year, target_value=num, target_text=text, qualifier=qual)
-        if growth:
-            fields.update(growth=num, growth_text=text)
+        if growth:  # a targeted rate: growth only, no target level
+            fields.update(target_value=None, growth=num, growth_text=text)
     if kind == "actual":
         fields["qualifier"] = qual
     return Indicator(
@@ -438,7 +502,8 @@ def prose_indicators(doc: Document) -> list[Indicator]:
     out: list[Indicator] = []
     for sent in doc.sentences(kinds=("text",)):
         n0 = len(out)
-        _sentence_indicators(doc, sent, base, target, report, out)
+        covered = _clause_indicators(doc, sent, base, target, report, out)
+        _sentence_indicators(doc, sent, base, target, report, out, covered)
         if len(out) > n0 and sent.heading_path:
             # the innermost heading groups prose indicators as a table's category would
             label = _SECTION_NUMBER_RE.sub("", sent.heading_path[-1]).strip()
@@ -446,10 +511,57 @@ def prose_indicators(doc: Document) -> list[Indicator]:
     return out
 
 
-def _sentence_indicators(
+def _clause_indicators(
     doc: Document, sent: Sentence, base: int, target: int, report: bool, out: list[Indicator]
+) -> list[tuple[int, int]]:
+    """Targets read clause by clause (:mod:`atlas.extract.prose_targets`), appended to ``out``;
+    returns the clause spans read, which the name-by-name reading then leaves alone."""
+    if sent.box >= 0:
+        return []
+    default_year = _context_year(sent, base, target, report)
+    covered: list[tuple[int, int]] = []
+    names = find_names(sent.text)
+    for c in clause_targets(sent.text):
+        year = _year_before(sent.text, c.start, default_year, base, target)
+        if year <= base:
+            continue  # achieved figures stay with the name-by-name reading
+        known = tuple(sent.text[s:e] for s, e, _k in names if c.start <= s < c.end)
+        if not c.plausible(known):
+            continue
+        covered.append((c.start, c.end))
+        out.append(
+            Indicator(
+                plan_id=doc.plan.plan_id,
+                name=c.name,
+                key=c.key,
+                unit="%" if c.growth_only else normalize_unit(c.unit, c.name),
+                source=sent.span(c.start, c.end),
+                base_year=base if c.base_value is not None else None,
+                base_value=c.base_value,
+                target_year=year,
+                target_value=c.target_value,
+                target_text=sent.text[c.start : c.end],
+                qualifier=c.qualifier,
+                growth=c.growth,
+                attribute=c.attribute,
+                kind="target",
+                table="prose",
+            )
+        )
+    return covered
+
+
+def _sentence_indicators(
+    doc: Document,
+    sent: Sentence,
+    base: int,
+    target: int,
+    report: bool,
+    out: list[Indicator],
+    covered: list[tuple[int, int]] = (),
 ) -> None:
-    """Append the indicators one sentence states to ``out``."""
+    """Append the indicators one sentence states to ``out`` (names inside ``covered``
+    clauses were read already)."""
     if sent.box >= 0:
         return  # 专栏 project lists: investments, not indicators
     text = sent.text
@@ -460,6 +572,8 @@ def _sentence_indicators(
         return
     default_year = _context_year(sent, base, target, report)
     for i, (s, e, key) in enumerate(names):
+        if any(a <= s < b for a, b in covered):
+            continue
         stop = names[i + 1][0] if i + 1 < len(names) else len(text)
         seg = text[e:stop]
         name = text[s:e]
@@ -576,6 +690,8 @@ def _same(a: Indicator, b: Indicator) -> bool:
     if a.key != b.key or not a.key:
         return False
     if a.kind == "actual":  # an observed value: b's base (a table's 2020 column) or actual
+        if b.kind == "review":
+            return a.base_year == b.actual_year and a.base_value == b.actual_value
         return a.base_year == b.base_year and a.base_value == b.base_value
     return (
         b.kind == "target"

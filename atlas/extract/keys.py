@@ -17,9 +17,9 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("gdp_per_capita", r"人均(?:地区)?生产总值|人均GDP"),
     ("industry_structure", r"三次产业(?:结构|比)(?!重)|三产比(?!重)"),
     ("service_share", r"(?:服务业|第三产业|三产)增加值(?:占[^,]{0,10})?比重|服务业增加值比重"),
-    ("energy_intensity", r"(?:单位|万元)(?:地区|国内)?生产总值(?:能源消耗|能耗)"),
-    ("water_intensity", r"(?:单位|万元)(?:地区|国内)?生产总值(?:用水量|水耗)"),
-    ("carbon_intensity", r"(?:单位|万元)?(?:地区)?生产总值二氧化碳排放"),
+    ("energy_intensity", r"(?:单位|万元)(?:地区|国内)?(?:生产总值|GDP)(?:能源消耗|能耗)"),
+    ("water_intensity", r"(?:单位|万元)(?:地区|国内)?(?:生产总值|GDP)(?:用水量|水耗)"),
+    ("carbon_intensity", r"(?:单位|万元)?(?:地区)?(?:生产总值|GDP)二氧化碳排放"),
     # shares of GDP named after their numerator come before gdp itself
     ("rd_intensity", r"研究与试验发展经费|研发经费投入强度|R&D经费|研发投入"),
     ("high_tech_share", r"高新技术产业(?:产值|增加值)占比|高技术制造业增加值"),

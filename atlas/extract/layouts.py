@@ -8,7 +8,13 @@ this order of trust:
 2. a list of exactly N items in front of an ``N大…`` name (沿海、县域、城区“三大经济板块”);
 3. the headed sections under a heading that carries the slogan
    ((二)建设“南翼”营口市科技创新产业园; run-in 实施“双凌协同”工程。);
-4. the sentences right after the mention (构建二十家子镇、大庙镇…四个重点镇商业物流中心).
+4. the sentences right after the mention (构建二十家子镇、大庙镇…四个重点镇商业物流中心);
+5. the less explicit forms of :mod:`atlas.extract.layout_forms` over the mention's chapter:
+   layout tables with continuation rows, 以A和B为两翼 / A为一核, 形成A、B及C三区, clauses
+   led by a member's name (绕阳河生态带串联…), 沿X布局Y带, 东部山区为生态涵养区.
+
+A named member (东翼为彰武县城, “北翼”X,指…) fills the slogan's part: its component is 两翼,
+its own label heads its definition.
 
 Components that stay empty are kept as unresolved elements and reported (never invented);
 element counts are checked against the numerals (三轴 → 3, 多 = open-ended). Sections laid out
@@ -23,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from atlas.extract import layout_forms as forms
 from atlas.extract.anchors import find_anchors
 from atlas.extract.members import (
     area_km2,
@@ -49,10 +56,17 @@ log = logging.getLogger(__name__)
 
 #: how many paragraphs after a mention may still hold its definitions
 WINDOW = 2
+#: … and on to the end of the mention's section, up to this many paragraphs
+SECTION_WINDOW = 12
 #: 是指/即/指/为 ... after a component name; ``分为`` opens a sub-division (一主两次)
-_MARKER_RE = re.compile(r"^[”\"]?\s*(?::\s*(?:是指|即|指|分为|包括)?|是指|即|指|分为|包括|是|为)")
+_MARKER_RE = re.compile(
+    r"^[”\"]?\s*(?::\s*(?:是指|即|指|分为|包括)?|,\s*(?:是指|即|指)|是指|即|指|分别为|分别是|分为|"
+    r"包括|是|为)"
+)
 _SUBJECT_RE = re.compile(rf"(?:{PART_PLAIN})(?:[、,]?(?:{PART_PLAIN}))*")
 _COMPASS = "东南西北中"
+#: a first clause that is an element's name by itself (一核,即阜新中心城区,以海州区为核心…)
+_PLACE_NOUN_RE = re.compile(r"[\u4e00-\u9fff]{2,12}(?:城区|县城|新城|主城|市区|城|新区|组团)")
 _SUB_RE = re.compile(r"([一二两三四五六七八九十])([主次副])(?:分别)?(?:为|是|指)")
 
 
@@ -101,8 +115,10 @@ def _subjects(text: str, slogan: Slogan) -> list[_Subject]:
                 out.append(_Subject(m.start(), m.end() + mk.end(), slogan.parts))
     units = {p.unit for p in slogan.parts if p.count != 1}
     for unit in units:
-        pat = rf"[“\"]?([{_COMPASS}]){unit}[”\"]?([\u4e00-\u9fff]{{2,15}}?)?,?(?:即|是指|指|为)"
+        pat = rf"[“\"]?([{_COMPASS}]){unit}[”\"]?([^\W和及与、]{{2,15}}?)?,?(?:即|是指|指|为)"
         for m in re.finditer(pat, text):
+            if m.start() and text[m.start() - 1] in "以和及与、":
+                continue  # 以北翼A和南翼B为两翼: members of a list, not a definition
             named = m.group(1) + unit
             out.append(_Subject(m.start(), m.end(), (), named=named, appos=m.group(2) or ""))
     out.sort(key=lambda s: s.start)
@@ -135,6 +151,10 @@ def _items_from_subject(
         part = next(
             x for x in slogan.parts if x.unit == subj.named[-1:] or x.unit == subj.named[1:]
         )
+        if re.match(r"以|在|依托|沿|围绕", subj.appos):
+            # 东翼以丙镇为中心: no name of its own but the label; the phrase defines it
+            return [_Item(subj.named, part.role, subj.named, text[subj.start : end], p,
+                          subj.start, end)]  # fmt: skip
         name = clean_name(subj.appos) if subj.appos else clean_name(body.split(",")[0])
         return [_Item(subj.named, part.role, name, body, p, subj.start, end)]
     subs = list(_SUB_RE.finditer(body))
@@ -158,7 +178,11 @@ def _items_from_subject(
         k += len(take)
         for member in take:
             first = member.split(",")[0]
-            single = part.count == 1 and first != member and unit_end(first, part.unit)
+            single = (
+                part.count == 1
+                and first != member
+                and (unit_end(first, part.unit) or bool(_PLACE_NOUN_RE.fullmatch(first)))
+            )
             name = clean_name(first if single else member)
             if name:
                 items.append(_Item(comp_of[part.key], part.role, name, member, p, subj.start, end))
@@ -168,17 +192,30 @@ def _items_from_subject(
 # --------------------------------------------------------------------------- resolution
 
 
-def _window(ps: Sequence[Passage], idx: int, other_keys: set) -> list[Passage]:
+def _window(ps: Sequence[Passage], idx: int, other_keys: set, up: int = 0) -> list[Passage]:
+    """The mention's paragraph and the ones after it that may hold its definitions: at least
+    ``WINDOW`` paragraphs, and on to the end of its section (sub-headings included), at most
+    ``SECTION_WINDOW``; another structure's mention ends it. ``up`` widens the section by that
+    many heading levels (第一节 总体布局 → its chapter, whose 第二节 做强双核 follows)."""
     out = [ps[idx]]
-    for j in range(idx + 1, min(idx + 1 + WINDOW, len(ps))):
-        if any(s.key in other_keys for s in find_slogans(ps[j].text)):
+    depth = len(ps[idx].heading_path) if not ps[idx].heading else ps[idx].level + 1
+    depth = max(min(depth, 1), depth - up)
+    for j in range(idx + 1, min(idx + 1 + SECTION_WINDOW, len(ps))):
+        q = ps[j]
+        if any(s.key in other_keys for s in find_slogans(q.text)):
             break
-        out.append(ps[j])
+        if j > idx + WINDOW and ((q.heading and q.level < depth) or not depth):
+            break
+        out.append(q)
     return out
 
 
 def _resolve(
-    ps: Sequence[Passage], mentions: list[tuple[Passage, Slogan]], all_keys: set, plan: PlanInfo
+    ps: Sequence[Passage],
+    mentions: list[tuple[Passage, Slogan]],
+    all_keys: set,
+    plan: PlanInfo,
+    tables: Sequence = (),
 ) -> tuple[Layout, list[Unresolved]]:
     best_p, best = min(
         mentions,
@@ -205,6 +242,7 @@ def _resolve(
 
     # 1. definitions next to any mention
     seen: set[int] = set()
+    window: list[Passage] = []
     for p, _m in mentions:
         near = _window(ps, p.index, other)
         if p.heading and not is_toc(ps, p):
@@ -213,6 +251,7 @@ def _resolve(
             if q.index in seen:
                 continue
             seen.add(q.index)
+            window.append(q)
             subs = _subjects(q.text, slogan)
             for k, subj in enumerate(subs):
                 nxt = subs[k + 1].start if k + 1 < len(subs) else None
@@ -272,7 +311,70 @@ def _resolve(
             _from_following(p, m, comp_of, todo, add)
             todo = missing()
 
+    # 5. tables, 以A和B为两翼, 形成A、B及C三区, clauses led by the members' names
+    if not slogan.da:
+        wide = {q.index: q for p, _m in mentions for q in _window(ps, p.index, other, up=1)}
+        wide.update({q.index: q for q in window})
+        _from_forms(list(wide.values()), tables, slogan, comp_of, missing, add)
+
     return _assemble(slogan, best_p, comp_of, found, plan)
+
+
+def _from_forms(
+    window: list[Passage],
+    tables: Sequence,
+    slogan: Slogan,
+    comp_of: dict[tuple[int, str], str],
+    missing: Callable[[], list[Part]],
+    add: Callable[[list[_Item]], None],
+) -> None:
+    """Components still empty after the definitions, from the less explicit forms."""
+    window = sorted(window, key=lambda q: q.index)
+    steps = (
+        lambda keys: forms.from_tables(tables, [x for x in slogan.parts if x.key in keys]),
+        lambda keys: forms.from_by_role(window, slogan.parts, keys),
+        lambda keys: forms.from_counted(window, slogan.parts, keys),
+        lambda keys: forms.from_leads(window, slogan.parts, keys),
+        lambda keys: forms.from_headed_lists(window, slogan.parts, keys),
+    )
+    for step in steps:
+        keys = {x.key for x in missing()}
+        if not keys:
+            return
+        for f in step(keys):
+            comp = comp_of[f.part.key]
+            # a member of a list is defined by itself (and what the window says of it), not
+            # by its neighbours: 以张强镇、二牛所口镇、两家子乡等特色镇为多节点
+            own = len(f.names) > 1
+            items = [
+                _Item(
+                    comp,
+                    f.part.role,
+                    name,
+                    _enrich(name if own else f.definition, name, window),
+                    f.passage,
+                    f.start,
+                    f.end,
+                )
+                for name in f.names
+            ]
+            add(items)
+
+
+def _enrich(definition: str, name: str, window: Sequence[Passage]) -> str:
+    """The definition plus every clause of the window that opens with the member's name, or
+    with the named member it starts with (北翼生态农牧区: 北翼包括…): what places it is made of
+    (县城以太平街道、高升街道为主体…)."""
+    out = [definition]
+    heads = [name]
+    m = re.match(rf"[{_COMPASS}][翼核心城带轴片环廊]", name)
+    if m and len(name) > 2:
+        heads.append(m.group(0))  # 北翼生态农牧区 → 北翼包括…
+    for q in window:
+        for clause in re.split(r"(?<=[。;])", q.text):
+            if clause.strip().startswith(tuple(heads)) and clause not in "".join(out):
+                out.append(clause)
+    return "".join(out)
 
 
 def _from_headings(
@@ -379,6 +481,29 @@ def _from_following(
                     break
 
 
+def _merge_same_name(items: list[_Item]) -> list[_Item]:
+    """两翼：北翼和南翼。北翼以灯塔市为主体…: one element per name, its definitions joined."""
+    out: dict[str, _Item] = {}
+    for it in items:
+        first = out.get(it.name)
+        if first is None:
+            out[it.name] = it
+        elif it.definition not in first.definition:
+            first.definition = first.definition + ";" + it.definition
+            first.area_km2 = first.area_km2 if first.area_km2 is not None else it.area_km2
+    return list(out.values())
+
+
+#: words for the county seat / the city's core: placement resolves them to the seat township
+#: (the gazetteer's county place names it) or to the 街道 the definition lists
+_SEAT_RE = re.compile(r"(?<!新)县城|主城区|中心城区")
+
+
+def _seat_words(name: str) -> tuple[str, ...]:
+    m = _SEAT_RE.search(name)
+    return (m.group(0),) if m else ()
+
+
 def _assemble(
     slogan: Slogan,
     p: Passage,
@@ -400,7 +525,7 @@ def _assemble(
         comps = [comp] if comp in found else []
         if part.count != 1:
             comps += [c for c in found if c not in comp_of.values() and c[-1] == part.unit[-1]]
-        items = [it for c in comps for it in found[c]]
+        items = _merge_same_name([it for c in comps for it in found[c]])
         if not items:
             elements.append(
                 LayoutElement(comp, part.role, comp, src, resolved=False, definition="")
@@ -420,14 +545,25 @@ def _assemble(
             continue
         for it in items:
             span: SourceSpan = it.passage.span(it.start, it.end)
+            # 东翼为彰武县城: the element fills the slogan's part (两翼); the member's own
+            # label stays at the head of its definition (compass placement reads it there)
+            label = (
+                ""
+                if it.component == comp or it.definition.startswith(it.component)
+                else (f"{it.component}:")
+            )
             elements.append(
                 LayoutElement(
-                    component=it.component,
+                    # a named member keeps its own label (北翼 of 两翼, DESIGN §4), so curated
+                    # specs and readers can address it; unnamed members fill the part (两翼)
+                    component=it.component or comp,
                     role=UNIT_ROLES.get(part.unit, part.role) if not slogan.da else part.role,
                     name=it.name,
                     source=span,
-                    anchors=find_anchors(it.definition, scope),
-                    definition=it.definition,
+                    anchors=tuple(
+                        dict.fromkeys(find_anchors(it.definition, scope) + _seat_words(it.name))
+                    ),
+                    definition=label + it.definition,
                     resolved=True,
                     area_km2=it.area_km2,
                 )
@@ -503,8 +639,9 @@ def extract_layouts(doc, plan: PlanInfo) -> tuple[tuple[Layout, ...], tuple[Unre
     layouts: list[Layout] = []
     unresolved: list[Unresolved] = []
     all_keys = set(groups)
+    tables = tuple(getattr(doc, "tables", ()) or ())
     for _key, mentions in groups.items():
-        layout, unres = _resolve(ps, mentions, all_keys, plan)
+        layout, unres = _resolve(ps, mentions, all_keys, plan, tables)
         layouts.append(layout)
         unresolved.extend(unres)
     layouts.extend(label_layouts(ps, plan, {lay.name for lay in layouts}))

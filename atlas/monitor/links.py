@@ -168,10 +168,23 @@ def later_documents(plans: pd.DataFrame, plan_id: str) -> list[str]:
     return sorted(out)
 
 
+def _achieved(r: dict[str, Any]) -> dict[str, Any]:
+    """A review row (kind=review: goal in target_*, achieved in actual_*) read as the achieved
+    row it reports; other rows unchanged."""
+    if r.get("kind") != "review":
+        return r
+    return {
+        **r,
+        "kind": "actual",
+        "base_year": r.get("actual_year"),
+        "base_value": r.get("actual_value"),
+    }
+
+
 def _observations(ind: pd.DataFrame, docs: Iterable[str]) -> list[ObservationRef]:
     rows = ind[ind["plan_id"].isin(list(docs))]
     out = []
-    for r in rows.to_dict("records"):
+    for r in map(_achieved, rows.to_dict("records")):
         if r["kind"] not in ("actual", "target") or not r["key"]:
             continue
         obs = observation_of(r)
@@ -195,9 +208,9 @@ def _base_fill(own: pd.DataFrame, t: Target, start: int | None) -> tuple[Target,
     """Fill a missing base value from the plan's own achieved row of the base period."""
     if t.base_value is not None or start is None:
         return t, None
-    cands = own[(own["kind"] == "actual") & (own["key"] == t.key)]
+    cands = own[own["kind"].isin(["actual", "review"]) & (own["key"] == t.key)]
     best = None
-    for r in cands.to_dict("records"):
+    for r in map(_achieved, cands.to_dict("records")):
         y, v = _int(r["base_year"]), _num(r["base_value"])
         if y is None or v is None or y >= start or r["qualifier"] in ("累计", "新增"):
             continue

@@ -49,6 +49,10 @@ class Table:
     note: str = ""
 
 
+#: a page footer line between the fragments of a page-split table (— 12 —, 第 3 页)
+_PAGE_FOOTER_RE = re.compile(
+    r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*/?\s*共\s*\d+\s*页)?)$"
+)
 _SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 _CELL_HEADER_RE = re.compile(
     r"类别|序号|指标|单位|\d{4}年|属性|完成情况|目标|实际|备注|基期|规划|类型|名称|现状|年均|增长|绝对"
@@ -100,9 +104,18 @@ def read_pipe_table(
     group = ""
     first = paras[start]
     run: list[Any] = []
-    while i < len(paras) and paras[i].text.startswith("|"):
-        run.append(paras[i])
-        i += 1
+    while i < len(paras):
+        if paras[i].text.startswith("|"):
+            run.append(paras[i])
+            i += 1
+        elif (
+            _PAGE_FOOTER_RE.match(paras[i].text.strip())
+            and i + 1 < len(paras)
+            and paras[i + 1].text.startswith("|")
+        ):
+            i += 1  # a page footer (— 12 —) between two fragments of one table
+        else:
+            break
     # page-split fragments follow each other with only blank lines between, so one run
     # holds them all; each fragment repeats (or blanks) the header: keep the first
     is_sep = [_SEP_RE.match(dp.text.replace(" ", "")) is not None for dp in run]
@@ -202,7 +215,9 @@ def read_cell_table(
     data = cells[len(header) :]
     if len(header) < 3 or not data:
         return None, start, -1
-    value_cols = [j for j, h in enumerate(header) if re.search(r"\d{4}年|目标|现状|基期", h)]
+    value_cols = [
+        j for j, h in enumerate(header) if re.search(r"\d{4}年|目标|现状|基期|增长|增速", h)
+    ]
     has_status = bool(re.search(r"属性|完成情况|类型", header[-1]))
     has_no = any(h == "序号" for h in header)
     # split the data cells into rows

@@ -85,7 +85,7 @@ def test_jinzhou_gdp_and_investment_behind_with_sources(monkeypatch):
     fai = table[table["指标"] == "固定资产投资"].iloc[0]
     assert fai["状态"] == "滞后" and "年均10%" in fai["目标"] and fai["实际"] == "2023年 增长7.5%"
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"超前": "2", "符合进度": "0", "滞后": "4", "已完成": "3", "无法判断": "20"}
+    assert metrics == {"超前": "2", "符合进度": "0", "滞后": "4", "已完成": "3", "无法判断": "35"}
     links = _links(at)
     assert "目标出处：jinzhou-2021 第204行" in links
     assert "实际增速出处：jinzhou-2024-report 第17行" in links

@@ -137,10 +137,11 @@ def test_jinzhou_spot_values():
     assert (fai.target_value, fai.qualifier, fai.growth) == (2440.0, "累计", 10.0)
     assert find(t14, "unemployment_rate").qualifier == "以内"
     assert find(t14, "pm25").unit == "微克/立方米"
-    # the review table: kind actual, plan target kept in target_*
-    f13 = find(t13, "forest_cover", kind="actual")
-    assert (f13.base_value, f13.base_growth, f13.target_value, f13.growth) == (21.0, 0.4, 21.0, 0.4)
-    assert find(t13, "energy_intensity", kind="actual").base_text == "待省反馈"
+    # the review table: kind review, plan target in target_*, the achieved figure in actual_*
+    f13 = find(t13, "forest_cover", kind="review")
+    assert (f13.actual_year, f13.actual_value, f13.base_value) == (2020, 21.0, None)
+    assert (f13.base_growth, f13.target_value, f13.growth) == (0.4, 21.0, 0.4)
+    assert find(t13, "energy_intensity", kind="review").base_text == "待省反馈"
     assert not any(i.attribute for i in inds)  # no 预期性/约束性 column in this plan
 
 
@@ -149,14 +150,18 @@ def test_report_actual_vs_target():
     actual = find(inds, "gdp_growth", kind="actual")
     assert (actual.base_year, actual.base_value, actual.source.line) == (2023, 5.4, 17)
     target = find(inds, "gdp_growth", kind="target")
-    assert (target.target_year, target.target_value, target.source.line) == (2024, 6.5, 93)
+    # a growth rate only: growth 6.5, no target level (issue 14)
+    assert (target.target_year, target.target_value, target.growth) == (2024, None, 6.5)
+    assert target.source.line == 93
     assert find(inds, "new_jobs", kind="actual").base_value == 1.7
     assert find(inds, "new_jobs").target_value == 1.6
     assert find(inds, "urban_income_growth", kind="actual").base_value == 5.1  # 分别…和
     assert find(inds, "rural_income_growth", kind="actual").base_value == 8.0
     assert find(inds, "cpi").qualifier == "不高于"
     assert find(inds, "income_growth").qualifier == "同步"
-    assert find(inds, "energy_intensity_growth").target_value == -3.0
+    # 下降3%以上: a reduction target, the verb part of the name (as in the tables' 下降率 rows)
+    drop = find(inds, "energy_intensity")
+    assert (drop.name, drop.target_value, drop.growth) == ("单位地区生产总值能耗下降", 3.0, None)
 
 
 def test_zhanqian_tables():
@@ -178,7 +183,7 @@ def test_zhanqian_tables():
     assert [i.attribute for i in t21].count("约束性") == 6
     tech = find(t21, "tech_transfer")
     assert (tech.base_value, tech.target_value, tech.qualifier) == (4.0, 20.0, "累计")
-    assert find(t11, "green_space_per_capita", kind="actual").unit == "平方米"
+    assert find(t11, "green_space_per_capita", kind="review").unit == "平方米"
     # a park's own targets stay recognisable by their section (not the district's)
     park = find(inds, "industrial_output", target_value=100.0)
     assert (park.category, park.source.line) == ("建设“南翼”营口市科技创新产业园", 569)

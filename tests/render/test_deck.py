@@ -169,7 +169,7 @@ def test_monitor_slide_table_colours_and_quotes(monitored):
     s = monitored.slides[4]
     text = _texts(s)
     assert "实施评估：规划目标与后续实际" in text and "对照：jinzhou-2024-report" in text
-    assert "合计：超前 2，符合进度 0，滞后 4，已完成 3，无法判断 20" in text
+    assert "合计：超前 2，符合进度 0，滞后 4，已完成 3，无法判断 35" in text
     table = next(sh.table for sh in s.shapes if getattr(sh, "has_table", False) and sh.has_table)
     rows = [[c.text for c in r.cells] for r in table.rows]
     assert rows[0] == ["指标", "基期", "目标", "实际", "状态", "判断依据"]

@@ -1,0 +1,204 @@
+"""The layout, indicator and entity forms of issue 14, each on a short made-up text.
+
+The texts are written for these tests (no plan of the corpus or the seeds); they exercise one
+form each so that a regression names the form it broke.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from atlas.extract.prose_targets import clause_targets
+from atlas.pipeline import extract_text
+
+
+def elements(text: str, slogan: str) -> list[tuple[str, str, str]]:
+    ex = extract_text(text, "t", text_only=True)
+    lay = next(lay for lay in ex.layouts if lay.name == slogan)
+    return [(e.component, e.role, e.name) for e in lay.elements if e.resolved]
+
+
+# --------------------------------------------------------------------------- layouts
+
+
+def test_definition_after_comma_ji():
+    text = (
+        "第三章 空间格局\n构建“一城两区”格局。\n一城，即某县县城。\n"
+        "两区，即东部甲产业区和西部乙农业区。\n"
+    )
+    assert elements(text, "一城两区") == [
+        ("一城", "core", "某县县城"),
+        ("两区", "zone", "东部甲产业区"),
+        ("两区", "zone", "西部乙农业区"),
+    ]
+
+
+def test_by_role_and_counted_list():
+    text = (
+        "第三章 空间格局\n"
+        "坚持“双核两翼三区”格局，以甲县城和乙新城为双核，以北翼丙农牧区和南翼丁农业区为两翼，"
+        "形成北部戊农业区、中部己工业区及南部庚生态区三区。\n"
+    )
+    assert elements(text, "双核两翼三区") == [
+        ("双核", "core", "甲县城"),
+        ("双核", "core", "乙新城"),
+        ("两翼", "wing", "北翼丙农牧区"),
+        ("两翼", "wing", "南翼丁农业区"),
+        ("三区", "zone", "北部戊农业区"),
+        ("三区", "zone", "中部己工业区"),
+        ("三区", "zone", "南部庚生态区"),
+    ]
+
+
+def test_members_before_wei_label_without_yi():
+    text = (
+        "第三章 布局\n构建“一核两翼多点”格局。甲县城为一核，乙镇和丙镇为两翼，"
+        "子镇、丑镇、寅镇等重点镇为多点。\n"
+    )
+    assert [n for _c, _r, n in elements(text, "一核两翼多点")] == [
+        "甲县城",
+        "乙镇",
+        "丙镇",
+        "子镇",
+        "丑镇",
+        "寅镇",
+    ]
+
+
+def test_clauses_led_by_names_in_sub_sections():
+    text = (
+        "第三章 空间格局\n第一节 总体布局\n坚持“一核两带”格局，以县城为核心。\n"
+        "第二节 建设两带\n甲河生态带串联子镇、丑镇；乙河生态带串联寅镇、卯镇。\n"
+    )
+    assert elements(text, "一核两带") == [
+        ("一核", "core", "县城"),
+        ("两带", "belt", "甲河生态带"),
+        ("两带", "belt", "乙河生态带"),
+    ]
+
+
+def test_fenbie_wei_and_names_after_wei():
+    text = (
+        "第三章 布局\n构建“一核三带”格局。“一核”是指甲市主城区。"
+        "“三带”分别为沿甲河生态带、沿乙路产业带和丙山旅游带。\n"
+        "构建“两带三区”格局。\n沿甲河布局甲河生态经济带，沿乙河布局乙河生态经济带。\n"
+        "东部山区为生态涵养区，中部平原为现代农业区，西部为工业发展区。\n"
+    )
+    assert [n for _c, _r, n in elements(text, "一核三带")] == [
+        "甲市主城区",
+        "沿甲河生态带",
+        "沿乙路产业带",
+        "丙山旅游带",
+    ]
+    assert [n for _c, _r, n in elements(text, "两带三区")][2:] == [
+        "生态涵养区",
+        "现代农业区",
+        "工业发展区",
+    ]
+
+
+def test_layout_table_with_continuation_rows():
+    text = (
+        "第三章 空间结构\n全县形成“一城一带两区”的空间结构。\n表2 空间结构\n"
+        "| 组成 | 名称 | 范围 |\n|---|---|---|\n| 一城 | 某县县城 | 甲街道 |\n"
+        "| 一带 | 某江旅游带 | 乙镇 |\n| 两区 | 丙产业区 | 丙乡 |\n| | 丁涵养区 | 丁乡 |\n"
+    )
+    assert elements(text, "一城一带两区") == [
+        ("一城", "core", "某县县城"),
+        ("一带", "belt", "某江旅游带"),
+        ("两区", "zone", "丙产业区"),
+        ("两区", "zone", "丁涵养区"),
+    ]
+
+
+# --------------------------------------------------------------------------- indicators
+
+
+@pytest.mark.parametrize(
+    ("clause", "expected"),
+    [
+        ("地区生产总值年均增长6%(预期性)", ("地区生产总值", None, None, 6.0, "预期性")),
+        ("一般公共预算收入由9.3亿元增加到12亿元", ("一般公共预算收入", 9.3, 12.0, None, "")),
+        (
+            "万元地区生产总值用水量下降10%(约束性)",
+            ("万元地区生产总值用水量下降", None, 10.0, None, "约束性"),
+        ),
+        (
+            "单位地区生产总值能耗降低完成省下达任务(约束性)",
+            ("单位地区生产总值能耗降低", None, None, None, "约束性"),
+        ),
+        (
+            "地表水达到或好于Ⅲ类水体比例不低于95%",
+            ("地表水达到或好于Ⅲ类水体比例", None, 95.0, None, ""),
+        ),
+    ],
+)
+def test_clause_targets(clause, expected):
+    (c,) = clause_targets(clause + "。")
+    assert (c.name, c.base_value, c.target_value, c.growth, c.attribute) == expected
+
+
+def test_unit_in_the_name_and_concentration_names():
+    table = (
+        "第二章 目标\n表1 主要指标\n| 指标（单位） | 2020年 | 2025年 | 属性 |\n|---|---|---|---|\n"
+        "| 地区生产总值（亿元） | 100 | 140 | 预期性 |\n"
+    )
+    (ind,) = extract_text(table, "t", text_only=True).indicators
+    assert (ind.name, ind.unit, ind.base_value, ind.target_value) == (
+        "地区生产总值",
+        "亿元",
+        100,
+        140,
+    )
+    (c,) = clause_targets("细颗粒物(PM2.5)年均浓度下降到30微克/立方米(约束性)。")
+    assert (c.name, c.target_value, c.attribute) == ("细颗粒物(PM2.5)年均浓度", 30.0, "约束性")
+
+
+def test_growth_clause_joins_the_level_before_it():
+    (c,) = clause_targets("到2025年,地区生产总值达到250亿元左右,年均增长6%左右(预期性)。")
+    assert (c.name, c.target_value, c.growth, c.attribute) == ("地区生产总值", 250.0, 6.0, "预期性")
+
+
+def test_level_clause_completes_the_growth_before_it_and_comparison_years():
+    (c,) = clause_targets("地区生产总值年均增长6%左右,到2025年达到200亿元。")
+    assert (c.name, c.target_value, c.growth, c.unit) == ("地区生产总值", 200.0, 6.0, "亿元")
+    text = "第二章 目标\n到2025年，城镇化率达到60%，比2020年提高5个百分点；万元GDP能耗降低15%。\n"
+    got = {i.name: (i.kind, i.key, i.target_value) for i in extract_text(text, "t").indicators}
+    assert got["万元GDP能耗降低"] == ("target", "energy_intensity", 15.0)
+
+
+def test_review_table_gives_review_rows():
+    text = (
+        "第一章 发展基础\n表1 “十三五”规划主要指标完成情况\n"
+        "| 指标 | 单位 | 2020年规划目标 | 2020年完成情况 |\n|---|---|---|---|\n"
+        "| 地区生产总值 | 亿元 | 420 | 298 |\n"
+    )
+    ex = extract_text(text, "t", text_only=True)
+    (ind,) = [i for i in ex.indicators if i.name == "地区生产总值"]
+    assert (ind.kind, ind.target_value, ind.actual_year, ind.actual_value, ind.base_value) == (
+        "review",
+        420.0,
+        2020,
+        298.0,
+        None,
+    )
+
+
+# --------------------------------------------------------------------------- entities
+
+
+def test_entity_kinds_from_the_head_table():
+    text = (
+        "第四章 产业\n建设甲县现代物流园、甲县职业教育实训基地和甲县服装城，推进乙镇经济区建设。\n"
+    )
+    got = {e.name: e.role for e in extract_text(text, "t", text_only=True).entities}
+    assert got["甲县现代物流园"] == "logistics"
+    assert got["甲县职业教育实训基地"] == "education"
+    assert got["甲县服装城"] == "market"
+    assert got["乙镇经济区"] == "dev_zone"
+
+
+def test_shared_head_list_gives_one_park_per_item():
+    text = "第四章 园区\n依托甲镇、乙园、丙堡等省级飞地园区，承接产业转移。\n"
+    names = {e.name for e in extract_text(text, "t", text_only=True).entities}
+    assert {"甲镇飞地园区", "乙园飞地园区", "丙堡飞地园区"} <= names
