@@ -392,7 +392,11 @@ def _scan_sentence(
             continue
         start, name = _numbered_twins(sent, start, name)
         stem = name[: len(name) - len(head)]
-        at = _located_at(sent[max(0, start - 24) : start]) if HEADS[head][0] == "park" else ""
+        at = (
+            _located_at(sent[max(0, start - 24) : start], sent[m.end() : m.end() + 24])
+            if HEADS[head][0] == "park"
+            else ""
+        )
         if not _plausible_name(name, head, stem, scope, located=bool(at)):
             continue
         kind = _classify(name, head)
@@ -406,7 +410,7 @@ def _scan_sentence(
             continue
         taken_end = max(taken_end, m.end())
         attrs = _attrs(name, sent, m.end(), scope)
-        if at and not stem_places:
+        if at and at not in stem_places:
             attrs["at"] = at  # 在红旗镇建设农产品加工园区: the park's place
         hits.append(_Hit(name, layer, role, p, span, attrs))
         twin = _twin(sent, start, head, stem, layer)
@@ -471,9 +475,21 @@ _LOCATED_RE = re.compile(
 )
 
 
-def _located_at(before: str) -> str:
-    """The place of ``在X镇建设<name>``: X镇, else ``""``."""
-    m = _LOCATED_RE.search(before[-24:])
+#: a town written right before the name (推进中固镇开原市工业园区建设)
+_TOWN_BEFORE_RE = re.compile(
+    r"(?:推进|加快|建设|提升|在|依托|支持|、|，|,)([\u4e00-\u9fff]{1,8}?(?:镇|乡|街道))$"
+)
+#: the place stated after the name (盖州经济开发区位于团山街道)
+_LOCATED_AFTER_RE = re.compile(
+    r"^(?:\([^)]{0,20}\))?(?:位于|坐落于|坐落在|地处|选址于?)([\u4e00-\u9fff]{1,10}?(?:镇|乡|街道))"
+)
+
+
+def _located_at(before: str, after: str = "") -> str:
+    """The town a park sits at: ``在X镇建设<name>``, ``…X镇<name>`` or ``<name>位于X镇``."""
+    m = _LOCATED_RE.search(before[-24:]) or _TOWN_BEFORE_RE.search(before[-12:])
+    if m is None:
+        m = _LOCATED_AFTER_RE.match(after)
     return m.group(1) if m else ""
 
 

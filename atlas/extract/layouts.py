@@ -317,7 +317,37 @@ def _resolve(
         wide.update({q.index: q for q in window})
         _from_forms(list(wide.values()), tables, slogan, comp_of, missing, add)
 
+    # 6. an axis named but routed nowhere in its definition (两轴：指南北发展轴和东西发展轴)
+    #    takes the routing clause a later sentence of the section leads with its name
+    later = {q.index: q for p, _m in mentions for q in _window(ps, p.index, other)}
+    _later_clauses(found, list(later.values()), plan.adcode or None)
+
     return _assemble(slogan, best_p, comp_of, found, plan)
+
+
+#: words by which a sentence routes an axis through places (串联A、B和C; 沿X布局)
+_ROUTE_WORDS = re.compile(r"串联|连接|贯穿|途经|经过|沿")
+
+
+def _later_clauses(
+    found: dict[str, list[_Item]], window: Sequence[Passage], scope: str | None
+) -> None:
+    """Give an axis whose definition names no place the routing clause that a later sentence
+    leads with its name (南北发展轴沿哈大交通走廊布局，串联中固镇、金沟子镇和主城区；…)."""
+    for items in found.values():
+        for it in items:
+            if it.role != "axis" or len(it.name) < 3 or find_anchors(it.definition, scope=scope):
+                continue
+            for q in window:
+                k = q.text.find(it.name)
+                while k >= 0:
+                    clause = re.split(r"[；;。]", q.text[k + len(it.name) :], maxsplit=1)[0]
+                    if _ROUTE_WORDS.search(clause) and find_anchors(clause, scope):
+                        it.definition = f"{it.definition};{it.name}{clause}"
+                        break
+                    k = q.text.find(it.name, k + 1)
+                if k >= 0:
+                    break
 
 
 def _from_forms(

@@ -144,6 +144,48 @@ def _geoms(gaz: Any, code: str, ctx: Context) -> tuple[BaseGeometry | None, Base
     return ctx.cache[key]
 
 
+#: words for the plan's own seat: a county's seat town, a city's central district
+SEAT_WORDS = frozenset({"县城", "主城区", "中心城区", "城区", "市区", "老城区"})
+
+
+@lru_cache(maxsize=1)
+def _regions() -> tuple[tuple[str, str, BaseGeometry], ...]:
+    from atlas.places import geodata
+
+    r = geodata.township_regions()
+    return tuple(zip(r["code"], r["county"], r.geometry, strict=True))
+
+
+def _seat_anchor(name: str, ctx: Context) -> Anchor | None:
+    """县城/主城区/中心城区 of the plan's own unit: the township region (county) or the district
+    (city) that holds the unit's urban centre; ``schematic`` (a region, not a surveyed extent)."""
+    gaz = ctx.gazetteer
+    if ctx.adcode not in gaz:
+        return None
+    unit = gaz.get(ctx.adcode)
+    centre = Point(unit.lon, unit.lat)
+    if ctx.adcode.endswith("00"):
+        from atlas.places import geodata
+
+        subs = geodata.counties()
+        subs = subs[subs["parent"] == ctx.adcode]
+        hits = [
+            (c, g) for c, g in zip(subs["adcode"], subs.geometry, strict=True) if g.covers(centre)
+        ]
+    else:
+        hits = [(c, g) for c, county, g in _regions() if county == ctx.adcode and g.covers(centre)]
+    if not hits or hits[0][0] not in gaz:
+        return None
+    code, geom = hits[0]
+    place = replace(
+        gaz.get(code),
+        precision="schematic",
+        confidence=0.8,
+        note=f"{name} of {unit.name}: the unit holding its urban centre",
+    )
+    return Anchor(name, place, geo.clean(geom, "polygon"), None)
+
+
 def resolve_anchors(
     names: Iterable[str],
     ctx: Context,
@@ -159,6 +201,11 @@ def resolve_anchors(
         if not name or name in seen:
             continue
         seen.add(name)
+        if name in SEAT_WORDS and gaz is not None:
+            seat = _seat_anchor(name, ctx)
+            if seat is not None:
+                found.append(seat)
+                continue
         floor = MIN_CONFIDENCE if min_confidence is None else min_confidence
         full = expand_abbreviation(name)
         cands = gaz.geocode(full, scope=ctx.adcode) if gaz is not None else []
