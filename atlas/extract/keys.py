@@ -90,6 +90,8 @@ KEYS: tuple[tuple[str, str], ...] = (
 )
 
 _COMPILED = tuple((k, re.compile(p)) for k, p in KEYS)
+#: any key at all: most clauses name no indicator, and one scan tells (before the per-key ones)
+_ANY = re.compile("|".join(f"(?:{p})" for _, p in KEYS))
 _GROWTH_RE = re.compile(r"增速|增长率|年均增长|增幅")
 
 
@@ -119,6 +121,8 @@ def find_names(text: str) -> list[tuple[int, int, str]]:
     Returned in text order; keys carry no ``_growth`` suffix (the caller decides).
     """
     found: list[tuple[int, int, str]] = []
+    if not _ANY.search(text):
+        return found
     for key, rx in _COMPILED:
         for m in rx.finditer(text):
             found.append((m.start(), m.end(), key))
