@@ -338,6 +338,11 @@ def _later_clauses(
         for it in items:
             if it.role != "axis" or len(it.name) < 3 or find_anchors(it.definition, scope=scope):
                 continue
+            # the next sentence of its own paragraph (“一轴”：沈丹发展轴。依托…，串联A、B和C)
+            nxt = re.split(r"。", it.passage.text[it.end :].lstrip("。"), maxsplit=1)[0]
+            if _ROUTE_WORDS.search(nxt) and find_anchors(nxt, scope):
+                it.definition = f"{it.definition};{nxt}"
+                continue
             for q in window:
                 k = q.text.find(it.name)
                 while k >= 0:

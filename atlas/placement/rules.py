@@ -110,9 +110,18 @@ def _unresolved(reason: str, anchors: Sequence[_Anchor] = ()) -> Placed:
     return Placed(None, "unresolved", 0.0, tuple(a.name for a in anchors), "none", reason)
 
 
+#: a coastal belt or zone of the economy (沿海产业带, 滨海经济带) lies on land along the coast;
+#: only marine uses (海洋牧场, 港区, 湾) reach into the sea strip
+_LAND_USE = re.compile(r"产业|经济|工业|农业|城镇|制造")
+_SEA_USE = re.compile(r"海洋|海域|海上|港|湾|渔|养殖")
+
+
 def _region(spec: FeatureSpec, anchors: Sequence[_Anchor], ctx: Context) -> BaseGeometry:
     if _is_marine(spec, anchors) and ctx.marine_region is not None:
-        return ctx.marine_region
+        text = spec.name + spec.component
+        land = spec.layer == "layout" and _LAND_USE.search(text) and not _SEA_USE.search(text)
+        if not land:
+            return ctx.marine_region
     return ctx.jurisdiction
 
 
