@@ -193,3 +193,15 @@ def cell(value: object) -> str:
         return ""
     s = str(value)
     return "" if s.strip().lower() in ("none", "nan", "nat", "<na>") else s
+
+
+def beyond(row) -> str:
+    """The arrow label of an axis clipped at the edge (``→沈阳市``), from its placement note;
+    ``""`` for anything else. Web and print append it to the axis label."""
+    if str(row.get("role") or "") != "axis":
+        return ""
+    note = str(row.get("note") or "")
+    if not note.startswith("→"):
+        return ""
+    cities = note.split(";")[0][1:].split("、")
+    return "→" + "、".join(c.removesuffix("市") for c in cities if c)

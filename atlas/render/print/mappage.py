@@ -34,7 +34,7 @@ from atlas.render.print.furniture import (
     lift_box,
 )
 from atlas.render.print.series import drawable
-from atlas.render.style import basemap_colors, legend_entries, style_for
+from atlas.render.style import basemap_colors, beyond, legend_entries, style_for
 
 
 @dataclass
@@ -59,7 +59,8 @@ def label_text(row) -> str:
     else:
         text = name or comp
     text = drawable_text(text)
-    return text if len(text) <= 18 else text[:17] + "…"
+    text = text if len(text) <= 18 else text[:17] + "…"
+    return text + beyond(row)  # →沈阳: the city beyond the edge of a clipped axis
 
 
 def render_map(

@@ -26,6 +26,7 @@ from atlas.render.style import (
     LAYER_LABELS,
     ROLE_LABELS,
     Style,
+    beyond,
     clean_quote,
     legend_entries,
     load_spec,
@@ -288,7 +289,7 @@ def group_payload(
             if pt is not None:
                 if tf is not None:
                     pt = tuple(tf(shapely.Point(pt)).coords[0])
-                props["_l"] = esc(_short(name))
+                props["_l"] = esc(_short(name) + beyond(row))
                 props["_a"] = [round(pt[1], DECIMALS), round(pt[0], DECIMALS)]
                 props["_r"] = (100 if layer == "layout" else 0) + st.z
                 props["_k"] = "p" if geom.geom_type == "Point" else "a"
