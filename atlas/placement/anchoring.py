@@ -149,11 +149,13 @@ SEAT_WORDS = frozenset({"县城", "主城区", "中心城区", "城区", "市区
 
 
 @lru_cache(maxsize=1)
-def _regions() -> tuple[tuple[str, str, BaseGeometry], ...]:
+def township_cells() -> dict[str, tuple[str, BaseGeometry]]:
+    """Township code → (county code, schematic township region), read once per process; the
+    seat resolver here and the zone rule of :mod:`atlas.placement.rules` share it."""
     from atlas.places import geodata
 
     r = geodata.township_regions()
-    return tuple(zip(r["code"], r["county"], r.geometry, strict=True))
+    return {c: (k, g) for c, k, g in zip(r["code"], r["county"], r.geometry, strict=True)}
 
 
 def _seat_anchor(name: str, ctx: Context) -> Anchor | None:
@@ -173,7 +175,8 @@ def _seat_anchor(name: str, ctx: Context) -> Anchor | None:
             (c, g) for c, g in zip(subs["adcode"], subs.geometry, strict=True) if g.covers(centre)
         ]
     else:
-        hits = [(c, g) for c, county, g in _regions() if county == ctx.adcode and g.covers(centre)]
+        cells = township_cells().items()
+        hits = [(c, g) for c, (county, g) in cells if county == ctx.adcode and g.covers(centre)]
     if not hits or hits[0][0] not in gaz:
         return None
     code, geom = hits[0]

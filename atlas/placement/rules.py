@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from enum import StrEnum
-from functools import lru_cache
 
 import shapely
 from shapely.geometry import LineString, Point
@@ -30,10 +29,10 @@ from atlas.placement.anchoring import (
     FeatureSpec,
     Placed,
     resolve_anchors,
+    township_cells,
 )
 from atlas.placement.anchoring import Anchor as _Anchor
 from atlas.placement.context import compass_word
-from atlas.places import geodata
 
 log = logging.getLogger(__name__)
 
@@ -253,8 +252,8 @@ def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
     elif areas:
         g = geo.clip(geo.union_areas([a.polygon for a in areas]), region, "polygon")
         if g is not None:
-            single = len(areas) == 1 and areas[0].place.precision == "admin"
-            prec = "admin" if single else _worst("derived", *(a.place.precision for a in areas))
+            # drawn as the units' boundary, but a planning element: derived, never admin
+            prec = _worst("derived", *(a.place.precision for a in areas))
             return _placed(g, prec, areas, "union_of_areas")
     else:
         own = _place_own_area(spec, anchors, ctx, first_only=False)
@@ -288,22 +287,16 @@ def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
 TOWNSHIP_AREA_ROLES = frozenset({"zone", "cluster", "district", "area"})
 
 
-@lru_cache(maxsize=1)
-def _township_regions() -> dict[str, BaseGeometry]:
-    r = geodata.township_regions()
-    return dict(zip(r["code"], r.geometry, strict=True))
-
-
 def _township_area(
     spec: FeatureSpec, anchors: list[_Anchor], ctx: Context, region: BaseGeometry
 ) -> Placed | None:
     """A zone made of the towns it names: the union of their township regions (Voronoi cells
     of the town points inside their county; ``schematic``)."""
-    cells = _township_regions()
+    cells = township_cells()
     towns = [a for a in anchors if a.place.level == "township" and a.place.code in cells]
     if not towns:
         return None
-    g = geo.clip(geo.union_areas([cells[a.place.code] for a in towns]), region, "polygon")
+    g = geo.clip(geo.union_areas([cells[a.place.code][1] for a in towns]), region, "polygon")
     if g is None:
         return None
     return _placed(g, "schematic", towns, "union_of_townships", "township regions (Voronoi)")

@@ -17,6 +17,7 @@ import logging
 from functools import lru_cache
 
 import geopandas as gpd
+from shapely.errors import GEOSException, TopologicalError
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
@@ -47,7 +48,7 @@ def label_point(geom: BaseGeometry | None) -> tuple[float, float] | None:
         part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
         try:
             p = polylabel(part, tolerance=max(part.length / 400, 1e-5))
-        except Exception:
+        except (GEOSException, TopologicalError, ValueError):  # a degenerate part
             p = part.representative_point()
         if not part.buffer(1e-9).contains(p):
             p = part.representative_point()
