@@ -87,7 +87,18 @@ def test(extra_args: list[str]) -> int:
     if rc:
         return rc
     _say("pytest")
-    return subprocess.call([str(PY), "-m", "pytest", *extra_args], cwd=ROOT)
+    return subprocess.call([str(PY), "-m", "pytest", *_parallel(extra_args)], cwd=ROOT)
+
+
+def _parallel(args: list[str]) -> list[str]:
+    """Run the suite on every core (pytest-xdist), one test file per worker at a time: the
+    browser tests mostly wait, and a file's module-scoped server is started once. Arguments
+    that choose their own ``-n`` (or ``-p no:xdist``) are left alone."""
+    own = any(a.startswith(("-n", "--numprocesses", "--dist")) for a in args)
+    if own or "no:xdist" in args:
+        return args
+    workers = max(2, min(os.cpu_count() or 1, 4))
+    return ["-n", str(workers), "--dist", "loadfile", *args]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -78,3 +78,24 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+#: true once the page's script run has finished and every frame has loaded
+_SETTLED = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.dataset.testScriptState !== 'notRunning') { return false; }
+  return [...document.querySelectorAll('iframe')].every(f => {
+    try { return f.contentDocument && f.contentDocument.readyState === 'complete'; }
+    catch (e) { return true; }  // a cross-origin frame: not ours to wait for
+  });
+}"""
+
+
+def wait_settled(page, timeout_ms: float = 120_000, quiet_ms: int = 500) -> None:
+    """Wait until the Streamlit script run is over, every iframe has loaded and the network
+    has been quiet for ``quiet_ms`` (instead of a fixed sleep: faster when the page is quick,
+    longer when the machine is slow)."""
+    page.wait_for_function(_SETTLED, timeout=timeout_ms)
+    page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    page.wait_for_timeout(quiet_ms)
+    page.wait_for_function(_SETTLED, timeout=timeout_ms)  # no rerun started meanwhile

@@ -449,7 +449,16 @@ def test_plan_text_never_makes_the_browser_fetch_a_remote_resource(md_build, tmp
     headless Chromium: no request leaves localhost and no ``<img>`` points at example.com."""
     import subprocess
 
-    from browser_support import CHROMIUM, FLAGS, free_port, is_local, start_app, stop, wait_healthy
+    from browser_support import (
+        CHROMIUM,
+        FLAGS,
+        free_port,
+        is_local,
+        start_app,
+        stop,
+        wait_healthy,
+        wait_settled,
+    )
 
     pw = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
@@ -488,7 +497,7 @@ def test_plan_text_never_makes_the_browser_fetch_a_remote_resource(md_build, tmp
                 for name, path in paths.items():
                     page.goto(base + path, timeout=120_000)
                     page.wait_for_selector('[data-testid="stHeading"]', timeout=120_000)
-                    page.wait_for_timeout(2500)  # map iframe, lazy images
+                    wait_settled(page)  # map iframe, lazy images
                     seen[name] = _imgs_and_text(page)
                 page.goto(f"{base}/{PAGE_PATHS['upload']}", timeout=120_000)
                 page.wait_for_selector('input[type="file"]', state="attached", timeout=120_000)
@@ -496,7 +505,7 @@ def test_plan_text_never_makes_the_browser_fetch_a_remote_resource(md_build, tmp
                 page.wait_for_timeout(1500)
                 page.get_by_role("button", name="生成图集").click()
                 page.wait_for_selector('[data-testid="stMetric"]', timeout=120_000)
-                page.wait_for_timeout(2500)
+                wait_settled(page)
                 seen["upload"] = _imgs_and_text(page)
                 browser.close()
         finally:

@@ -46,8 +46,19 @@ def browser():
         b.close()
 
 
+_OPEN: list = []  # pages of the running test, closed after it (a live page keeps using CPU)
+
+
+@pytest.fixture(autouse=True)
+def _close_pages():
+    yield
+    while _OPEN:
+        _OPEN.pop().close()
+
+
 def _page(browser, remote: list[str]):
     page = browser.new_page(viewport={"width": 1400, "height": 950})
+    _OPEN.append(page)
 
     def route(r):
         url = r.request.url
@@ -174,7 +185,7 @@ def test_shared_url_reproduces_the_view(server, browser):
     assert abs(lat - 40.9) < 0.01 and abs(lng - 121.1) < 0.01
     assert frame.locator(".atlas-icon").all_inner_texts() == ["港"]  # only the port layer
     # panning is written back to the URL (centre and zoom), so the link can be shared
-    frame.evaluate("window.map.setView([40.95, 121.2], 10)")
+    frame.evaluate("void window.map.setView([40.95, 121.2], 10)")
     page.wait_for_function(
         "(() => { const q = new URLSearchParams(location.search);"
         " const c = (q.get('center') || '0,0').split(',').map(Number);"
@@ -201,7 +212,7 @@ def test_compare_maps_are_synchronised(server, browser):
     assert sorted(left) == ["园", "园", "港"]  # left: the city plan's parks and port
     assert frame.locator("#map_div2 .atlas-icon").count() == 0  # the county plan has none
     assert "沿海经济带" in frame.locator("#map_div2").inner_html()  # its belt's label
-    frame.evaluate("map_div.setView([41.0, 121.3], 10, {animate: false})")
+    frame.evaluate("void map_div.setView([41.0, 121.3], 10, {animate: false})")
     frame.wait_for_function("Math.abs(map_div2.getCenter().lat - 41.0) < 0.01")
     assert frame.evaluate("map_div2.getZoom()") == 10
     assert remote == [], f"requests to remote hosts: {remote}"
@@ -249,7 +260,7 @@ def test_labels_stay_attached_and_never_overlap_at_any_zoom(server, browser):
     first = frame.evaluate("window.map.atlas.labels()")[0]  # a layout label's anchor
     for zoom in (7, 8, 9, 10, 11, 12):
         frame.evaluate(
-            f"window.map.setView([{first['lat']}, {first['lng']}], {zoom}, {{animate: false}})"
+            f"void window.map.setView([{first['lat']}, {first['lng']}], {zoom}, {{animate: false}})"
         )
         frame.wait_for_timeout(150)
         labels = frame.evaluate("window.map.atlas.labels()")
@@ -287,7 +298,7 @@ def test_legend_shows_classes_on_screen_and_keeps_precision(server, browser):
     assert "园区" in classes()  # updates on a layer toggle
     frame.locator('.atlas-layers input[value="park"]').uncheck()
     assert "园区" not in classes()
-    frame.evaluate("window.map.setView([30.0, 110.0], 9, {animate: false})")  # nothing here
+    frame.evaluate("void window.map.setView([30.0, 110.0], 9, {animate: false})")  # nothing here
     frame.wait_for_timeout(200)
     assert classes() == []
     assert "视野内无规划要素" in frame.locator(".atlas-legend").inner_text()
@@ -346,7 +357,7 @@ def test_layer_choice_in_the_map_is_kept_in_a_shared_link(server, browser):
     layers = "new URLSearchParams(location.search).get('layers')"
     page.wait_for_function(f"{layers} === 'port'")  # at once, without a rerun
     # a rerun (here: a pan reported by the map) keeps the choice: the page reads it back
-    frame.evaluate("window.map.setView([40.95, 121.2], 10)")
+    frame.evaluate("void window.map.setView([40.95, 121.2], 10)")
     page.wait_for_function(
         "new URLSearchParams(location.search).get('zoom') === '10'", timeout=15000
     )
