@@ -91,6 +91,54 @@ def streamlit_server(ctx: Context, gpkg: Path, timeout: float = 90.0):
         log.close()
 
 
+#: the smallest Streamlit page: one line of text (the floor any Streamlit page pays)
+BARE_APP = 'import streamlit as st\n\nst.write("地图")\n'
+BARE_TEXT = '[data-testid="stMarkdown"]'
+
+
+@contextmanager
+def bare_streamlit_server(ctx: Context, timeout: float = 90.0):
+    """``streamlit run`` of :data:`BARE_APP` on a free port; yield its base URL."""
+    app = ctx.work / "bare_streamlit_app.py"
+    app.write_text(BARE_APP, encoding="utf-8")
+    port = free_port()
+    cmd = [
+        ctx.python,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--server.headless=true",
+        "--browser.gatherUsageStats=false",
+    ]
+    proc = subprocess.Popen(cmd, cwd=ctx.work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    t0 = time.perf_counter()
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"bare streamlit exited with {proc.returncode}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.perf_counter() - t0 > timeout:
+                raise RuntimeError("bare streamlit did not become healthy")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def _present(page, selector: str) -> bool:
     for frame in page.frames:
         try:
@@ -101,9 +149,12 @@ def _present(page, selector: str) -> bool:
     return False
 
 
-def first_paint(browser, url: str, timeout: float = 60.0) -> tuple[dict[str, float], list[str]]:
+def first_paint(
+    browser, url: str, timeout: float = 60.0, painted: str = PAINTED
+) -> tuple[dict[str, float], list[str]]:
     """Seconds from navigation to each milestone and to ``"paint"`` (the first drawn map
-    feature), and the remote hosts whose requests were blocked."""
+    feature, or the first element matching ``painted``), and the remote hosts whose requests
+    were blocked."""
     blocked: list[str] = []
     context = browser.new_context(viewport={"width": 1400, "height": 900})
 
@@ -123,7 +174,7 @@ def first_paint(browser, url: str, timeout: float = 60.0) -> tuple[dict[str, flo
     try:
         t0 = time.perf_counter()
         page.goto(url, wait_until="commit")
-        while not _present(page, PAINTED):
+        while not _present(page, painted):
             now = time.perf_counter() - t0
             if now > timeout:
                 raise TimeoutError(f"no map paint within {timeout:.0f} s")
@@ -149,6 +200,8 @@ _CLICK_TO_PAINT = """(sel) => new Promise((done) => {
   requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0)));
 })"""
 SWITCH_TO = "zhanqian-2021"  # the plan switched to (its layout 一核两翼 shows up in the map)
+#: what one interactions() visit measures
+KEYS = ("toggle", "layout", "plan", "app", "sa", "bare")
 
 
 def _map_frame(page, timeout: float = 60.0):
@@ -180,15 +233,18 @@ def _shows(page, key: str) -> bool:
     return False
 
 
-def interactions(browser, base: str, standalone: Path) -> dict[str, list[float]]:
+def interactions(browser, base: str, standalone: Path, bare: str) -> dict[str, list[float]]:
     """One visit: layer toggles and layout switches (client-side, ms to the next painted
     frame), a plan switch in the sidebar (s until the new plan's map is painted), and the
-    first paint of the app next to the standalone web map of the same plan."""
-    out: dict[str, list[float]] = {k: [] for k in ("toggle", "layout", "plan", "app", "sa")}
+    first paint of the app next to the standalone web map of the same plan and next to a bare
+    Streamlit page (one line of text: the floor of any Streamlit page)."""
+    out: dict[str, list[float]] = {k: [] for k in KEYS}
     marks, _ = first_paint(browser, f"{base}/?plan={PLAN}")
     out["app"].append(marks["paint"])
     marks, _ = first_paint(browser, standalone.as_uri())
     out["sa"].append(marks["paint"])
+    marks, _ = first_paint(browser, bare, painted=BARE_TEXT)
+    out["bare"].append(marks["paint"])
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     context.route(
         "**/*",
@@ -245,21 +301,23 @@ def interaction_rows(ctx: Context) -> list[Row]:
     if not standalone.exists():
         raise NotAvailable(f"atlas webmap wrote no file: {made}")
     lo = load1()
-    acc: dict[str, list[float]] = {k: [] for k in ("toggle", "layout", "plan", "app", "sa")}
+    acc: dict[str, list[float]] = {k: [] for k in KEYS}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            with streamlit_server(ctx, gpkg) as (base, _):
+            with streamlit_server(ctx, gpkg) as (base, _), bare_streamlit_server(ctx) as bare:
                 first_paint(browser, f"{base}/?plan={PLAN}")  # fill the server's caches
+                first_paint(browser, bare, painted=BARE_TEXT)
                 for i in range(ctx.repeats):
                     ctx.say(f"item 4: browser interactions {i + 1}/{ctx.repeats}")
-                    for k, v in interactions(browser, base, standalone).items():
+                    for k, v in interactions(browser, base, standalone, bare).items():
                         acc[k] += v
         except Exception as exc:  # report, keep the other items running
             return [failed(ITEM, "map interactions (Chromium)", f"{type(exc).__name__}: {exc}")]
         finally:
             browser.close()
     ratio = [a / s for a, s in zip(acc["app"], acc["sa"], strict=True) if s > 0]
+    floor = [b / s for b, s in zip(acc["bare"], acc["sa"], strict=True) if s > 0]
     return [
         Row(
             ITEM,
@@ -298,6 +356,22 @@ def interaction_rows(ctx: Context) -> list[Row]:
             ratio,
             Target("<=", 2.0),
             load=lo,
+        ),
+        Row(
+            ITEM,
+            "first text, bare Streamlit page (st.write, no atlas code)",
+            "s",
+            acc["bare"],
+            load=lo,
+            note="the floor of any Streamlit page on this machine",
+        ),
+        Row(
+            ITEM,
+            "floor ratio, bare Streamlit page / standalone (same run)",
+            "x",
+            floor,
+            load=lo,
+            note="when > 2, the ≤ 2× target is out of reach for a Streamlit page",
         ),
     ]
 
