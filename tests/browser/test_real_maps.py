@@ -1,10 +1,13 @@
 """The map page on the real seed build, against the two reviewed screenshots in
 tests/browser/baseline/ (锦州 一核一带三轴三片区, 站前区 一核两翼; 1400 × 950, offline).
 
-Loose comparison (64 × 48 greyscale thumbnails, mean absolute difference): the page must show
-the plan's 核 layout alone, its labels, the in-map layer panel and the legend where the
-reviewed screenshot has them. Regenerate by saving a new screenshot over the file after
-looking at it; the test never writes the baseline.
+Two comparisons: the whole page loosely (64 × 48 greyscale thumbnails, mean absolute
+difference: the layer panel, legend and side panel where the reviewed screenshot has them), and
+the map itself closely (the component iframe's box at full resolution: at most 1.5 % of its
+pixels may differ by more than 40 grey levels). Two screenshots of the same build differ in
+0–0.12 % of the map's pixels; the 锦州 axes drawn from 北京 (the previous baseline) differ in
+3.3 %, the 站前区 view fitted to both parts of the district in 5.5 %. Regenerate by saving a new
+screenshot over the file after looking at it; the test never writes the baseline.
 """
 
 from __future__ import annotations
@@ -81,6 +84,7 @@ def test_real_plan_map_matches_reviewed_screenshot(server, plan, layout):
                     and a["box"][3] > b["box"][1]
                 ), (a["text"], b["text"])
         shot = page.screenshot()
+        box = page.query_selector('iframe[title="streamlit_folium.st_folium"]').bounding_box()
         browser.close()
     assert remote == []
     cur = _thumb(shot)
@@ -88,3 +92,19 @@ def test_real_plan_map_matches_reviewed_screenshot(server, plan, layout):
     assert cur.std() > 10, "screenshot is blank"
     diff = float(np.abs(cur - base).mean())
     assert diff < 20, f"{plan}: screenshot differs from the reviewed one (mean abs diff {diff:.1f})"
+    changed = _map_pixels_changed(shot, (BASELINE / f"map_{plan}_{layout}.png").read_bytes(), box)
+    assert changed <= 0.015, f"{plan}: {changed:.1%} of the map differs from the reviewed one"
+
+
+def _map_pixels_changed(shot: bytes, baseline: bytes, box: dict) -> float:
+    """Share of the map's pixels (the iframe box) whose grey level differs by more than 40."""
+    x0, y0 = int(box["x"]), int(box["y"])
+    x1, y1 = x0 + int(box["width"]), y0 + int(box["height"])
+
+    def crop(data: bytes) -> np.ndarray:
+        img = Image.open(io.BytesIO(data)).convert("L")
+        return np.asarray(img, dtype=float)[y0:y1, x0:x1]
+
+    a, b = crop(shot), crop(baseline)
+    assert a.shape == b.shape and a.size > 100_000, (a.shape, b.shape)
+    return float((np.abs(a - b) > 40).mean())

@@ -270,3 +270,41 @@ def test_place_names_sit_at_the_seat_not_the_polygon_centre():
     cities = geodata.cities()
     p = cities[cities["name"] == "锦州市"].geometry.iloc[0].representative_point()
     assert abs(p.y - lat) + abs(p.x - lon) > 0.1
+
+
+def test_a_jurisdiction_in_two_parts_opens_on_the_part_its_first_layout_touches():
+    """营口站前区 has a detached northern part; its 一核两翼 lies in the southern one. The map
+    opens on the southern part (the layout fills the view), not on both (a corner)."""
+    import geopandas as gpd
+    from shapely.geometry import MultiPolygon, box
+
+    base = {"plan_id": "p", "component": "", "precision": "admin", "confidence": 1.0}
+    base |= {"anchors": "", "source_line": 1, "source_quote": "q"}
+    south, north = box(122.20, 40.65, 122.30, 40.74), box(122.33, 40.81, 122.41, 40.92)
+    admin = gpd.GeoDataFrame(
+        [
+            {
+                **base,
+                "id": "a",
+                "layer": "admin",
+                "layout": "",
+                "role": "jurisdiction",
+                "name": "站前区",
+            }
+        ],
+        geometry=[MultiPolygon([south, north])],
+        crs=4326,
+    )
+
+    def layout(name, geom):
+        row = {**base, "id": name, "layer": "layout", "layout": name, "role": "core", "name": name}
+        return gpd.GeoDataFrame([{**row, "precision": "schematic"}], geometry=[geom], crs=4326)
+
+    core = layout("一核两翼", box(122.23, 40.66, 122.26, 40.68))
+    assert webmap.home_bounds({"admin": admin, "layout": core}) == (122.20, 40.65, 122.30, 40.74)
+    # a later layout in the north part does not move the first view; no layout: both parts
+    other = layout("两带", box(122.35, 40.85, 122.37, 40.86))
+    other["source_line"] = 9
+    both = gpd.GeoDataFrame(pd.concat([core, other]), crs=4326)
+    assert webmap.home_bounds({"admin": admin, "layout": both}) == (122.20, 40.65, 122.30, 40.74)
+    assert webmap.home_bounds({"admin": admin}) == (122.20, 40.65, 122.41, 40.92)

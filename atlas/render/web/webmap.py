@@ -165,8 +165,14 @@ def default_layers(prepared: dict[str, Group]) -> list[str]:
     (the first layout, in text order, whose slogan names a 核 — 一核一带三轴三片区, 一核两翼 —
     else the first layout); every group when the plan has no layout."""
     layouts = [k for k, g in prepared.items() if g.kind == "layout"]
-    cores = [k for k in layouts if "核" in k.split(":", 1)[-1]]
-    return (cores or layouts)[:1] if layouts else list(prepared)
+    return [_overall(layouts)] if layouts else list(prepared)
+
+
+def _overall(layout_keys: list[str]) -> str:
+    """The plan's overall structure among its layout groups (text order): the first whose
+    slogan names a 核, else the first."""
+    cores = [k for k in layout_keys if "核" in k.split(":", 1)[-1]]
+    return (cores or layout_keys)[0]
 
 
 def prepare(
@@ -207,7 +213,9 @@ def home_bounds(frames: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, floa
     """Bounds of the plan's own jurisdiction (admin row with role ``jurisdiction``), or None.
 
     The map opens on the jurisdiction rather than on every feature: linkage axes reach cities
-    far outside it (a 京沈 axis reaches Beijing).
+    far outside it (a 京沈 axis reaches Beijing). A jurisdiction in several parts (营口站前区
+    has a detached northern part) opens on the parts the layout shown first touches, so that
+    layout is not squeezed into a corner of the view; zooming out shows the rest.
     """
     admin = frames.get("admin")
     if admin is None or len(admin) == 0 or "role" not in admin:
@@ -215,7 +223,21 @@ def home_bounds(frames: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, floa
     own = drawable(admin[admin["role"].astype(str) == "jurisdiction"])
     if own is None or len(own) == 0:
         return None
-    return tuple(float(v) for v in own.total_bounds)
+    parts = [p for g in own.geometry for p in getattr(g, "geoms", [g]) if not p.is_empty]
+    shown = _first_layout(frames)
+    if len(parts) > 1 and shown is not None:
+        # about 1 km: a layout drawn from township points may stop just short of the edge
+        near = [p for p in parts if p.distance(shown) < 0.01]
+        if near:
+            parts = near
+    return tuple(float(v) for v in gpd.GeoSeries(parts).total_bounds)
+
+
+def _first_layout(frames: dict[str, gpd.GeoDataFrame]):
+    """Union of the layout a map shows first (see :func:`default_layers`), or None."""
+    grouped = groups({k: v for k, v in frames.items() if k == "layout"})
+    keys = [k for k in grouped if k.startswith("layout:")]
+    return grouped[_overall(keys)].geometry.union_all() if keys else None
 
 
 def _union(boxes: list[tuple[float, float, float, float]]):
