@@ -166,9 +166,7 @@ def _compare_with_baseline(png: bytes) -> None:
         img = Image.open(io.BytesIO(data)).convert("L").resize((64, 48))
         return np.asarray(img, dtype=float)
 
-    if not BASELINE.exists():
-        BASELINE.write_bytes(png)
-        return
+    assert BASELINE.exists(), f"baseline {BASELINE} missing: save a reviewed screenshot there"
     cur, base = thumb(png), thumb(BASELINE.read_bytes())
     assert cur.std() > 10, "screenshot is blank"
     diff = float(np.abs(cur - base).mean())
