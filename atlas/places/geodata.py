@@ -126,7 +126,10 @@ def counties() -> gpd.GeoDataFrame:
 
 @lru_cache(maxsize=1)
 def _centres() -> pd.DataFrame:
-    return pd.read_csv(_path("centres"), dtype={"code": str}).fillna("")
+    df = pd.read_csv(_path("centres"), dtype={"code": str})
+    text = df.select_dtypes(exclude="number").columns  # numbers keep NaN (no second source)
+    df[text] = df[text].fillna("")
+    return df
 
 
 def centres() -> pd.DataFrame:
