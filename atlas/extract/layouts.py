@@ -68,6 +68,11 @@ _COMPASS = "东南西北中"
 #: a first clause that is an element's name by itself (一核,即阜新中心城区,以海州区为核心…)
 _PLACE_NOUN_RE = re.compile(r"[\u4e00-\u9fff]{2,12}(?:城区|县城|新城|主城|市区|城|新区|组团)")
 _SUB_RE = re.compile(r"([一二两三四五六七八九十])([主次副])(?:分别)?(?:为|是|指)")
+_OPENERS = '“"‘「『 '
+#: after an element's own name: the places it covers (一主即县城,包括八角台街道、广胜街道)
+_COVERS_RE = re.compile(r"(?:包括|包含|涵盖|覆盖|含|辖|由)")
+#: a first clause that is a town's name (“一副”是刀尔登镇,建设全市南部副中心)
+_TOWN_RE = re.compile(r"[\u4e00-\u9fff]{1,8}(?:镇|乡|街道|苏木)")
 
 
 @dataclass
@@ -135,6 +140,8 @@ def _definition_end(text: str, subj: _Subject, nxt: int | None) -> int:
             end = end2
     if nxt is not None and nxt >= subj.body:
         end = min(end, nxt)
+    while end > subj.body and text[end - 1] in _OPENERS:
+        end -= 1  # “一主”即…；“两副”指…: the next subject's opening quote is not ours
     return end
 
 
@@ -178,10 +185,13 @@ def _items_from_subject(
         k += len(take)
         for member in take:
             first = member.split(",")[0]
-            single = (
-                part.count == 1
-                and first != member
-                and (unit_end(first, part.unit) or bool(_PLACE_NOUN_RE.fullmatch(first)))
+            rest = member[len(first) + 1 :]
+            single = first != member and (
+                unit_end(first, part.unit)
+                or unit_end(clean_name(first), part.unit)  # 北部农业区以A镇、B镇为主体
+                or (part.count == 1 and bool(_PLACE_NOUN_RE.fullmatch(first)))
+                or (part.count == 1 and bool(_TOWN_RE.fullmatch(first)))
+                or (len(first) >= 2 and bool(_COVERS_RE.match(rest)))
             )
             name = clean_name(first if single else member)
             if name:

@@ -38,6 +38,10 @@ def clean_name(text: str) -> str:
         t = t[verbs[-1].end() :]
     t = re.sub(r"^以[\u4e00-\u9fff]{1,8}为(?:核心|中心|主体|重点)的", "", t)
     t = re.sub(r"^沿[^,;]{1,12}?的(?=[\u4e00-\u9fff]{2})", "", t)  # 沿黄海大道的城镇发展轴
+    t = re.sub(r"^沿[^,;的]{1,12}?布局(?=[\u4e00-\u9fff]{2})", "", t)  # 沿辽河布局辽河生态经济带
+    # 北部现代农业区以桓洞镇、西佛镇为主体 / 中部城镇产业区包括A、B: the places it covers
+    t = re.sub(r"(?<=[\u4e00-\u9fff]{2})以[^,;]{1,40}?为(?:主体|核心|中心|重点|依托)$", "", t)
+    t = re.sub(r"(?<=[\u4e00-\u9fff]{2})(?:包括|包含|涵盖|覆盖)[^,;]*$", "", t)
     if "、" in t and "等" in t and len(t.rsplit("等", 1)[1]) >= 2:
         t = t.rsplit("等", 1)[1]  # 葡萄、花生、苹果等特色种植带 → 特色种植带
     return strip_tail(t).strip(" ,;:")
@@ -132,10 +136,12 @@ def split_items(text: str, count: int, unit: str) -> list[str]:
         cand = [c if "、" in c else re.sub(r"(?<=.)等[\u4e00-\u9fff]{2,10}$", "", c) for c in cand]
         cand = [strip_tail(c) for c in cand]
         cand = [c for c in cand if c]
-        if len(cand) < 2:
-            continue
+        if len(cand) < 2 or any(";" in c for c in cand):
+            continue  # an item never spans a semicolon: that split is the stronger one
         fits = count == len(cand) or (count == 0 and len(cand) >= 2)
-        share = sum(unit_end(c, unit) for c in cand) / len(cand)
+        # an item may be its name and then its description (A带,串联…): either ends in the unit
+        share = sum(unit_end(c, unit) or unit_end(clean_name(c.split(",")[0]), unit) for c in cand)
+        share /= len(cand)
         score = (2.0 if fits else 0.0) + share + (0.1 if count == 0 else 0) * len(cand) / 10
         if score > best_score:
             best, best_score = cand, score

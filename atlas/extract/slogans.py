@@ -43,6 +43,8 @@ UNIT_ROLES: dict[str, str] = {
     "高地": "zone",
     "核": "core",
     "心": "core",
+    "主": "core",  # 一主两副多节点: the main centre
+    "副": "core",  # ... and its sub-centres (副中心), drawn like cores at their towns
     "城": "core",
     "极": "core",
     "翼": "wing",
@@ -222,6 +224,30 @@ def _list_before(text: str, start: int, count: int) -> bool:
     return count > 1 and len(items) == count
 
 
+#: units that rank the members of one component (一主一副) rather than name components
+_RANKS = frozenset({"主", "副"})
+
+
+def _first_repeat(text: str, start: int, end: int) -> int:
+    """Where a slogan match stops being one slogan: at a part that repeats an earlier one
+    (构建一核两翼,一核即县城 → 一核两翼; 分为一主一副,一主为… → 一主一副)."""
+    seen: set[tuple[int, str]] = set()
+    pos = start
+    while pos < end:
+        if text[pos] in "、, ":
+            pos += 1
+            continue
+        m = PART_RE.match(text, pos, end)
+        if not m:
+            break
+        key = _part(m).key
+        if key in seen:
+            return pos
+        seen.add(key)
+        pos = m.end()
+    return end
+
+
 def find_slogans(text: str) -> list[Slogan]:
     """All slogans in ``text``, left to right.
 
@@ -231,17 +257,22 @@ def find_slogans(text: str) -> list[Slogan]:
     """
     out: list[Slogan] = []
     for m in SLOGAN_RE.finditer(text):
-        parts = parse_parts(m.group(0))
+        end = _first_repeat(text, m.start(), m.end())
+        while end > m.start() and text[end - 1] in "、, ":
+            end -= 1
+        parts = parse_parts(text[m.start() : end])
         if not 2 <= len(parts) <= MAX_PARTS:
             continue
+        if {p.unit for p in parts} <= _RANKS and re.search(r"分[为成]?$", text[: m.start()]):
+            continue  # 两轴分为一主一副: the ranks of one component, not a layout
         # 一带一路 and the like: a part glued to a non-unit word is no slogan
         out.append(
             Slogan(
-                text=m.group(0),
+                text=text[m.start() : end],
                 start=m.start(),
-                end=m.end(),
+                end=end,
                 parts=parts,
-                quoted=_quoted(text, m.start(), m.end()),
+                quoted=_quoted(text, m.start(), end),
             )
         )
     taken = [(s.start, s.end) for s in out]

@@ -111,6 +111,60 @@ def test_layout_table_with_continuation_rows():
     ]
 
 
+def test_main_and_sub_centres_with_the_places_they_cover():
+    text = (
+        "第三章 城镇格局\n构建“一主两副多节点”的城镇格局。“一主”即县城，包括甲街道和乙街道；"
+        "“两副”指丙镇和丁镇两个副中心；“多节点”指戊镇、己镇等重点镇。\n"
+    )
+    assert elements(text, "一主两副多节点") == [
+        ("一主", "core", "县城"),
+        ("两副", "core", "丙镇"),
+        ("两副", "core", "丁镇"),
+        ("多节点", "node", "戊镇"),
+        ("多节点", "node", "己镇"),
+    ]
+
+
+def test_a_sub_centre_town_keeps_its_name():
+    text = (
+        "第三章 空间格局\n构建“一主一副”格局。\n“一主”是某县中心城区。\n"
+        "“一副”是庚镇，建设全县南部副中心，辐射带动南部山区。\n"
+    )
+    assert elements(text, "一主一副") == [
+        ("一主", "core", "某县中心城区"),
+        ("一副", "core", "庚镇"),
+    ]
+
+
+def test_ranks_of_one_component_are_no_layout():
+    text = (
+        "第三章 空间格局\n构建“一核两轴”格局。\n“一核”是某县中心城区。\n"
+        "“两轴”分为一主一副，一主为沿甲公路的城镇发展轴；一副为沿乙河的产业发展轴。\n"
+    )
+    ex = extract_text(text, "t", text_only=True)
+    assert [lay.name for lay in ex.layouts] == ["一核两轴"]
+    assert elements(text, "一核两轴")[1:] == [
+        ("两轴", "axis", "城镇发展轴"),
+        ("两轴", "axis", "产业发展轴"),
+    ]
+
+
+def test_belts_laid_along_rivers_and_zones_led_by_their_names():
+    text = (
+        "第三章 产业格局\n打造“两带两区”格局。\n"
+        "两带：沿甲河布局甲河生态经济带，串联子镇、丑镇，重点发展生态农业和滨河旅游；"
+        "沿乙河布局乙河农业带，串联寅镇、卯镇，重点发展水稻。\n"
+        "两区：北部农业区以辰镇、巳镇为主体，建设高标准农田和绿色食品基地；"
+        "南部湿地区包括午镇、未镇，加强湿地保护。\n"
+    )
+    assert elements(text, "两带两区") == [
+        ("两带", "belt", "甲河生态经济带"),
+        ("两带", "belt", "乙河农业带"),
+        ("两区", "zone", "北部农业区"),
+        ("两区", "zone", "南部湿地区"),
+    ]
+
+
 # --------------------------------------------------------------------------- indicators
 
 

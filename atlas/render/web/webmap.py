@@ -170,8 +170,8 @@ def default_layers(prepared: dict[str, Group]) -> list[str]:
 
 def _overall(layout_keys: list[str]) -> str:
     """The plan's overall structure among its layout groups (text order): the first whose
-    slogan names a 核, else the first."""
-    cores = [k for k in layout_keys if "核" in k.split(":", 1)[-1]]
+    slogan names a 核 or a 主 (一主两副), else the first."""
+    cores = [k for k in layout_keys if set(k.split(":", 1)[-1]) & {"核", "主"}]
     return (cores or layout_keys)[0]
 
 
