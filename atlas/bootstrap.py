@@ -87,18 +87,34 @@ def test(extra_args: list[str]) -> int:
     if rc:
         return rc
     _say("pytest")
-    return subprocess.call([str(PY), "-m", "pytest", *_parallel(extra_args)], cwd=ROOT)
+    return run_pytest(extra_args)
 
 
-def _parallel(args: list[str]) -> list[str]:
-    """Run the suite on every core (pytest-xdist), one test file per worker at a time: the
-    browser tests mostly wait, and a file's module-scoped server is started once. Arguments
-    that choose their own ``-n`` (or ``-p no:xdist``) are left alone."""
-    own = any(a.startswith(("-n", "--numprocesses", "--dist")) for a in args)
+def run_pytest(args: list[str], call=subprocess.call) -> int:
+    """The suite on every core (pytest-xdist, one test file per worker at a time: the browser
+    tests mostly wait, and a file's module-scoped server starts once), then the tests marked
+    ``timing`` alone on a quiet machine, so that a rate or time bound is never measured next to
+    another worker. Arguments that choose their own ``-n`` or ``-p no:xdist``, or a ``-m``
+    selection, run as given in one pass."""
+    pytest = [str(PY), "-m", "pytest"]
+    own = any(a.startswith(("-n", "--numprocesses", "--dist", "-m")) for a in args)
     if own or "no:xdist" in args:
-        return args
+        return call([*pytest, *args], cwd=ROOT)
     workers = max(2, min(os.cpu_count() or 1, 4))
-    return ["-n", str(workers), "--dist", "loadfile", *args]
+    first = call(
+        [*pytest, "-n", str(workers), "--dist", "loadfile", "-m", "not timing", *args], cwd=ROOT
+    )
+    _say("pytest: the timing tests, alone")
+    second = call([*pytest, "-p", "no:xdist", "-m", "timing", *args], cwd=ROOT)
+    if second == NO_TESTS and first != NO_TESTS:
+        second = 0  # the paths given hold no timing test
+    if first == NO_TESTS and second != NO_TESTS:
+        first = 0
+    return first or second
+
+
+#: pytest's exit code when it collected no test
+NO_TESTS = 5
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -451,6 +451,7 @@ def _timed_cli(argv: list[str], cwd: Path) -> tuple[int, str, float, int]:
     return p.returncode, err, seconds, (rss[0] // 1024 if rss else 0)
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("cmd", ["extract", "build"])
 def test_a_3gb_sparse_file_is_refused_before_reading(cmd, tmp_path):
     big = tmp_path / "big.txt"

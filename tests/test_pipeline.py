@@ -118,6 +118,7 @@ def test_a_broken_gazetteer_is_an_error_not_a_quiet_fallback(monkeypatch):
     assert gazetteer.default_gazetteer() is not None
 
 
+@pytest.mark.timing
 def test_all_seeds_fast():
     for path in SEEDS:  # warm-up: imports, gazetteer, regex caches
         extract_plan(path)

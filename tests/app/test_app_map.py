@@ -3,6 +3,7 @@
 import statistics
 import time
 
+import pytest
 from app_fixture import EVIL_NAME, app_test, fixture_atlas, real_atlas
 
 
@@ -58,6 +59,7 @@ def test_panel_for_a_plain_feature(monkeypatch):
     assert "推进锦州港扩能改造，建设区域性枢纽港。" in body and "第 10 行" in body
 
 
+@pytest.mark.timing
 def test_layers_in_the_url_are_shown_first_and_reruns_are_fast(monkeypatch):
     at = app_test("map", fixture_atlas(), monkeypatch, plan="fixture-city", layers="park~port")
     at.run()

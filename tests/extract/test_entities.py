@@ -149,6 +149,7 @@ def test_own_plans():
     assert dg["丹东港大东港区"].role == "port_area"
 
 
+@pytest.mark.timing
 def test_fast_enough():
     for plan_id in SEEDS:
         plan_doc(plan_id)

@@ -343,6 +343,7 @@ def test_share_of_reference_elements_found():
     assert right == 80, misses  # today's figure: every reference element is found
 
 
+@pytest.mark.timing
 def test_fast_enough():
     for plan_id in SEEDS:
         plan_doc(plan_id)

@@ -248,6 +248,7 @@ def test_small_gazetteer_from_places():
     assert g.geocode("甲") == []  # one-character stem is not indexed
 
 
+@pytest.mark.timing
 def test_warm_lookups_are_fast():
     names = ["沟帮子", "朝阳", "凌河", "太和", "凌海市", "北宁", "医巫闫山", "不存在", "铁西区"]
     start = time.perf_counter()

@@ -161,6 +161,7 @@ def test_transport_lines_through_their_places():
     assert (rail.precision == "derived").sum() >= 16
 
 
+@pytest.mark.timing
 def test_loaders_are_cached_and_return_copies():
     geodata.counties()
     start = time.perf_counter()

@@ -94,6 +94,7 @@ def test_city_points_are_urban_centres(gazetteer):
     assert abs(p.lon - 122.07) < 0.05 and abs(p.lat - 41.12) < 0.05
 
 
+@pytest.mark.timing
 def test_warm_lookups_stay_fast(gazetteer, register):
     names = list(register.name.iloc[::3])
     for n in names:
