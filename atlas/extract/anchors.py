@@ -138,6 +138,7 @@ _GENERIC = frozenset(
         "水库",
         "江山",
         "江河",
+        "矿山",
         "河口",
         "河流",
         "河湖",
@@ -290,7 +291,10 @@ def find_anchors(text: str, scope: str | None = None) -> tuple[str, ...]:
             # extend a bare stem by the suffix that follows it (锦州 + 港 → 锦州港)
             m = re.match(rf"(?:{_SUFFIX_ALT})", text[e:])
             spans.append((s, e + (m.end() if m else 0)))
+    known = list(spans)
     for s, e in _pattern_hits(text):
+        if any(a < e and s < b and not (s <= a and b <= e) for a, b in known):
+            continue  # 由平山区: the gazetteer's 平山区, not a mountain 由平山
         if not any(a <= s and e <= b for a, b in spans):
             spans = [(a, b) for a, b in spans if not (s <= a and b <= e)]
             spans.append((s, e))

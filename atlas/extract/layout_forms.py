@@ -180,7 +180,8 @@ def from_counted(ps: Sequence[Passage], parts: Sequence[Part], missing: set) -> 
 # --------------------------------------------------------------------------- leading names
 
 _FOLLOW = (
-    r"(?=以|包括|串联|沿|位于|依托|重点|涵盖|覆盖|范围|为|是|由|地处|主要|北起|南起|西起|东起|,|:)"
+    r"(?=以|包括|串联|沿|位于|依托|重点|涵盖|覆盖|范围|为|是|由|地处|主要|北起|南起|西起|东起|,|:"
+    r"|。$)"  # 太子河绿色发展带。沿太子河…: a paragraph led by the name as its own sentence
 )
 _VERB_NAME = r"(?:布局|打造|建设|形成|构建|培育)"
 _NOT_NAME = re.compile(

@@ -335,6 +335,11 @@ def _resolve(
     return _assemble(slogan, best_p, comp_of, found, plan)
 
 
+#: roles drawn as areas, whose extent a following sentence may give (以X为核心,包括A、B)
+_AREA_ROLES = frozenset({"core", "zone", "cluster", "wing"})
+_COVER_LEAD = re.compile(
+    r"(?:以[^,;。]{1,20}?为(?:核心|中心|主体|重点)|(?:主要|范围)?(?:包括|涵盖|覆盖))"
+)
 #: words by which a sentence routes an axis through places (串联A、B和C; 沿X布局)
 _ROUTE_WORDS = re.compile(r"串联|连接|贯穿|途经|经过|沿")
 
@@ -346,10 +351,16 @@ def _later_clauses(
     leads with its name (南北发展轴沿哈大交通走廊布局，串联中固镇、金沟子镇和主城区；…)."""
     for items in found.values():
         for it in items:
+            if it.role in _AREA_ROLES:
+                _area_clause(it, window, scope)
+                continue
             if it.role != "axis" or len(it.name) < 3 or find_anchors(it.definition, scope=scope):
                 continue
             # the next sentence of its own paragraph (“一轴”：沈丹发展轴。依托…，串联A、B和C)
             nxt = re.split(r"。", it.passage.text[it.end :].lstrip("。"), maxsplit=1)[0]
+            own = [c for c in re.split(r"[;；]", nxt) if c.strip().startswith(it.name)]
+            if own:  # 两轴即A和B。A依托…串联…;B沿…串联…: each axis its own clause
+                nxt = own[0]
             if _ROUTE_WORDS.search(nxt) and find_anchors(nxt, scope):
                 it.definition = f"{it.definition};{nxt}"
                 continue
@@ -363,6 +374,31 @@ def _later_clauses(
                     k = q.text.find(it.name, k + 1)
                 if k >= 0:
                     break
+
+
+def _area_clause(it: _Item, window: Sequence[Passage], scope: str | None) -> None:
+    """Give an area element defined by its name alone the places a following sentence gives:
+    the next sentence when it goes on about it (“一城”：辽阳中心城区。以白塔区为核心，包括…),
+    else a clause of the section that leads with its name (四片是指A、B…。A包括甲镇、乙镇；…)."""
+    alone = re.sub(r"[。;,:\s]", "", it.definition) == it.name
+    if not alone and find_anchors(it.definition, scope=scope):
+        return
+    rest = it.passage.text[it.end :]
+    lead = len(rest) - len(rest.lstrip("。"))
+    nxt = re.split(r"。", rest[lead:], maxsplit=1)[0]
+    if alone and _COVER_LEAD.match(nxt.strip()) and find_anchors(nxt, scope):
+        it.definition = f"{it.definition};{nxt}"
+        it.end += lead + len(nxt) + 1  # the quote shows where its places come from
+        return
+    if len(it.name) < 3:
+        return
+    for q in window:
+        for clause in re.split(r"[。;]", q.text):
+            c = clause.strip()
+            led = c.startswith(it.name) and _COVER_LEAD.search(c[len(it.name) :][:12])
+            if led and find_anchors(c, scope):
+                it.definition = f"{it.definition};{c}"
+                return
 
 
 def _from_forms(

@@ -35,6 +35,7 @@ NUMERALS: dict[str, int] = {
 UNIT_ROLES: dict[str, str] = {
     "廊道": "corridor",
     "片区": "zone",
+    "片": "zone",  # 一心两轴四片
     "板块": "zone",
     "组团": "cluster",
     "基地": "base",

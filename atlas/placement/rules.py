@@ -25,6 +25,7 @@ from atlas.placement import geometry as geo
 from atlas.placement.anchoring import (
     MIN_CONFIDENCE,
     NEAR_DEG,
+    SEAT_WORDS,
     Context,
     FeatureSpec,
     Placed,
@@ -232,6 +233,10 @@ def _place_area(spec: FeatureSpec, anchors: list[_Anchor], ctx: Context) -> Plac
         if ring is not None:
             return ring
     areas = [a for a in anchors if _usable_area(a, ctx)]
+    named = [a for a in areas if a.name not in SEAT_WORDS]
+    if named and len(named) < len(areas):
+        # 辽阳中心城区,以白塔区为核心: the unit it names delimits it, not the seat's district
+        areas = named
     name_word = compass_word(spec, in_definition=False)
     if spec.role in TOWNSHIP_AREA_ROLES and not areas:
         towns = _township_area(spec, anchors, ctx, region)

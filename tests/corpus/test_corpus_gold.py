@@ -133,10 +133,9 @@ def test_gold_schema(path: Path):
     scope = _counties_under(jur["adcode"])
     assert lines[0].startswith(ADCODES[jur["adcode"]]["name"])
     # a 十四五 纲要, or a 政府工作报告 (README: "Decisions written down")
-    assert (
-        "国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要" in lines[0]
-        or lines[0].endswith("政府工作报告")
-    )
+    assert "国民经济和社会发展第十四个五年规划和二〇三五年远景目标纲要" in lines[0] or lines[
+        0
+    ].endswith("政府工作报告")
 
     for layout in doc["layouts"]:
         assert set(layout) == {"slogan", "line", "components"}
