@@ -59,8 +59,12 @@ def detect_jurisdiction(doc: Document, places: PlaceIndex | None) -> PlanInfo:
         period = "2026-2030"
     if period and re.search(r"2035|二[〇O0]三五", title + "".join(head[:4])):
         period += ";2035"
-    if kind == "work-report" and (m := re.search(r"(20\d\d)年", title)):
-        period = f"{int(m.group(1)) - 1}-{m.group(1)}"
+    if kind == "work-report":
+        # the report's year: in its title, else the date it was delivered (——2023年1月12日在…)
+        dated = [re.search(r"(20\d\d)年\d{1,2}月\d{1,2}日", h) for h in head[:4]]
+        m = re.search(r"(20\d\d)年", title) or next((d for d in dated if d), None)
+        if m:
+            period = f"{int(m.group(1)) - 1}-{m.group(1)}"
     gaz = places
     chain: list[Any] = []
     if gaz is not None:

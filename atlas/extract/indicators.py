@@ -654,9 +654,9 @@ def _sentence_indicators(
                 doc, name, key, sent.span(s, end), year, base, num, unit,
                 qual, seg[: m.end()].strip(), growth,
             )  # fmt: skip
-            # a growth clause right after a level (…147亿元,增长2%) belongs to it
+            # a growth clause right after a level (…147亿元,增长2% / 完成156.3亿元、增长3.2%)
             rest = seg[m.end() :]
-            g = re.match(r"^,(?:按[^,]{0,8},)?(?:年均|同比)?(增长|下降)(-?\d+(?:\.\d+)?)%", rest)
+            g = _GROWTH_AFTER_RE.match(rest)
             if g and not growth:
                 gv = float(g.group(2)) * (-1 if g.group(1) == "下降" else 1)
                 ind = _with_growth(ind, gv, sent.span(s, end + g.end()))
@@ -672,6 +672,10 @@ def _sentence_indicators(
                     qt, qt.startswith(("增长", "增速")),
                 )
             )  # fmt: skip
+
+
+#: a growth clause right after a level value, joined by a comma or an enumeration comma
+_GROWTH_AFTER_RE = re.compile(r"^[,、](?:按[^,]{0,8},)?(?:年均|同比)?(增长|下降)(-?\d+(?:\.\d+)?)%")
 
 
 def _with_growth(ind: Indicator, g: float, span: SourceSpan) -> Indicator:

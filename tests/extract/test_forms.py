@@ -165,6 +165,41 @@ def test_belts_laid_along_rivers_and_zones_led_by_their_names():
     ]
 
 
+def test_pian_zones_defined_by_clauses_led_by_their_names():
+    text = (
+        "一、空间格局\n构建“一心四片”的县域格局。\n"
+        "四片是指北部甲片、西部乙片、南部丙片和东部丁片。北部甲片包括子镇、丑镇；"
+        "西部乙片包括寅镇；南部丙片包括卯镇；东部丁片包括辰镇、巳镇。\n"
+    )
+    ex = extract_text(text, "t", text_only=True)
+    lay = next(lay for lay in ex.layouts if lay.name == "一心四片")
+    zones = [(e.name, e.definition.split(";")[-1]) for e in lay.elements if e.role == "zone"]
+    assert [z for z, _ in zones] == ["北部甲片", "西部乙片", "南部丙片", "东部丁片"]
+    assert zones[0][1] == "北部甲片包括子镇、丑镇" and zones[3][1] == "东部丁片包括辰镇、巳镇"
+
+
+def test_members_as_paragraphs_led_by_their_names():
+    text = (
+        "第四章 市域格局\n构建“一核两带”格局。\n第一节 做强一核\n一核即中心城区。\n"
+        "第二节 建设两带\n甲河绿色发展带。沿甲河串联子镇和丑镇，发展生态旅游。\n"
+        "乙江生态旅游带。以某县为主体，沿乙江串联寅镇。\n"
+    )
+    belts = [n for _c, r, n in elements(text, "一核两带") if r == "belt"]
+    assert belts == ["甲河绿色发展带", "乙江生态旅游带"]
+
+
+def test_an_area_named_alone_takes_the_places_of_its_next_sentence():
+    text = (
+        "第三章 格局\n构建“一城两翼”格局。\n1. 一城：某市中心城区。以甲区为核心，包括子街道、"
+        "丑街道，提升综合服务功能。\n2. 两翼：北翼乙镇和南翼丙镇。\n"
+    )
+    ex = extract_text(text, "t", text_only=True)
+    lay = next(lay for lay in ex.layouts if lay.name == "一城两翼")
+    core = next(e for e in lay.elements if e.component == "一城")
+    assert core.name == "某市中心城区"
+    assert "以甲区为核心，包括子街道、丑街道" in core.source.quote
+
+
 # --------------------------------------------------------------------------- indicators
 
 
@@ -256,3 +291,21 @@ def test_shared_head_list_gives_one_park_per_item():
     text = "第四章 园区\n依托甲镇、乙园、丙堡等省级飞地园区，承接产业转移。\n"
     names = {e.name for e in extract_text(text, "t", text_only=True).entities}
     assert {"甲镇飞地园区", "乙园飞地园区", "丙堡飞地园区"} <= names
+
+
+def test_a_work_report_dated_in_its_second_line_reads_its_review_as_actuals():
+    text = (
+        "某市政府工作报告\n——2023年1月12日在某市人民代表大会上\n一、2022年工作回顾\n"
+        "全年地区生产总值完成156.3亿元、增长3.2%；社会消费品零售总额完成58.6亿元、下降1.2%。\n"
+        "二、2023年工作安排\n今年全市经济社会发展的主要预期目标是：地区生产总值增长6%左右；"
+        "一般公共预算收入达到10.4亿元、增长6.5%。\n"
+    )
+    ex = extract_text(text, "t", text_only=True)
+    got = {(i.name, i.kind): i for i in ex.indicators}
+    gdp = got[("地区生产总值", "actual")]
+    assert (gdp.base_year, gdp.base_value, gdp.base_growth) == (2022, 156.3, 3.2)
+    assert got[("社会消费品零售总额", "actual")].base_growth == -1.2
+    assert got[("地区生产总值", "target")].target_year == 2023
+    rev = got[("一般公共预算收入", "target")]
+    assert (rev.target_year, rev.target_value, rev.growth) == (2023, 10.4, 6.5)
+    assert not [i for i in ex.indicators if i.kind == "target" and i.target_year == 2022]
