@@ -103,7 +103,7 @@ _STOP_RE = re.compile(
     r"全面|主动|加速|优化|强化|规范|鼓励|引导|带动|拓展|深化|融入|对接|聚焦|突出|坚持|推广|打通|"
     r"协调|配合|争取|确保|参与|谋求|实行|健全|配备|设立|成立|获批|获评|晋升|列入|纳入|"
     r"落户|一批|壮大|辐射|建立|封闭|投资|到\d{4}年|\d{4}年|[\d.\-]+(?:亿|万)?元的?|[\d\-]+[个座条家处项]|"
-    r"沿(?=\d)|以|在|和|与|及|的|为|是|将|把|向|从|于|等|、|其中|包括|含|其|本|该|这|各|全市|全县|全区"
+    r"沿(?=\d)|以|在|和|与|及|的|为|是|将|把|向|从|于|等|、|其中|包括|含|其|本(?=[市县区镇乡地部级届次])|该|这|各|全市|全县|全区"
 )
 #: a water work: what a 工程/项目 works on
 _WATER_WORK = re.compile(
@@ -471,7 +471,7 @@ _ROUTE_IN_STEM = re.compile(r"省道|国道|高速公路|公路|[\u4e00-\u9fff]{
 
 _LOCATED_RE = re.compile(
     r"(?:在|支持|依托|推动|鼓励)([\u4e00-\u9fff]{1,10}?(?:镇|乡|街道|新城|新区|开发区|港区))"
-    r"(?:内)?(?:规划)?(?:建设|打造|布局|新建|发展)$"
+    r"(?:境内|内)?(?:规划)?(?:建设|打造|布局|新建|发展)$"
 )
 
 
@@ -575,6 +575,38 @@ def _dedup_key(name: str, own: tuple[str, ...]) -> str:
     return name
 
 
+def _is_label(hit: _Hit) -> bool:
+    """Whether the hit's sentence is its name alone, as a list item's label (``2. X园。``)."""
+    s, e = hit.sent
+    said = re.sub(r"^\s*(?:\d{1,2}[.、)]|\(\d{1,2}\))?\s*", "", hit.passage.text[s:e])
+    return said.rstrip("。;,: ") == hit.name
+
+
+def _without_labels(hits: list[_Hit]) -> list[_Hit]:
+    """Drop a list label (``2. 中药材加工园区。``: a sentence that is the name alone) when its
+    paragraph goes on to name the park in full (郜家店中药材加工园区位于郜家店镇)."""
+    out = []
+    for hit in hits:
+        label = _is_label(hit)
+        fuller = [
+            h
+            for h in hits
+            if h is not hit
+            and h.passage is hit.passage
+            and h.layer == hit.layer
+            and len(h.name) > len(hit.name)
+            and h.name.endswith(hit.name)
+        ]
+        if label and fuller:
+            for h in fuller[:1]:
+                h.mentions += hit.mentions
+                for k, v in hit.attrs.items():
+                    h.attrs.setdefault(k, v)
+            continue
+        out.append(hit)
+    return out
+
+
 def extract_entities(doc, plan: PlanInfo) -> tuple[Entity, ...]:
     """Find a plan's parks, ports, water works, transport, protected areas and projects.
 
@@ -602,13 +634,15 @@ def extract_entities(doc, plan: PlanInfo) -> tuple[Entity, ...]:
             key = _dedup_key(hit.name, own)
             if key in seen:
                 first = seen[key]
+                if len(hit.name) > len(first.name) and _is_label(first):
+                    first.name = hit.name  # the full name (西丰鹿产品…园) over a label (鹿产品…园)
                 first.mentions += 1
                 for k, v in hit.attrs.items():
                     first.attrs.setdefault(k, v)
                 continue
             seen[key] = hit
     out: list[Entity] = []
-    for hit in seen.values():
+    for hit in _without_labels(list(seen.values())):
         attrs = dict(hit.attrs)
         attrs["mentions"] = str(hit.mentions)
         anchors = _anchors(hit.name, attrs, scope)

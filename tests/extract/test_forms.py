@@ -309,3 +309,13 @@ def test_a_work_report_dated_in_its_second_line_reads_its_review_as_actuals():
     rev = got[("一般公共预算收入", "target")]
     assert (rev.target_year, rev.target_value, rev.growth) == (2023, 10.4, 6.5)
     assert not [i for i in ex.indicators if i.kind == "target" and i.target_year == 2022]
+
+
+def test_a_name_starting_with_ben_keeps_it_and_a_list_label_gives_way_to_the_full_name():
+    text = (
+        "第四章 园区\n本溪县经济开发区位于小市镇，发展新型建材。\n"
+        "2. 中药材加工园区。甲家店中药材加工园区位于甲家店镇，发展饮片生产。\n"
+    )
+    parks = {e.name for e in extract_text(text, "t", text_only=True).entities if e.layer == "park"}
+    assert "本溪县经济开发区" in parks and "溪县经济开发区" not in parks
+    assert "甲家店中药材加工园区" in parks and "中药材加工园区" not in parks
