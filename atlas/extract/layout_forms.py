@@ -62,7 +62,7 @@ class _RowSource:
 
 
 def _row_part(cell: str, by_key: dict[tuple[int, str], Part]) -> Part | None:
-    parts = parse_parts(re.sub(r"[“”\"]", "", cell))
+    parts = parse_parts(re.sub(r"[“”\"]", "", cell.split(":", 1)[0]))
     if len(parts) == 1 and parts[0].key in by_key:
         return by_key[parts[0].key]
     return None
@@ -72,26 +72,33 @@ def from_tables(tables: Iterable[Any], parts: Sequence[Part]) -> list[Found]:
     """Members from a table whose rows carry the slogan's component labels.
 
     The label cell is the first cell that is a component of the slogan; the element's name is
-    the next non-empty cell; a row whose label cell is blank continues the row above.
+    the next non-empty cell, or follows the label in its own cell (三带:北部柞蚕产业带); a row
+    whose label cell is blank continues the row above, and so does, in a table of such
+    label:name cells, a row whose first cell is a name alone (西部中药材产业带).
     """
     by_key = {p.key: p for p in parts}
     for table in tables:
         out: list[Found] = []
         col = -1
         current: Part | None = None
+        inline = False
         for row in table.rows:
             cells = list(row.cells)
             if col < 0:
                 col = next((i for i, c in enumerate(cells) if _row_part(c, by_key)), -1)
                 if col < 0:
                     continue
+                inline = ":" in cells[col]
             label = cells[col] if col < len(cells) else ""
             part = _row_part(label, by_key) if label else current
+            if part is None and inline and current is not None and _is_name(label):
+                part, cells = current, [*cells[:col], f":{label}", *cells[col + 1 :]]
             if part is None:
                 current = None
                 continue
             current = part
-            name = next((c for c in cells[col + 1 :] if c and c not in "—-"), "")
+            own = cells[col].split(":", 1)[1].strip() if ":" in cells[col] else ""
+            name = own or next((c for c in cells[col + 1 :] if c and c not in "—-"), "")
             if not name:
                 continue
             text = "，".join(c for c in cells if c)

@@ -56,6 +56,7 @@ _PAGE_FOOTER_RE = re.compile(
 _SEP_RE = re.compile(r"^\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\|?$")
 _CELL_HEADER_RE = re.compile(
     r"类别|序号|指标|单位|\d{4}年|属性|完成情况|目标|实际|备注|基期|规划|类型|名称|现状|年均|增长|绝对"
+    r"|布局要素|空间要素|范围|功能定位|主导产业|发展方向"  # a layout table (布局要素|范围|功能定位)
 )
 _STATUS_RE = re.compile(r"^(?:预期性|约束性|完成|未完成|基本完成|超额完成|无统计|达到|未达到)$")
 UNIT_RE = re.compile(
@@ -176,6 +177,14 @@ def read_pipe_table(
     return tbl, i
 
 
+def _plain_row(texts: list[str], cells: list[Any], width: int) -> TableRow:
+    """A row whose cells sit in header order (padded when the last ones are empty)."""
+    out = (texts + [""] * width)[:width]
+    quote = "|".join(dp.span().quote for dp in cells)
+    end = cells[-1].para.end_line
+    return TableRow(cells=tuple(out), source=SourceSpan(cells[0].line, quote, end), group="")
+
+
 def read_cell_table(
     paras: Sequence[Any], start: int, caption_dp: Any
 ) -> tuple[Table | None, int, int]:
@@ -246,7 +255,11 @@ def read_cell_table(
     no_col = next((j for j, h in enumerate(header) if h == "序号"), -1)
     cat_col = next((j for j, h in enumerate(header) if h in ("类别", "类型", "领域")), -1)
     columns = list(header)
-    if cat_col < 0 and name_col == 0:
+    # a layout table (布局要素|范围|功能定位): no values to align from the end, cells in order
+    plain = not value_cols and not has_status and unit_col < 0 and no_col < 0
+    if plain:
+        shift = 0
+    elif cat_col < 0 and name_col == 0:
         columns = ["类别", *header]  # category column without a header cell (表1-1)
         shift = 1
     else:
@@ -255,6 +268,9 @@ def read_cell_table(
     category = ""
     for rr in raw_rows:
         texts = [dp.text for dp in rr]
+        if plain:
+            rows.append(_plain_row(texts, rr, len(columns)))
+            continue
         out = [""] * len(columns)
         k = len(texts)
         if has_status:

@@ -284,6 +284,11 @@ def _ends_sentence(text: str) -> bool:
     return bool(t) and t[-1] in _TERMINAL
 
 
+#: a table cell listing towns (安民镇、陶然镇、振兴镇)
+_TOWN = r"[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道)"
+_TOWN_LIST_RE = re.compile(rf"(?:{_TOWN}、)+{_TOWN}")
+
+
 def _open_end(text: str) -> bool:
     """True if a paragraph's text ends mid-sentence (so a page break may have cut it)."""
     t = text.rstrip()
@@ -297,6 +302,8 @@ def _open_end(text: str) -> bool:
         return False
     if text[0] in "([【" and text[-1] in ")]】":
         return False  # a whole bracketed line: (责任部门:…), [注释]
+    if len(text) <= 30 and _TOWN_LIST_RE.fullmatch(text):
+        return False  # a table cell listing towns (安民镇、陶然镇、振兴镇), not a cut sentence
     labelled = ":" in text[:-1]  # 术语:定义 / 标签:内容 runs on
     if (
         _NOJOIN_START_RE.match(text)

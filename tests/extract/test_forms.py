@@ -319,3 +319,16 @@ def test_a_name_starting_with_ben_keeps_it_and_a_list_label_gives_way_to_the_ful
     parks = {e.name for e in extract_text(text, "t", text_only=True).entities if e.layer == "park"}
     assert "本溪县经济开发区" in parks and "溪县经济开发区" not in parks
     assert "甲家店中药材加工园区" in parks and "中药材加工园区" not in parks
+
+
+def test_layout_table_one_cell_per_line_with_label_name_cells_and_continuation_rows():
+    text = (
+        "（二）农业布局\n构建“一区两带”特色农业布局（见表2）。\n表2 某县“一区两带”布局\n"
+        "布局要素\n范围\n功能定位\n一区：甲养殖核心区\n子镇、丑镇\n良种繁育和初加工\n"
+        "两带：北部乙产业带\n寅镇、卯镇\n放养和加工\n南部丙产业带\n辰镇、巳镇、午镇\n种植和乡村旅游\n"
+    )
+    assert elements(text, "一区两带") == [
+        ("一区", "zone", "甲养殖核心区"),
+        ("两带", "belt", "北部乙产业带"),
+        ("两带", "belt", "南部丙产业带"),
+    ]
