@@ -342,6 +342,8 @@ _COVER_LEAD = re.compile(
 )
 #: words by which a sentence routes an axis through places (串联A、B和C; 沿X布局)
 _ROUTE_WORDS = re.compile(r"串联|连接|贯穿|途经|经过|沿")
+#: how a sentence about a belt's course opens (沿X…, 依托X和Y，串联…)
+_BELT_LEAD = re.compile(r"串联|连接|贯穿|途经|经过|沿|依托")
 
 
 def _later_clauses(
@@ -351,7 +353,7 @@ def _later_clauses(
     leads with its name (南北发展轴沿哈大交通走廊布局，串联中固镇、金沟子镇和主城区；…)."""
     for items in found.values():
         for it in items:
-            if it.role in _AREA_ROLES:
+            if it.role in _AREA_ROLES or it.role == "belt":
                 _area_clause(it, window, scope)
                 continue
             if it.role != "axis" or len(it.name) < 3 or find_anchors(it.definition, scope=scope):
@@ -386,7 +388,14 @@ def _area_clause(it: _Item, window: Sequence[Passage], scope: str | None) -> Non
     rest = it.passage.text[it.end :]
     lead = len(rest) - len(rest.lstrip("。"))
     nxt = re.split(r"。", rest[lead:], maxsplit=1)[0]
-    if alone and _COVER_LEAD.match(nxt.strip()) and find_anchors(nxt, scope):
+    own = [c.lstrip() for c in re.split(r";", nxt) if c.strip().startswith(it.name)]
+    if own:  # “两带”：A和B。A沿…串联…;B依托…串联…: each its own clause
+        k = nxt.index(own[0]) + len(it.name)
+        lead, nxt = lead + k, own[0][len(it.name) :]
+    goes_on = _COVER_LEAD.match(nxt.strip()) or (
+        it.role == "belt" and _BELT_LEAD.match(nxt.strip())  # 太子河发展带。沿太子河串联…
+    )
+    if alone and goes_on and find_anchors(nxt, scope):
         it.definition = f"{it.definition};{nxt}"
         it.end += lead + len(nxt) + 1  # the quote shows where its places come from
         return
