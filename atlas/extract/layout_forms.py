@@ -231,7 +231,7 @@ def _lead_names(p: Passage, part: Part) -> list[tuple[str, int, int, int]]:
         m = lead.match(clause)
         if (
             m
-            and len(m.group(1)) >= 3
+            and (len(m.group(1)) >= 3 or re.fullmatch(rf"[东南西北中]{unit}", m.group(1)))
             and not _NOT_NAME.match(m.group(1))
             and "为" not in m.group(1)
         ):

@@ -69,6 +69,8 @@ _COMPASS = "东南西北中"
 _PLACE_NOUN_RE = re.compile(r"[\u4e00-\u9fff]{2,12}(?:城区|县城|新城|主城|市区|城|新区|组团)")
 _SUB_RE = re.compile(r"([一二两三四五六七八九十])([主次副])(?:分别)?(?:为|是|指)")
 _OPENERS = '“"‘「『 '
+#: an element named by the seat alone (“一核”即县城(清原镇),推进…)
+_SEAT_NAMES = frozenset({"县城", "中心城区", "主城区", "城区", "市区"})
 #: after an element's own name: the places it covers (一主即县城,包括八角台街道、广胜街道)
 _COVERS_RE = re.compile(r"(?:包括|包含|涵盖|覆盖|含|辖|由)")
 #: a first clause that is a town's name (“一副”是刀尔登镇,建设全市南部副中心)
@@ -186,16 +188,22 @@ def _items_from_subject(
         for member in take:
             first = member.split(",")[0]
             rest = member[len(first) + 1 :]
+            bare = re.sub(r"\([^)]*\)$", "", first)  # 县城(清原镇): the town in brackets
             single = first != member and (
-                unit_end(first, part.unit)
+                (part.count == 1 and bare in _SEAT_NAMES)
+                or unit_end(first, part.unit)
                 or unit_end(clean_name(first), part.unit)  # 北部农业区以A镇、B镇为主体
                 or (part.count == 1 and bool(_PLACE_NOUN_RE.fullmatch(first)))
                 or (part.count == 1 and bool(_TOWN_RE.fullmatch(first)))
                 or (len(first) >= 2 and bool(_COVERS_RE.match(rest)))
             )
-            name = clean_name(first if single else member)
+            name = (
+                bare if single and bare in _SEAT_NAMES else clean_name(first if single else member)
+            )
+            # a one-member definition ends at its clause: 一核即县城,…;西翼依托…: not the wings'
+            said = member.split(";")[0] if single and part.count == 1 else member
             if name:
-                items.append(_Item(comp_of[part.key], part.role, name, member, p, subj.start, end))
+                items.append(_Item(comp_of[part.key], part.role, name, said, p, subj.start, end))
     return items
 
 
@@ -253,10 +261,8 @@ def _resolve(
     # 1. definitions next to any mention
     seen: set[int] = set()
     window: list[Passage] = []
-    for p, _m in mentions:
-        near = _window(ps, p.index, other)
-        if p.heading and not is_toc(ps, p):
-            near += section(ps, p, deep=True)
+
+    def define(near: Sequence[Passage]) -> None:
         for q in near:
             if q.index in seen:
                 continue
@@ -274,6 +280,12 @@ def _resolve(
                 comps = {it.component for it in items}
                 if not any(c in found for c in comps):
                     add(items)
+
+    for p, _m in mentions:
+        near = _window(ps, p.index, other)
+        if p.heading and not is_toc(ps, p):
+            near += section(ps, p, deep=True)
+        define(near)
     named = {c for c in found if c not in comp_of.values()}
     resolved_units = {c[-1] for c in named}
 
@@ -285,6 +297,12 @@ def _resolve(
                 continue
             out.append(part)
         return out
+
+    if missing() and not slogan.da:
+        # 第一节 构建“一主一副三带多节点”…; 第二节 建设三条产业带: “三带”即…: the sections after
+        # the mention's own, up to the end of its chapter
+        for p, _m in mentions:
+            define(_window(ps, p.index, other, up=1))
 
     # 2. a list of exactly N members in front of an N大… name
     if slogan.da and missing():
@@ -330,6 +348,7 @@ def _resolve(
     # 6. an axis named but routed nowhere in its definition (两轴：指南北发展轴和东西发展轴)
     #    takes the routing clause a later sentence of the section leads with its name
     later = {q.index: q for p, _m in mentions for q in _window(ps, p.index, other)}
+    later.update({q.index: q for q in window})  # and the chapter's later sections, if read
     _later_clauses(found, list(later.values()), plan.adcode or None)
 
     return _assemble(slogan, best_p, comp_of, found, plan)
@@ -342,6 +361,10 @@ _COVER_LEAD = re.compile(
 )
 #: words by which a sentence routes an axis through places (串联A、B和C; 沿X布局)
 _ROUTE_WORDS = re.compile(r"串联|连接|贯穿|途经|经过|沿")
+#: a list marker in front of a clause: (1) 1. 一、
+_LIST_MARK_RE = re.compile(
+    r"^(?:\(?[\d一二三四五六七八九十]{1,2}\)|[\d一二三四五六七八九十]{1,2}[.、])\s*"
+)
 #: how a sentence about a belt's course opens (沿X…, 依托X和Y，串联…)
 _BELT_LEAD = re.compile(r"串联|连接|贯穿|途经|经过|沿|依托")
 
@@ -403,8 +426,11 @@ def _area_clause(it: _Item, window: Sequence[Passage], scope: str | None) -> Non
         return
     for q in window:
         for clause in re.split(r"[。;]", q.text):
-            c = clause.strip()
-            led = c.startswith(it.name) and _COVER_LEAD.search(c[len(it.name) :][:12])
+            c = _LIST_MARK_RE.sub("", clause.strip())  # (1)沿海产业带:依托…,串联…
+            after = c[len(it.name) :][:12]
+            led = c.startswith(it.name) and (
+                _COVER_LEAD.search(after) or (it.role == "belt" and _BELT_LEAD.search(after))
+            )
             if led and find_anchors(c, scope):
                 it.definition = f"{it.definition};{c}"
                 return

@@ -200,6 +200,34 @@ def test_an_area_named_alone_takes_the_places_of_its_next_sentence():
     assert "以甲区为核心，包括子街道、丑街道" in core.source.quote
 
 
+def test_members_defined_in_later_sections_of_the_chapter():
+    text = (
+        "# 第三章 空间布局\n## 第一节 构建“一主两带”格局\n构建“一主两带”的市域格局。\n"
+        "“一主”即中心城区，包括甲街道、乙街道。\n## 第二节 建设两条产业带\n"
+        "“两带”即沿海产业带和北部生态农业带。\n"
+        "（1）沿海产业带：依托港口岸线，串联子镇、丑镇，发展临港产业。\n"
+        "（2）北部生态农业带：依托甲河，串联寅镇、卯镇，发展特色农业。\n"
+    )
+    ex = extract_text(text, "t", text_only=True)
+    lay = next(lay for lay in ex.layouts if lay.name == "一主两带")
+    belts = {e.name: e.definition for e in lay.elements if e.role == "belt"}
+    assert list(belts) == ["沿海产业带", "北部生态农业带"]
+    assert "串联子镇、丑镇" in belts["沿海产业带"] and "串联寅镇、卯镇" in belts["北部生态农业带"]
+
+
+def test_unquoted_compass_wings_and_a_seat_core_in_one_sentence():
+    text = (
+        "四、2024年工作安排\n加快构建“一核两翼”县域格局。“一核”即县城（甲镇），推进城市更新；"
+        "西翼依托乙镇、丙镇，发展精深加工；东翼依托丁镇、戊镇，发展中药材种植。\n"
+    )
+    ex = extract_text(text, "t", text_only=True)
+    lay = next(lay for lay in ex.layouts if lay.name == "一核两翼")
+    got = {e.name: e.definition for e in lay.elements}
+    assert list(got) == ["县城", "西翼", "东翼"]
+    assert "乙镇" not in got["县城"]  # the core's definition ends at its own clause
+    assert "乙镇、丙镇" in got["西翼"] and "丁镇、戊镇" in got["东翼"]
+
+
 # --------------------------------------------------------------------------- indicators
 
 
