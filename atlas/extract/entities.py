@@ -477,7 +477,7 @@ _LOCATED_RE = re.compile(
 
 #: a town written right before the name (推进中固镇开原市工业园区建设)
 _TOWN_BEFORE_RE = re.compile(
-    r"(?:推进|加快|建设|提升|在|依托|支持|、|，|,)([\u4e00-\u9fff]{1,8}?(?:镇|乡|街道))$"
+    r"(?:推进|加快|建设|提升|在|依托|支持|位于|、|，|,)([\u4e00-\u9fff]{1,8}?(?:镇|乡|街道))的?$"
 )
 #: the place stated after the name (盖州经济开发区位于团山街道)
 _LOCATED_AFTER_RE = re.compile(
@@ -485,11 +485,19 @@ _LOCATED_AFTER_RE = re.compile(
 )
 
 
+#: the park named again by its head in the next clause (…开发区扩区升级,开发区地处南口前镇)
+_LOCATED_LATER_RE = re.compile(
+    r"^[^。;]{0,16}?,(?:开发区|园区|产业园|该园区|该区)(?:位于|地处|坐落于)"
+    r"([\u4e00-\u9fff]{1,10}?(?:镇|乡|街道))"
+)
+
+
 def _located_at(before: str, after: str = "") -> str:
-    """The town a park sits at: ``在X镇建设<name>``, ``…X镇<name>`` or ``<name>位于X镇``."""
+    """The town a park sits at: ``在X镇建设<name>``, ``…X镇(的)<name>``, ``<name>位于X镇`` or
+    ``<name>…,开发区地处X镇``."""
     m = _LOCATED_RE.search(before[-24:]) or _TOWN_BEFORE_RE.search(before[-12:])
     if m is None:
-        m = _LOCATED_AFTER_RE.match(after)
+        m = _LOCATED_AFTER_RE.match(after) or _LOCATED_LATER_RE.match(after)
     return m.group(1) if m else ""
 
 

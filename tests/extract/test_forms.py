@@ -360,3 +360,16 @@ def test_layout_table_one_cell_per_line_with_label_name_cells_and_continuation_r
         ("两带", "belt", "北部乙产业带"),
         ("两带", "belt", "南部丙产业带"),
     ]
+
+
+def test_parks_located_by_town_de_and_by_their_head_in_the_next_clause():
+    text = (
+        "第五章 园区\n加快甲家岭镇的某市农产品冷链物流园建设，完善冷藏设施。\n"
+        "推进某县经济开发区扩区升级，开发区地处乙口前镇，重点发展新型建材。\n"
+        "位于丙额门镇的某县现代中药产业园，发展饮片加工。\n"
+    )
+    ex = extract_text(text, "t", text_only=True)
+    towns = {e.name: dict(e.attrs).get("at", "") for e in ex.entities if e.layer == "park"}
+    assert towns.get("某市农产品冷链物流园") == "甲家岭镇"
+    assert towns.get("某县经济开发区") == "乙口前镇"
+    assert towns.get("某县现代中药产业园") == "丙额门镇"
