@@ -536,7 +536,7 @@ def _clause_indicators(
                 key=c.key,
                 unit="%" if c.growth_only else normalize_unit(c.unit, c.name),
                 source=sent.span(c.start, c.end),
-                base_year=base if c.base_value is not None else None,
+                base_year=(c.base_year or base) if c.base_value is not None else None,
                 base_value=c.base_value,
                 target_year=year,
                 target_value=c.target_value,

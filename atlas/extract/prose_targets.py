@@ -37,7 +37,8 @@ _LEAD_RE = re.compile(
     r"[^,;:。]{0,16}主要目标是|\s)+"
 )
 _FROM_TO_RE = re.compile(
-    rf"^(?P<subj>.+?)(?:由|从)(?P<a>{_NUM})(?P<ua>{_UNIT})?(?:左右)?"
+    rf"^(?P<subj>.+?)(?:由|从)(?:(?P<ya>(?:19|20)\d\d)年(?:的|末)?)?(?P<a>{_NUM})(?P<ua>{_UNIT})?"
+    r"(?:左右)?"
     r"(?P<verb>提高|增加|增长|提升|上升|扩大|降低|下降|减少|降|升)(?:到|至)"
     rf"(?P<b>{_NUM})(?P<ub>{_UNIT})?(?P<q2>{_Q2})?"
 )
@@ -88,6 +89,7 @@ class Clause:
     base_value: float | None = None
     target_value: float | None = None
     growth: float | None = None
+    base_year: int | None = None  # 由2020年的45.2%提高到47%: the year of the base value
     unit: str = ""
     qualifier: str = ""
     attribute: str = ""
@@ -164,6 +166,7 @@ def _read(clause: str) -> dict | None:
             raw=m.group("subj"), end=m.end(), base_value=float(m.group("a")),
             target_value=float(m.group("b")), unit=m.group("ub") or m.group("ua") or "",
             qualifier=m.group("q2") or "", form="from_to",
+            base_year=int(m.group("ya")) if m.group("ya") else None,
         )  # fmt: skip
     m = _DROP_RE.match(clause)
     if m:

@@ -373,3 +373,18 @@ def test_parks_located_by_town_de_and_by_their_head_in_the_next_clause():
     assert towns.get("某市农产品冷链物流园") == "甲家岭镇"
     assert towns.get("某县经济开发区") == "乙口前镇"
     assert towns.get("某县现代中药产业园") == "丙额门镇"
+
+
+def test_from_a_dated_base_to_a_target_in_hard_wrapped_prose():
+    text = (
+        "第一章 发展目标\n到2025年，粮食总产量稳定在30万吨以上（约束性）；森林覆盖率由2019年\n"
+        "的45.2%提高到47%（约束性）。\n"
+    )
+    (ind,) = [i for i in extract_text(text, "t", text_only=True).indicators if "森林" in i.name]
+    assert (ind.base_year, ind.base_value, ind.target_year, ind.target_value) == (
+        2019,
+        45.2,
+        2025,
+        47.0,
+    )
+    assert ind.attribute == "约束性"
