@@ -14,7 +14,16 @@ from pathlib import Path
 
 import pytest
 from app_fixture import fixture_atlas  # tests/ is on sys.path (tests/browser/conftest.py)
-from browser_support import CHROMIUM, FLAGS, free_port, is_local, start_app, stop, wait_healthy
+from browser_support import (
+    CHROMIUM,
+    FLAGS,
+    free_port,
+    is_local,
+    start_app,
+    stop,
+    wait_healthy,
+    wait_settled,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -350,6 +359,9 @@ def test_layer_choice_in_the_map_is_kept_in_a_shared_link(server, browser):
     page = _page(browser, remote)
     page.goto(f"{server}/?plan=fixture-city")
     frame = _map_frame(page)
+    # the map reports its first view once painted, and the page reruns for it; a user picks
+    # layers after that (a pick during that rerun can be overwritten in the URL: see the note)
+    wait_settled(page)
     frame.locator('.atlas-layers input[value="__none"]').check()
     frame.locator('.atlas-layers input[value="port"]').check()
     layers = "new URLSearchParams(location.search).get('layers')"
