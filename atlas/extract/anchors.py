@@ -252,6 +252,10 @@ def _pattern_hits(text: str) -> list[tuple[int, int]]:
     return kept
 
 
+#: a list's last short town name followed by the list's count (北三家三镇 → 北三家)
+_COUNTED_RE = re.compile(r"^([\u4e00-\u9fff]{2,6}?)[两三四五六七八九十]个?(?:镇|乡|乡镇|街道)$")
+
+
 def find_anchors(text: str, scope: str | None = None) -> tuple[str, ...]:
     """Place names in ``text`` in text order, as written, without duplicates.
 
@@ -306,6 +310,9 @@ def find_anchors(text: str, scope: str | None = None) -> tuple[str, ...]:
         if s < last_end:
             continue
         name = text[s:e]
+        counted = _COUNTED_RE.match(name)
+        if counted:  # 依托红透山、南口前、北三家三镇: the count closes the list, 北三家 is the town
+            name, e = counted.group(1), s + len(counted.group(1))
         numbered = re.match(r"[一二两三四五六七八九十多几双](?:个|[\u4e00-\u9fff]$)", name)
         if name in _GENERIC or len(name) < 2 or numbered:
             last_end = e

@@ -388,3 +388,10 @@ def test_from_a_dated_base_to_a_target_in_hard_wrapped_prose():
         47.0,
     )
     assert ind.attribute == "约束性"
+
+
+def test_a_list_count_after_the_last_short_town_name_is_not_part_of_it():
+    from atlas.extract.anchors import find_anchors
+
+    got = find_anchors("西翼依托红透山、南口前、北三家三镇，发展铜锌加工")
+    assert "北三家" in got and "北三家三镇" not in got
