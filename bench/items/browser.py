@@ -48,6 +48,36 @@ def free_port() -> int:
 
 
 @contextmanager
+def _served(cmd: list[str], port: int, log, what: str, timeout: float, **popen):
+    """Run a Streamlit server ``cmd`` listening on ``port``; yield (base URL, seconds until its
+    health endpoint answers); terminate it afterwards."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, **popen)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{what} exited with {proc.returncode}")
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.perf_counter() - t0 > timeout:
+                raise RuntimeError(f"{what} did not become healthy")
+            time.sleep(0.1)
+        yield base, time.perf_counter() - t0
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextmanager
 def streamlit_server(ctx: Context, gpkg: Path, timeout: float = 90.0):
     """Run ``atlas serve`` on a free port; yield (base URL, seconds until healthy)."""
     port = free_port()
@@ -61,34 +91,11 @@ def streamlit_server(ctx: Context, gpkg: Path, timeout: float = 90.0):
         f"--port={port}",
         "--address=127.0.0.1",
     ]
-    log = (ctx.work / f"streamlit-{port}.log").open("wb")
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=ctx.env(ATLAS_GPKG=str(gpkg)), stdout=log, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode} (see {log.name})")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.perf_counter() - t0 > timeout:
-                raise RuntimeError("streamlit did not become healthy")
-            time.sleep(0.1)
-        yield base, time.perf_counter() - t0
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    with (ctx.work / f"streamlit-{port}.log").open("wb") as log:
+        what = f"streamlit (see {log.name})"
+        env = ctx.env(ATLAS_GPKG=str(gpkg))
+        with _served(cmd, port, log, what, timeout, cwd=ROOT, env=env) as served:
+            yield served
 
 
 #: the smallest Streamlit page: one line of text (the floor any Streamlit page pays)
@@ -113,30 +120,11 @@ def bare_streamlit_server(ctx: Context, timeout: float = 90.0):
         "--server.headless=true",
         "--browser.gatherUsageStats=false",
     ]
-    proc = subprocess.Popen(cmd, cwd=ctx.work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    t0 = time.perf_counter()
-    try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"bare streamlit exited with {proc.returncode}")
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.perf_counter() - t0 > timeout:
-                raise RuntimeError("bare streamlit did not become healthy")
-            time.sleep(0.1)
+    with _served(cmd, port, subprocess.DEVNULL, "bare streamlit", timeout, cwd=ctx.work) as (
+        base,
+        _,
+    ):
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _present(page, selector: str) -> bool:
