@@ -382,10 +382,7 @@ def _later_clauses(
             if it.role != "axis" or len(it.name) < 3 or find_anchors(it.definition, scope=scope):
                 continue
             # the next sentence of its own paragraph (“一轴”：沈丹发展轴。依托…，串联A、B和C)
-            nxt = re.split(r"。", it.passage.text[it.end :].lstrip("。"), maxsplit=1)[0]
-            own = [c for c in re.split(r"[;；]", nxt) if c.strip().startswith(it.name)]
-            if own:  # 两轴即A和B。A依托…串联…;B沿…串联…: each axis its own clause
-                nxt = own[0]
+            _, nxt, _ = _next_clause(it)
             if _ROUTE_WORDS.search(nxt) and find_anchors(nxt, scope):
                 it.definition = f"{it.definition};{nxt}"
                 continue
@@ -401,6 +398,19 @@ def _later_clauses(
                     break
 
 
+def _next_clause(it: _Item) -> tuple[int, str, bool]:
+    """The next sentence of the element's paragraph, narrowed to the clause it leads when the
+    sentence gives each member its own (两轴即A和B。A依托…串联…;B沿…串联…): (where it starts,
+    counted from ``it.end``; its text; whether it is such an own clause)."""
+    rest = it.passage.text[it.end :]
+    lead = len(rest) - len(rest.lstrip("。"))
+    nxt = re.split(r"。", rest[lead:], maxsplit=1)[0]
+    own = [c.lstrip() for c in re.split(r"[;；]", nxt) if c.strip().startswith(it.name)]
+    if own:
+        return lead + nxt.index(own[0]), own[0], True
+    return lead, nxt, False
+
+
 def _area_clause(it: _Item, window: Sequence[Passage], scope: str | None) -> None:
     """Give an area element defined by its name alone the places a following sentence gives:
     the next sentence when it goes on about it (“一城”：辽阳中心城区。以白塔区为核心，包括…),
@@ -408,13 +418,9 @@ def _area_clause(it: _Item, window: Sequence[Passage], scope: str | None) -> Non
     alone = re.sub(r"[。;,:\s]", "", it.definition) == it.name
     if not alone and find_anchors(it.definition, scope=scope):
         return
-    rest = it.passage.text[it.end :]
-    lead = len(rest) - len(rest.lstrip("。"))
-    nxt = re.split(r"。", rest[lead:], maxsplit=1)[0]
-    own = [c.lstrip() for c in re.split(r";", nxt) if c.strip().startswith(it.name)]
-    if own:  # “两带”：A和B。A沿…串联…;B依托…串联…: each its own clause
-        k = nxt.index(own[0]) + len(it.name)
-        lead, nxt = lead + k, own[0][len(it.name) :]
+    lead, nxt, own = _next_clause(it)
+    if own:  # what it says after its name
+        lead, nxt = lead + len(it.name), nxt[len(it.name) :]
     goes_on = _COVER_LEAD.match(nxt.strip()) or (
         it.role == "belt" and _BELT_LEAD.match(nxt.strip())  # 太子河发展带。沿太子河串联…
     )
