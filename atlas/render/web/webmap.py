@@ -224,8 +224,9 @@ def home_bounds(frames: dict[str, gpd.GeoDataFrame]) -> tuple[float, float, floa
     if own is None or len(own) == 0:
         return None
     parts = [p for g in own.geometry for p in getattr(g, "geoms", [g]) if not p.is_empty]
-    shown = _first_layout(frames)
-    if len(parts) > 1 and shown is not None:
+    # one part (the usual case) needs no layout: the union below is the costly step
+    shown = _first_layout(frames) if len(parts) > 1 else None
+    if shown is not None:
         # about 1 km: a layout drawn from township points may stop just short of the edge
         near = [p for p in parts if p.distance(shown) < 0.01]
         if near:
